@@ -1,0 +1,96 @@
+// The composition root: builds the store, services, HTTP app, Socket.IO and the /yjs endpoint
+// on one HTTP server. No side effects until listen() is called; close() undoes everything.
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import { LIMITS } from '../shared/limits.js';
+import { createYjsEndpoint } from './collab/endpoint.js';
+import { createRooms, type Logger, type Rooms } from './collab/rooms.js';
+import type { Config } from './config.js';
+import { createApiRouter } from './http/api.js';
+import { errorHandler } from './http/errors.js';
+import { createLogger } from './log.js';
+import { createRealtime } from './realtime/socket.js';
+import { createVoteService } from './services/votes.js';
+import { createWorkshopService, type WorkshopService } from './services/workshops.js';
+import { createSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface AtelierServer {
+  listen(): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+  readonly httpServer: HttpServer;
+  readonly store: Store;
+  readonly rooms: Rooms;
+  readonly workshops: WorkshopService;
+}
+
+export function createServer(config: Config, deps: { store?: Store; log?: Logger } = {}): AtelierServer {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const store = deps.store ?? createSqliteStore(config.databaseFile);
+  const workshops = createWorkshopService({ store });
+  const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
+  const votes = createVoteService({ store, workshops, docs: rooms });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: LIMITS.httpBodyBytes }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/api', createApiRouter({ workshops }));
+  const clientDir = config.clientDir;
+  if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Hashed assets can be cached for good; index.html must always be revalidated.
+    app.get('/{*splat}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+  app.use(errorHandler(log));
+
+  const httpServer = createHttpServer(app);
+  const yjs = createYjsEndpoint({ rooms, workshops, log });
+  const realtime = createRealtime({ httpServer, workshops, votes, log });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (yjs.handleUpgrade(req, socket, head)) return;
+    // Socket.IO has its own upgrade listener for its path; anything else has no business here.
+    if (!(req.url ?? '').startsWith('/socket.io/')) socket.destroy();
+  });
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    httpServer,
+    store,
+    rooms,
+    workshops,
+    listen() {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const { port } = httpServer.address() as AddressInfo;
+          const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          resolve({ port, url: `http://${host}:${port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        // Stop accepting, let in-flight appends land, then close the database.
+        const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        yjs.close();
+        await realtime.close();
+        await rooms.close();
+        httpServer.closeAllConnections();
+        await httpClosed;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The /yjs/<workshopId>/<docName>?token=… WebSocket endpoint: authenticates the upgrade, checks
+// that the document exists, and hands the socket to the room layer with its write rights.
+// Refusals are close codes (4401, 4403, 4404) since a browser cannot read an HTTP refusal.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode } from '../../shared/closeCodes.js';
+import { ErrorCode } from '../../shared/errors.js';
+import { parseDocName } from '../../shared/ids.js';
+import { LIMITS } from '../../shared/limits.js';
+import { AppError } from '../errors.js';
+import { canWrite, type WorkshopService } from '../services/workshops.js';
+import type { Logger, Rooms } from './rooms.js';
+
+const PATH = /^\/yjs\/([^/]+)\/([^/]+)$/;
+
+const closeCodeOf: Partial<Record<string, number>> = {
+  [ErrorCode.unauthorized]: CloseCode.unauthorized,
+  [ErrorCode.forbidden]: CloseCode.forbidden,
+  [ErrorCode.notFound]: CloseCode.notFound,
+};
+
+export interface YjsEndpoint {
+  /** Takes the upgrade if its path is ours; returns false to let another handler have it. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): void;
+}
+
+export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopService; log: Logger }): YjsEndpoint {
+  const { rooms, workshops, log } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.messageBytes });
+
+  async function accept(ws: WebSocket, workshopId: string, docName: string, token: string | null) {
+    try {
+      const principal = await workshops.authenticate(token ?? undefined);
+      if (principal.workshopId !== workshopId) {
+        throw new AppError(ErrorCode.forbidden, 'This token belongs to another workshop.');
+      }
+      const doc = parseDocName(docName);
+      const live = await workshops.live(workshopId);
+      if (!doc || (doc.kind === 'group' && !live.groups.some((g) => g.id === doc.groupId))) {
+        throw new AppError(ErrorCode.notFound, 'No such document in this workshop.');
+      }
+      if (ws.readyState !== ws.OPEN) return;
+      await rooms.connect(ws, {
+        workshopId,
+        docName,
+        // Read from the in-memory workshop at every message: phase and group changes apply at once.
+        canWrite: () => {
+          const current = workshops.peek(workshopId);
+          return current !== undefined && canWrite(current, principal, doc);
+        },
+      });
+    } catch (error) {
+      const code = error instanceof AppError ? closeCodeOf[error.code] : undefined;
+      if (code === undefined) log.error('yjs connection failed', { error: String(error) });
+      ws.close(code ?? 1011, error instanceof AppError ? error.message.slice(0, 120) : 'internal error');
+    }
+  }
+
+  return {
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const match = PATH.exec(url.pathname);
+      if (!match) return false;
+      let workshopId: string;
+      let docName: string;
+      try {
+        workshopId = decodeURIComponent(match[1]!);
+        docName = decodeURIComponent(match[2]!);
+      } catch {
+        socket.destroy();
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        // Messages that arrive while we authenticate are held by pausing the socket.
+        ws.pause();
+        void accept(ws, workshopId, docName, url.searchParams.get('token')).finally(() => {
+          if (ws.readyState === ws.OPEN) ws.resume();
+        });
+      });
+      return true;
+    },
+    close() {
+      for (const client of wss.clients) client.close(CloseCode.goingAway, 'server shutting down');
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Configuration: environment variables parsed once at start-up into a typed object. A bad value
+// stops the start with a message naming the variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Updates kept in a document's log before it is compacted into one state row. */
+  COMPACT_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** Where the built client lives; empty disables static serving (API-only deployments). */
+  CLIENT_DIR: z.string().default(''),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** SQLite file, or ':memory:' in tests. */
+  databaseFile: string;
+  compactAfter: number;
+  clientDir: string | null;
+  logLevel: 'silent' | 'error' | 'info';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: path.join(dataDir, 'atelier.sqlite'),
+    compactAfter: e.COMPACT_AFTER,
+    clientDir: e.CLIENT_DIR === '' ? defaults.clientDir : path.resolve(e.CLIENT_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}

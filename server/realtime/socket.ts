@@ -1,0 +1,298 @@
+// Socket.IO: commands that need authority and an answer (votes, phase, timer, reveal, moves),
+// and the broadcast of workshop:state, votes:mine and votes:tally. Thin handlers: validate the
+// payload with zod, check the role, call a service, answer through the ack.
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
+import { ErrorCode } from '../../shared/errors.js';
+import { LIMITS } from '../../shared/limits.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents, WorkshopState } from '../../shared/protocol.js';
+import {
+  participantMovePayload,
+  phaseSetPayload,
+  timerStartPayload,
+  timerStopPayload,
+  voteCastPayload,
+  votesRevealPayload,
+  workshopSettingsPayload,
+} from '../../shared/schemas.js';
+import type { Logger } from '../collab/rooms.js';
+import { AppError } from '../errors.js';
+import type { VoteService } from '../services/votes.js';
+import type { Principal, WorkshopService } from '../services/workshops.js';
+
+interface SocketData {
+  principal: Principal;
+}
+
+type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Tallies are sent at most this often per workshop during a burst of votes (leading + trailing). */
+const TALLY_THROTTLE_MS = 100;
+
+const room = {
+  workshop: (workshopId: string) => `w:${workshopId}`,
+  facilitators: (workshopId: string) => `f:${workshopId}`,
+  participant: (participantId: string) => `p:${participantId}`,
+};
+
+export interface Realtime {
+  io: AtelierServer;
+  close(): Promise<void>;
+}
+
+export function createRealtime(deps: {
+  httpServer: HttpServer;
+  workshops: WorkshopService;
+  votes: VoteService;
+  log: Logger;
+  now?: () => number;
+}): Realtime {
+  const { workshops, votes, log } = deps;
+  const now = deps.now ?? Date.now;
+  const io: AtelierServer = new Server(deps.httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // The /yjs endpoint shares the HTTP server's upgrades: Socket.IO must leave them alone.
+    destroyUpgrade: false,
+    maxHttpBufferSize: LIMITS.messageBytes,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+
+  /** Open sockets per participant: a participant is online while they have one. */
+  const online = new Map<string, number>();
+
+  async function stateOf(workshopId: string): Promise<WorkshopState> {
+    const live = await workshops.live(workshopId);
+    const r = live.record;
+    return {
+      phase: r.phase,
+      timer: { endsAt: r.timerEndsAt },
+      votesRevealed: r.votesRevealed,
+      groupChoiceLocked: r.groupChoiceLocked,
+      joiningLocked: r.joiningLocked,
+      groups: live.groups.map((g) => ({ id: g.id, name: g.name })),
+      participants: [...live.participants.values()].map((p) => ({
+        participantId: p.id,
+        name: p.name,
+        groupId: p.groupId,
+        online: (online.get(p.id) ?? 0) > 0,
+      })),
+    };
+  }
+
+  async function broadcastState(workshopId: string): Promise<void> {
+    io.to(room.workshop(workshopId)).emit('workshop:state', await stateOf(workshopId));
+  }
+
+  const tallyTimers = new Map<string, { timer: NodeJS.Timeout; dirty: boolean }>();
+  async function sendTallies(workshopId: string): Promise<void> {
+    const tallies = await votes.tallies(workshopId);
+    const live = await workshops.live(workshopId);
+    const target = live.record.votesRevealed ? room.workshop(workshopId) : room.facilitators(workshopId);
+    io.to(target).emit('votes:tally', { tallies });
+  }
+  function scheduleTallies(workshopId: string): void {
+    const pending = tallyTimers.get(workshopId);
+    if (pending) {
+      pending.dirty = true;
+      return;
+    }
+    void sendTallies(workshopId).catch(logError);
+    const entry = {
+      dirty: false,
+      timer: setTimeout(() => {
+        tallyTimers.delete(workshopId);
+        if (entry.dirty) scheduleTallies(workshopId);
+      }, TALLY_THROTTLE_MS),
+    };
+    tallyTimers.set(workshopId, entry);
+  }
+
+  async function sendMine(socketOrRoom: string | AtelierSocket, workshopId: string, participantId: string) {
+    const mine = await votes.mine(workshopId, participantId);
+    if (typeof socketOrRoom === 'string') io.to(socketOrRoom).emit('votes:mine', mine);
+    else socketOrRoom.emit('votes:mine', mine);
+  }
+
+  function logError(error: unknown): void {
+    log.error('realtime error', { error: String(error) });
+  }
+
+  workshops.events.on('changed', (workshopId) => void broadcastState(workshopId).catch(logError));
+  workshops.events.on('phase', (workshopId) => {
+    // Remaining dots are per voting phase: every participant's count may have changed.
+    void (async () => {
+      const live = await workshops.live(workshopId);
+      for (const p of live.participants.values()) {
+        if ((online.get(p.id) ?? 0) > 0) await sendMine(room.participant(p.id), workshopId, p.id);
+      }
+    })().catch(logError);
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    workshops
+      .authenticate(typeof token === 'string' ? token : undefined)
+      .then((principal) => {
+        socket.data.principal = principal;
+        next();
+      })
+      .catch((error: unknown) => {
+        const err = new Error(error instanceof AppError ? error.message : 'authentication failed') as Error & {
+          data?: unknown;
+        };
+        err.data = { code: error instanceof AppError ? error.code : ErrorCode.internal };
+        next(err);
+      });
+  });
+
+  /**
+   * Wraps a command: a payload that fails its schema answers invalid_payload; a missing ack is a
+   * protocol violation that closes this one connection; errors become `{ok:false}` answers.
+   */
+  function command<S extends z.ZodType, T>(
+    socket: AtelierSocket,
+    schema: S,
+    options: { facilitatorOnly: boolean },
+    run: (payload: z.output<S>, principal: Principal) => Promise<T>,
+  ) {
+    return (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') {
+        socket.disconnect(true);
+        return;
+      }
+      const answer = ack as (a: Ack<T>) => void;
+      const principal = socket.data.principal;
+      if (options.facilitatorOnly && principal.role !== 'facilitator') {
+        answer({ ok: false, error: { code: ErrorCode.forbidden, message: 'Only the facilitator can do this.' } });
+        return;
+      }
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const message = `${issue?.path.join('.') || 'payload'}: ${issue?.message ?? 'invalid'}`;
+        answer({ ok: false, error: { code: ErrorCode.invalidPayload, message } });
+        return;
+      }
+      run(parsed.data, principal).then(
+        (data) => answer({ ok: true, data }),
+        (error: unknown) => {
+          if (error instanceof AppError) {
+            answer({ ok: false, error: { code: error.code, message: error.message } });
+          } else {
+            logError(error);
+            answer({ ok: false, error: { code: ErrorCode.internal, message: 'Something went wrong.' } });
+          }
+        },
+      );
+    };
+  }
+
+  io.on('connection', (socket) => {
+    const principal = socket.data.principal;
+    const { workshopId } = principal;
+    void socket.join(room.workshop(workshopId));
+
+    if (principal.role === 'facilitator') {
+      void socket.join(room.facilitators(workshopId));
+      socket.emit('workshop:whoami', { role: 'facilitator', workshopId });
+    } else {
+      const { participantId } = principal;
+      void socket.join(room.participant(participantId));
+      online.set(participantId, (online.get(participantId) ?? 0) + 1);
+      const me = workshops.peek(workshopId)?.participants.get(participantId);
+      if (me) {
+        socket.emit('workshop:whoami', {
+          role: 'participant',
+          workshopId,
+          participantId,
+          name: me.name,
+          groupId: me.groupId,
+        });
+      }
+      socket.on('disconnect', () => {
+        const left = (online.get(participantId) ?? 1) - 1;
+        if (left <= 0) online.delete(participantId);
+        else online.set(participantId, left);
+        void broadcastState(workshopId).catch(logError);
+      });
+    }
+
+    void (async () => {
+      await broadcastState(workshopId);
+      if (principal.role === 'participant') await sendMine(socket, workshopId, principal.participantId);
+      const live = await workshops.live(workshopId);
+      if (principal.role === 'facilitator' || live.record.votesRevealed) {
+        socket.emit('votes:tally', { tallies: await votes.tallies(workshopId) });
+      }
+    })().catch(logError);
+
+    socket.on(
+      'vote:cast',
+      command(socket, voteCastPayload, { facilitatorOnly: false }, async ({ targetId, delta }, p) => {
+        const result = await votes.cast(p, targetId, delta);
+        if (p.role === 'participant') await sendMine(room.participant(p.participantId), workshopId, p.participantId);
+        scheduleTallies(workshopId);
+        return result;
+      }),
+    );
+    socket.on(
+      'phase:set',
+      command(socket, phaseSetPayload, { facilitatorOnly: true }, async ({ phase }) => {
+        await workshops.update(workshopId, { phase });
+        return { phase };
+      }),
+    );
+    socket.on(
+      'timer:start',
+      command(socket, timerStartPayload, { facilitatorOnly: true }, async ({ seconds }) => {
+        const endsAt = now() + seconds * 1000;
+        await workshops.update(workshopId, { timerEndsAt: endsAt });
+        return { endsAt };
+      }),
+    );
+    socket.on(
+      'timer:stop',
+      command(socket, timerStopPayload, { facilitatorOnly: true }, async () => {
+        await workshops.update(workshopId, { timerEndsAt: null });
+        return { endsAt: null };
+      }),
+    );
+    socket.on(
+      'votes:reveal',
+      command(socket, votesRevealPayload, { facilitatorOnly: true }, async ({ revealed }) => {
+        await workshops.update(workshopId, { votesRevealed: revealed });
+        if (revealed) await sendTallies(workshopId);
+        return { revealed };
+      }),
+    );
+    socket.on(
+      'participant:move',
+      command(socket, participantMovePayload, { facilitatorOnly: true }, async ({ participantId, groupId }) => {
+        await workshops.moveParticipant(workshopId, participantId, groupId);
+        return { groupId };
+      }),
+    );
+    socket.on(
+      'workshop:settings',
+      command(socket, workshopSettingsPayload, { facilitatorOnly: true }, async (settings) => {
+        const live = await workshops.update(workshopId, settings);
+        return { groupChoiceLocked: live.record.groupChoiceLocked, joiningLocked: live.record.joiningLocked };
+      }),
+    );
+  });
+
+  return {
+    io,
+    async close() {
+      for (const { timer } of tallyTimers.values()) clearTimeout(timer);
+      tallyTimers.clear();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// Dot votes: the contract's rules for `vote:cast`, enforced here. Each voting phase has its own
+// budget; votes may stack on one target; in `vote` a participant votes on their own group's
+// recommendations only, in `prioritise` on the plenary items. The store makes the budget check
+// and the write one atomic step, so casts racing from two tabs never overspend.
+import type * as Y from 'yjs';
+import { itemsMap, recommendationsMap } from '../../shared/doc.js';
+import { ErrorCode } from '../../shared/errors.js';
+import { groupDocName, parseTargetId, PLENARY_DOC } from '../../shared/ids.js';
+import { isVotingPhase, type Phase, type VotingPhase } from '../../shared/phases.js';
+import type { VotesMine } from '../../shared/protocol.js';
+import { AppError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { Principal, WorkshopService } from './workshops.js';
+
+export interface DocReader {
+  withDoc<T>(workshopId: string, docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
+}
+
+/** The voting phase whose budget a participant sees: the current one, else the last one passed. */
+export function budgetPhase(phase: Phase): VotingPhase {
+  if (isVotingPhase(phase)) return phase;
+  return phase === 'closed' ? 'prioritise' : 'vote';
+}
+
+export interface VoteService {
+  cast(principal: Principal, targetId: string, delta: 1 | -1): Promise<{ remaining: number }>;
+  mine(workshopId: string, participantId: string): Promise<VotesMine>;
+  /** Totals of both voting phases (their target ids never collide). */
+  tallies(workshopId: string): Promise<Record<string, number>>;
+}
+
+export function createVoteService(deps: { store: Store; workshops: WorkshopService; docs: DocReader }): VoteService {
+  const { store, workshops, docs } = deps;
+
+  return {
+    async cast(principal, targetId, delta) {
+      if (principal.role !== 'participant') {
+        throw new AppError(ErrorCode.forbidden, 'Only participants vote.');
+      }
+      const live = await workshops.live(principal.workshopId);
+      const phase = live.record.phase;
+      if (!isVotingPhase(phase)) throw new AppError(ErrorCode.votingClosed, 'Voting is not open in this phase.');
+      const target = parseTargetId(targetId);
+      if (!target) throw new AppError(ErrorCode.invalidPayload, 'targetId: not a vote target.');
+
+      // Withdrawing a dot needs no check beyond "you have one there": it must work even on a
+      // card that was withdrawn since, so nobody's dots get stuck.
+      if (delta === 1) {
+        if (phase === 'vote') {
+          if (target.kind !== 'recommendation') {
+            throw new AppError(ErrorCode.notFound, 'In this phase, votes go to recommendations.');
+          }
+          const me = live.participants.get(principal.participantId);
+          if (!me || target.groupId !== me.groupId) {
+            throw new AppError(ErrorCode.forbidden, "You vote on your own group's recommendations.");
+          }
+          const exists = await docs.withDoc(principal.workshopId, groupDocName(target.groupId), (doc) =>
+            recommendationsMap(doc).has(target.recommendationId),
+          );
+          if (!exists) throw new AppError(ErrorCode.notFound, 'This recommendation does not exist.');
+        } else {
+          if (target.kind !== 'plenary') {
+            throw new AppError(ErrorCode.notFound, 'In this phase, votes go to the merged board.');
+          }
+          const exists = await docs.withDoc(principal.workshopId, PLENARY_DOC, (doc) =>
+            itemsMap(doc).has(target.itemId),
+          );
+          if (!exists) throw new AppError(ErrorCode.notFound, 'This item does not exist.');
+        }
+      }
+
+      const outcome = await store.castVote({
+        workshopId: principal.workshopId,
+        participantId: principal.participantId,
+        phase,
+        targetId,
+        delta,
+        budget: live.record.voteBudget,
+      });
+      if (!outcome.ok) {
+        throw outcome.reason === 'budget_exhausted'
+          ? new AppError(ErrorCode.budgetExhausted, 'You have no dots left in this phase.')
+          : new AppError(ErrorCode.invalidPayload, 'You have no dot on this to take back.');
+      }
+      return { remaining: outcome.remaining };
+    },
+
+    async mine(workshopId, participantId) {
+      const live = await workshops.live(workshopId);
+      const phase = budgetPhase(live.record.phase);
+      const [current, other] = await Promise.all([
+        store.votesOf(workshopId, participantId, phase),
+        store.votesOf(workshopId, participantId, phase === 'vote' ? 'prioritise' : 'vote'),
+      ]);
+      const spent = Object.values(current).reduce((sum, n) => sum + n, 0);
+      return { remaining: live.record.voteBudget - spent, votes: { ...other, ...current } };
+    },
+
+    async tallies(workshopId) {
+      const [vote, prioritise] = await Promise.all([
+        store.tallies(workshopId, 'vote'),
+        store.tallies(workshopId, 'prioritise'),
+      ]);
+      return { ...vote, ...prioritise };
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// Workshops, their groups and participants: creation, joining, authentication, and the live
+// settings the facilitator changes (phase, timer, reveal, locks, moves). Keeps each loaded
+// workshop in memory so that the hot paths (every Yjs message asks "may this client write?")
+// never wait on storage; every change goes to the store first, then to the cache.
+import { EventEmitter } from 'node:events';
+import { ErrorCode } from '../../shared/errors.js';
+import { generateCode, generateId, generateSecret, normalizeCode, type DocRef } from '../../shared/ids.js';
+import type { Phase } from '../../shared/phases.js';
+import type {
+  CreateWorkshopResult,
+  JoinResult,
+  WorkshopInfo,
+} from '../../shared/schemas.js';
+import type { createWorkshopBody, joinBody } from '../../shared/schemas.js';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { GroupRecord, ParticipantRecord, Store, WorkshopPatch, WorkshopRecord } from '../store/store.js';
+import { hashSecret } from './secrets.js';
+
+export type Principal =
+  | { role: 'facilitator'; workshopId: string }
+  | { role: 'participant'; workshopId: string; participantId: string };
+
+/** A workshop as held in memory while the process serves it. */
+export interface LiveWorkshop {
+  record: WorkshopRecord;
+  groups: GroupRecord[];
+  participants: Map<string, ParticipantRecord>;
+}
+
+export interface WorkshopEvents {
+  /** Anything in workshop:state changed (phase, timer, reveal, locks, participants). */
+  changed: [workshopId: string];
+  /** The phase changed; votes and write rights depend on it. */
+  phase: [workshopId: string, phase: Phase];
+}
+
+export interface WorkshopService {
+  readonly events: EventEmitter<WorkshopEvents>;
+  create(input: z.output<typeof createWorkshopBody>): Promise<CreateWorkshopResult>;
+  infoByCode(code: string): Promise<WorkshopInfo>;
+  join(code: string, input: z.output<typeof joinBody>): Promise<JoinResult>;
+  /** Resolves a bearer secret (facilitator key or participant token); throws unauthorized. */
+  authenticate(secret: string | undefined): Promise<Principal>;
+  /** The workshop held in memory (loaded on first use); throws not_found. */
+  live(workshopId: string): Promise<LiveWorkshop>;
+  /** The cached workshop, if loaded: for synchronous checks on hot paths. */
+  peek(workshopId: string): LiveWorkshop | undefined;
+  update(workshopId: string, patch: WorkshopPatch): Promise<LiveWorkshop>;
+  moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
+}
+
+export function info(live: LiveWorkshop): WorkshopInfo {
+  const r = live.record;
+  return {
+    workshopId: r.id,
+    code: r.code,
+    title: r.title,
+    phase: r.phase,
+    voteBudget: r.voteBudget,
+    language: r.language,
+    groupChoiceLocked: r.groupChoiceLocked,
+    joiningLocked: r.joiningLocked,
+    groups: live.groups.map((g) => ({ id: g.id, name: g.name })),
+  };
+}
+
+/**
+ * May this principal change this document right now? The contract's write rights: a group's
+ * members and the facilitator write its group document, only the facilitator writes the plenary,
+ * and nobody writes anything while the workshop is `closed`.
+ */
+export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef): boolean {
+  if (live.record.phase === 'closed') return false;
+  if (principal.role === 'facilitator') return true;
+  if (doc.kind === 'plenary') return false;
+  return live.participants.get(principal.participantId)?.groupId === doc.groupId;
+}
+
+export function createWorkshopService(deps: { store: Store; now?: () => number }): WorkshopService {
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+  const events = new EventEmitter<WorkshopEvents>();
+  const cache = new Map<string, LiveWorkshop>();
+  // Loads in flight, so that concurrent first uses share one read.
+  const loading = new Map<string, Promise<LiveWorkshop>>();
+
+  async function live(workshopId: string): Promise<LiveWorkshop> {
+    const cached = cache.get(workshopId);
+    if (cached) return cached;
+    let pending = loading.get(workshopId);
+    if (!pending) {
+      pending = (async () => {
+        const record = await store.workshopById(workshopId);
+        if (!record) throw new AppError(ErrorCode.notFound, 'Unknown workshop.');
+        const [groups, participants] = await Promise.all([
+          store.groups(workshopId),
+          store.participants(workshopId),
+        ]);
+        const loaded: LiveWorkshop = {
+          record,
+          groups,
+          participants: new Map(participants.map((p) => [p.id, p])),
+        };
+        cache.set(workshopId, loaded);
+        return loaded;
+      })().finally(() => loading.delete(workshopId));
+      loading.set(workshopId, pending);
+    }
+    return pending;
+  }
+
+  async function liveByCode(rawCode: string): Promise<LiveWorkshop> {
+    const record = await store.workshopByCode(normalizeCode(rawCode));
+    if (!record) throw new AppError(ErrorCode.notFound, `No workshop has the code "${rawCode}".`);
+    return live(record.id);
+  }
+
+  /** Round-robin: the group with the fewest members, earliest group first on ties. */
+  function leastFilledGroup(w: LiveWorkshop): GroupRecord {
+    const counts = new Map(w.groups.map((g) => [g.id, 0]));
+    for (const p of w.participants.values()) counts.set(p.groupId, (counts.get(p.groupId) ?? 0) + 1);
+    let best = w.groups[0]!;
+    for (const g of w.groups) if (counts.get(g.id)! < counts.get(best.id)!) best = g;
+    return best;
+  }
+
+  return {
+    events,
+    live,
+    peek: (workshopId) => cache.get(workshopId),
+
+    async create(input) {
+      const facilitatorKey = generateSecret();
+      const workshopId = generateId();
+      const record: WorkshopRecord = {
+        id: workshopId,
+        code: generateCode(),
+        title: input.title,
+        language: input.language,
+        voteBudget: input.voteBudget,
+        phase: 'lobby',
+        timerEndsAt: null,
+        votesRevealed: false,
+        groupChoiceLocked: false,
+        joiningLocked: false,
+        facilitatorKeyHash: hashSecret(facilitatorKey),
+        createdAt: now(),
+      };
+      const groups = input.groups.map((name, position) => ({ id: generateId(), workshopId, name, position }));
+      // A code collision is astronomically rare at our scale (25^6 ≈ 244 million), but retry.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await store.createWorkshop(record, groups);
+          break;
+        } catch (error) {
+          if (attempt >= 5 || !String(error).includes('UNIQUE')) throw error;
+          record.code = generateCode();
+        }
+      }
+      return { workshopId, code: record.code, facilitatorKey, groups: groups.map(({ id, name }) => ({ id, name })) };
+    },
+
+    async infoByCode(code) {
+      return info(await liveByCode(code));
+    },
+
+    async join(code, input) {
+      const w = await liveByCode(code);
+      if (w.record.joiningLocked) {
+        throw new AppError(ErrorCode.joiningLocked, 'The facilitator has closed this workshop to new participants.');
+      }
+      let group: GroupRecord | undefined;
+      if (input.groupId !== undefined && !w.record.groupChoiceLocked) {
+        group = w.groups.find((g) => g.id === input.groupId);
+        if (!group) throw new AppError(ErrorCode.invalidPayload, 'groupId: no such group in this workshop.', 'groupId');
+      }
+      group ??= leastFilledGroup(w);
+      const token = generateSecret();
+      const participant: ParticipantRecord = {
+        id: generateId(),
+        workshopId: w.record.id,
+        groupId: group.id,
+        name: input.name,
+        tokenHash: hashSecret(token),
+        createdAt: now(),
+      };
+      await store.addParticipant(participant);
+      w.participants.set(participant.id, participant);
+      events.emit('changed', w.record.id);
+      return { participantId: participant.id, token, groupId: group.id };
+    },
+
+    async authenticate(secret) {
+      if (!secret) throw new AppError(ErrorCode.unauthorized, 'A token is required.');
+      const hash = hashSecret(secret);
+      const participant = await store.participantByTokenHash(hash);
+      if (participant) {
+        await live(participant.workshopId);
+        return { role: 'participant', workshopId: participant.workshopId, participantId: participant.id };
+      }
+      const workshop = await store.workshopByFacilitatorKeyHash(hash);
+      if (workshop) {
+        await live(workshop.id);
+        return { role: 'facilitator', workshopId: workshop.id };
+      }
+      throw new AppError(ErrorCode.unauthorized, 'This token is not valid.');
+    },
+
+    async update(workshopId, patch) {
+      const w = await live(workshopId);
+      const record = await store.updateWorkshop(workshopId, patch);
+      if (!record) throw new AppError(ErrorCode.notFound, 'Unknown workshop.');
+      const phaseChanged = record.phase !== w.record.phase;
+      w.record = record;
+      if (phaseChanged) events.emit('phase', workshopId, record.phase);
+      events.emit('changed', workshopId);
+      return w;
+    },
+
+    async moveParticipant(workshopId, participantId, groupId) {
+      const w = await live(workshopId);
+      const participant = w.participants.get(participantId);
+      if (!participant) throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
+      if (!w.groups.some((g) => g.id === groupId)) throw new AppError(ErrorCode.notFound, 'No such group.');
+      await store.moveParticipant(participantId, groupId);
+      w.participants.set(participantId, { ...participant, groupId });
+      events.emit('changed', workshopId);
+    },
+  };
+}

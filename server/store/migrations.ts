@@ -1,0 +1,59 @@
+// Versioned schema migrations. Each entry runs once, in order, inside a transaction; the
+// database's `user_version` records how many have run. Never edit a shipped migration: add one.
+export const MIGRATIONS: readonly string[] = [
+  // 1: workshops, groups, participants, Yjs documents (state + update log), dot votes.
+  `
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    language TEXT NOT NULL,
+    vote_budget INTEGER NOT NULL,
+    phase TEXT NOT NULL,
+    timer_ends_at INTEGER,
+    votes_revealed INTEGER NOT NULL DEFAULT 0,
+    group_choice_locked INTEGER NOT NULL DEFAULT 0,
+    joining_locked INTEGER NOT NULL DEFAULT 0,
+    facilitator_key_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE groups (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX groups_by_workshop ON groups(workshop_id, position);
+  CREATE TABLE participants (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES groups(id),
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX participants_by_workshop ON participants(workshop_id, created_at);
+  CREATE TABLE doc_states (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    doc_name TEXT NOT NULL,
+    state BLOB NOT NULL,
+    PRIMARY KEY (workshop_id, doc_name)
+  );
+  CREATE TABLE doc_updates (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    doc_name TEXT NOT NULL,
+    data BLOB NOT NULL
+  );
+  CREATE INDEX doc_updates_by_doc ON doc_updates(workshop_id, doc_name, seq);
+  CREATE TABLE votes (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    phase TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    count INTEGER NOT NULL CHECK (count > 0),
+    PRIMARY KEY (participant_id, phase, target_id)
+  );
+  CREATE INDEX votes_by_workshop ON votes(workshop_id, phase);
+  `,
+];

@@ -1,0 +1,297 @@
+// The embedded SQLite store (better-sqlite3, WAL). SQL lives only in store/. Every call runs
+// synchronously inside the process, so each method is atomic; the async signature is the
+// interface's, shared with stores that do real I/O.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Phase, VotingPhase } from '../../shared/phases.js';
+import type { Language } from '../../shared/schemas.js';
+import { MIGRATIONS } from './migrations.js';
+import type {
+  AppendResult,
+  GroupRecord,
+  ParticipantRecord,
+  Store,
+  StoredDoc,
+  VoteOutcome,
+  VoteRequest,
+  WorkshopPatch,
+  WorkshopRecord,
+} from './store.js';
+
+interface WorkshopRow {
+  id: string;
+  code: string;
+  title: string;
+  language: string;
+  vote_budget: number;
+  phase: string;
+  timer_ends_at: number | null;
+  votes_revealed: number;
+  group_choice_locked: number;
+  joining_locked: number;
+  facilitator_key_hash: string;
+  created_at: number;
+}
+
+interface ParticipantRow {
+  id: string;
+  workshop_id: string;
+  group_id: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+}
+
+function toWorkshop(row: WorkshopRow): WorkshopRecord {
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    language: row.language as Language,
+    voteBudget: row.vote_budget,
+    phase: row.phase as Phase,
+    timerEndsAt: row.timer_ends_at,
+    votesRevealed: row.votes_revealed === 1,
+    groupChoiceLocked: row.group_choice_locked === 1,
+    joiningLocked: row.joining_locked === 1,
+    facilitatorKeyHash: row.facilitator_key_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function toParticipant(row: ParticipantRow): ParticipantRecord {
+  return {
+    id: row.id,
+    workshopId: row.workshop_id,
+    groupId: row.group_id,
+    name: row.name,
+    tokenHash: row.token_hash,
+    createdAt: row.created_at,
+  };
+}
+
+/** Applies the migrations the database has not seen yet; returns the resulting version. */
+export function migrate(db: Database.Database): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}
+
+/** `file` is a path, or ':memory:' for tests. Creates the directory when needed. */
+export function createSqliteStore(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives any crash of the process (the contract's durability promise);
+  // only a power loss can lose the last transactions, which FULL would cost an fsync each.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const q = {
+    insertWorkshop: db.prepare(
+      `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
+         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at)
+       VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @votesRevealed,
+         @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt)`,
+    ),
+    insertGroup: db.prepare(
+      'INSERT INTO groups (id, workshop_id, name, position) VALUES (@id, @workshopId, @name, @position)',
+    ),
+    workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
+    workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
+    workshopByKey: db.prepare<[string], WorkshopRow>(
+      'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
+    ),
+    groups: db.prepare<[string], { id: string; workshop_id: string; name: string; position: number }>(
+      'SELECT * FROM groups WHERE workshop_id = ? ORDER BY position',
+    ),
+    insertParticipant: db.prepare(
+      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
+       VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt)`,
+    ),
+    participantByToken: db.prepare<[string], ParticipantRow>(
+      'SELECT * FROM participants WHERE token_hash = ?',
+    ),
+    participants: db.prepare<[string], ParticipantRow>(
+      'SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at, id',
+    ),
+    moveParticipant: db.prepare('UPDATE participants SET group_id = ? WHERE id = ?'),
+    docState: db.prepare<[string, string], { state: Buffer }>(
+      'SELECT state FROM doc_states WHERE workshop_id = ? AND doc_name = ?',
+    ),
+    docUpdates: db.prepare<[string, string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM doc_updates WHERE workshop_id = ? AND doc_name = ? ORDER BY seq',
+    ),
+    appendUpdate: db.prepare('INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)'),
+    logLength: db.prepare<[string, string], { n: number }>(
+      'SELECT count(*) AS n FROM doc_updates WHERE workshop_id = ? AND doc_name = ?',
+    ),
+    upsertState: db.prepare(
+      `INSERT INTO doc_states (workshop_id, doc_name, state) VALUES (?, ?, ?)
+       ON CONFLICT (workshop_id, doc_name) DO UPDATE SET state = excluded.state`,
+    ),
+    trimLog: db.prepare('DELETE FROM doc_updates WHERE workshop_id = ? AND doc_name = ? AND seq <= ?'),
+    spent: db.prepare<[string, string], { n: number | null }>(
+      'SELECT sum(count) AS n FROM votes WHERE participant_id = ? AND phase = ?',
+    ),
+    voteCount: db.prepare<[string, string, string], { count: number }>(
+      'SELECT count FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?',
+    ),
+    upsertVote: db.prepare(
+      `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (participant_id, phase, target_id) DO UPDATE SET count = count + 1`,
+    ),
+    decrementVote: db.prepare(
+      'UPDATE votes SET count = count - 1 WHERE participant_id = ? AND phase = ? AND target_id = ?',
+    ),
+    deleteEmptyVote: db.prepare(
+      'DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ? AND count <= 0',
+    ),
+    votesOf: db.prepare<[string, string, string], { target_id: string; count: number }>(
+      'SELECT target_id, count FROM votes WHERE workshop_id = ? AND participant_id = ? AND phase = ?',
+    ),
+    tallies: db.prepare<[string, string], { target_id: string; n: number }>(
+      'SELECT target_id, sum(count) AS n FROM votes WHERE workshop_id = ? AND phase = ? GROUP BY target_id',
+    ),
+    voterCount: db.prepare<[string, string], { n: number }>(
+      'SELECT count(DISTINCT participant_id) AS n FROM votes WHERE workshop_id = ? AND phase = ?',
+    ),
+  };
+
+  const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {
+    q.insertWorkshop.run({
+      ...workshop,
+      votesRevealed: workshop.votesRevealed ? 1 : 0,
+      groupChoiceLocked: workshop.groupChoiceLocked ? 1 : 0,
+      joiningLocked: workshop.joiningLocked ? 1 : 0,
+    });
+    for (const group of groups) q.insertGroup.run(group);
+  });
+
+  const appendTx = db.transaction((workshopId: string, docName: string, update: Uint8Array): AppendResult => {
+    const info = q.appendUpdate.run(workshopId, docName, update);
+    const logLength = q.logLength.get(workshopId, docName)?.n ?? 0;
+    return { seq: Number(info.lastInsertRowid), logLength };
+  });
+
+  const compactTx = db.transaction(
+    (workshopId: string, docName: string, state: Uint8Array, throughSeq: number) => {
+      q.upsertState.run(workshopId, docName, state);
+      q.trimLog.run(workshopId, docName, throughSeq);
+    },
+  );
+
+  const voteTx = db.transaction((r: VoteRequest): VoteOutcome => {
+    const spent = q.spent.get(r.participantId, r.phase)?.n ?? 0;
+    if (r.delta === 1) {
+      if (spent >= r.budget) return { ok: false, reason: 'budget_exhausted' };
+      q.upsertVote.run(r.workshopId, r.participantId, r.phase, r.targetId);
+      return { ok: true, remaining: r.budget - spent - 1 };
+    }
+    const current = q.voteCount.get(r.participantId, r.phase, r.targetId)?.count ?? 0;
+    if (current <= 0) return { ok: false, reason: 'nothing_to_withdraw' };
+    q.decrementVote.run(r.participantId, r.phase, r.targetId);
+    q.deleteEmptyVote.run(r.participantId, r.phase, r.targetId);
+    return { ok: true, remaining: r.budget - spent + 1 };
+  });
+
+  const columns: Record<keyof WorkshopPatch, string> = {
+    phase: 'phase',
+    timerEndsAt: 'timer_ends_at',
+    votesRevealed: 'votes_revealed',
+    groupChoiceLocked: 'group_choice_locked',
+    joiningLocked: 'joining_locked',
+  };
+
+  return {
+    async createWorkshop(workshop, groups) {
+      createWorkshopTx(workshop, groups);
+    },
+    async workshopById(id) {
+      const row = q.workshopById.get(id);
+      return row ? toWorkshop(row) : null;
+    },
+    async workshopByCode(code) {
+      const row = q.workshopByCode.get(code);
+      return row ? toWorkshop(row) : null;
+    },
+    async workshopByFacilitatorKeyHash(keyHash) {
+      const row = q.workshopByKey.get(keyHash);
+      return row ? toWorkshop(row) : null;
+    },
+    async updateWorkshop(id, patch) {
+      const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
+        keyof WorkshopPatch,
+        unknown,
+      ][];
+      if (entries.length > 0) {
+        const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+        const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+        db.prepare(`UPDATE workshops SET ${sets} WHERE id = ?`).run(...values, id);
+      }
+      const row = q.workshopById.get(id);
+      return row ? toWorkshop(row) : null;
+    },
+    async groups(workshopId) {
+      return q.groups.all(workshopId).map((row) => ({
+        id: row.id,
+        workshopId: row.workshop_id,
+        name: row.name,
+        position: row.position,
+      }));
+    },
+    async addParticipant(participant) {
+      q.insertParticipant.run(participant);
+    },
+    async participantByTokenHash(tokenHash) {
+      const row = q.participantByToken.get(tokenHash);
+      return row ? toParticipant(row) : null;
+    },
+    async participants(workshopId) {
+      return q.participants.all(workshopId).map(toParticipant);
+    },
+    async moveParticipant(participantId, groupId) {
+      q.moveParticipant.run(groupId, participantId);
+    },
+    async loadDoc(workshopId, docName): Promise<StoredDoc> {
+      const state = q.docState.get(workshopId, docName)?.state ?? null;
+      const rows = q.docUpdates.all(workshopId, docName);
+      return {
+        state: state ? new Uint8Array(state) : null,
+        updates: rows.map((row) => new Uint8Array(row.data)),
+        lastSeq: rows.at(-1)?.seq ?? 0,
+      };
+    },
+    async appendUpdate(workshopId, docName, update) {
+      return appendTx(workshopId, docName, update);
+    },
+    async compactDoc(workshopId, docName, state, throughSeq) {
+      compactTx(workshopId, docName, state, throughSeq);
+    },
+    async castVote(request) {
+      return voteTx.immediate(request);
+    },
+    async votesOf(workshopId, participantId, phase: VotingPhase) {
+      return Object.fromEntries(
+        q.votesOf.all(workshopId, participantId, phase).map((row) => [row.target_id, row.count]),
+      );
+    },
+    async tallies(workshopId, phase) {
+      return Object.fromEntries(q.tallies.all(workshopId, phase).map((row) => [row.target_id, row.n]));
+    },
+    async voterCount(workshopId, phase) {
+      return q.voterCount.get(workshopId, phase)?.n ?? 0;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

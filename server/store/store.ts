@@ -1,0 +1,101 @@
+// The storage interface: everything Atelier keeps, behind one async contract so that SQLite
+// (embedded default) and PostgreSQL (several processes) pass the same contract suite.
+import type { Language } from '../../shared/schemas.js';
+import type { Phase, VotingPhase } from '../../shared/phases.js';
+
+export interface WorkshopRecord {
+  id: string;
+  code: string;
+  title: string;
+  language: Language;
+  voteBudget: number;
+  phase: Phase;
+  /** Epoch milliseconds at which the running timer ends; null when no timer runs. */
+  timerEndsAt: number | null;
+  votesRevealed: boolean;
+  groupChoiceLocked: boolean;
+  joiningLocked: boolean;
+  /** sha256 of the facilitator key; the key itself is never stored. */
+  facilitatorKeyHash: string;
+  createdAt: number;
+}
+
+export type WorkshopPatch = Partial<
+  Pick<WorkshopRecord, 'phase' | 'timerEndsAt' | 'votesRevealed' | 'groupChoiceLocked' | 'joiningLocked'>
+>;
+
+export interface GroupRecord {
+  id: string;
+  workshopId: string;
+  name: string;
+  position: number;
+}
+
+export interface ParticipantRecord {
+  id: string;
+  workshopId: string;
+  groupId: string;
+  name: string;
+  /** sha256 of the participant token. */
+  tokenHash: string;
+  createdAt: number;
+}
+
+export interface StoredDoc {
+  /** The compacted state, or null before the first compaction. */
+  state: Uint8Array | null;
+  /** Updates appended since, oldest first. */
+  updates: Uint8Array[];
+  /** Position of the newest update in the log (0 when the log is empty). */
+  lastSeq: number;
+}
+
+export interface AppendResult {
+  /** Position of this update in the store's log; compaction removes updates up to it. */
+  seq: number;
+  /** How many updates the document's log holds now (compaction threshold input). */
+  logLength: number;
+}
+
+export interface VoteRequest {
+  workshopId: string;
+  participantId: string;
+  phase: VotingPhase;
+  targetId: string;
+  delta: 1 | -1;
+  budget: number;
+}
+
+export type VoteOutcome =
+  | { ok: true; remaining: number }
+  | { ok: false; reason: 'budget_exhausted' | 'nothing_to_withdraw' };
+
+export interface Store {
+  createWorkshop(workshop: WorkshopRecord, groups: GroupRecord[]): Promise<void>;
+  workshopById(id: string): Promise<WorkshopRecord | null>;
+  workshopByCode(code: string): Promise<WorkshopRecord | null>;
+  workshopByFacilitatorKeyHash(keyHash: string): Promise<WorkshopRecord | null>;
+  updateWorkshop(id: string, patch: WorkshopPatch): Promise<WorkshopRecord | null>;
+  groups(workshopId: string): Promise<GroupRecord[]>;
+
+  addParticipant(participant: ParticipantRecord): Promise<void>;
+  participantByTokenHash(tokenHash: string): Promise<ParticipantRecord | null>;
+  participants(workshopId: string): Promise<ParticipantRecord[]>;
+  moveParticipant(participantId: string, groupId: string): Promise<void>;
+
+  loadDoc(workshopId: string, docName: string): Promise<StoredDoc>;
+  appendUpdate(workshopId: string, docName: string, update: Uint8Array): Promise<AppendResult>;
+  /** Replaces the log up to `throughSeq` with one state row, atomically. */
+  compactDoc(workshopId: string, docName: string, state: Uint8Array, throughSeq: number): Promise<void>;
+
+  /** Checks the budget and records the vote atomically: racing casts never overspend. */
+  castVote(request: VoteRequest): Promise<VoteOutcome>;
+  /** One participant's votes in one phase: targetId → count. */
+  votesOf(workshopId: string, participantId: string, phase: VotingPhase): Promise<Record<string, number>>;
+  /** Totals per target in one phase. */
+  tallies(workshopId: string, phase: VotingPhase): Promise<Record<string, number>>;
+  /** How many distinct participants have cast at least one vote in the phase. */
+  voterCount(workshopId: string, phase: VotingPhase): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,76 @@
+// The Socket.IO protocol, shared by server and client: event maps, payloads and acks.
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+import type { Phase } from './phases.js';
+import type {
+  GroupInfo,
+  participantMovePayload,
+  phaseSetPayload,
+  timerStartPayload,
+  voteCastPayload,
+  votesRevealPayload,
+  workshopSettingsPayload,
+} from './schemas.js';
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type AckCallback<T> = (answer: Ack<T>) => void;
+
+export interface ParticipantPresence {
+  participantId: string;
+  name: string;
+  groupId: string;
+  online: boolean;
+}
+
+export interface WorkshopState {
+  phase: Phase;
+  timer: { endsAt: number | null };
+  votesRevealed: boolean;
+  groupChoiceLocked: boolean;
+  joiningLocked: boolean;
+  groups: GroupInfo[];
+  participants: ParticipantPresence[];
+}
+
+export interface VotesMine {
+  remaining: number;
+  votes: Record<string, number>;
+}
+
+export interface VotesTally {
+  tallies: Record<string, number>;
+}
+
+/** Who the connection belongs to, sent once after the handshake. */
+export type Whoami =
+  | { role: 'facilitator'; workshopId: string }
+  | { role: 'participant'; workshopId: string; participantId: string; name: string; groupId: string };
+
+export interface ServerToClientEvents {
+  'workshop:state': (state: WorkshopState) => void;
+  'workshop:whoami': (whoami: Whoami) => void;
+  'votes:mine': (mine: VotesMine) => void;
+  'votes:tally': (tally: VotesTally) => void;
+}
+
+export interface ClientToServerEvents {
+  'vote:cast': (payload: z.input<typeof voteCastPayload>, ack: AckCallback<{ remaining: number }>) => void;
+  'phase:set': (payload: z.input<typeof phaseSetPayload>, ack: AckCallback<{ phase: Phase }>) => void;
+  'timer:start': (
+    payload: z.input<typeof timerStartPayload>,
+    ack: AckCallback<{ endsAt: number }>,
+  ) => void;
+  'timer:stop': (payload: Record<string, never>, ack: AckCallback<{ endsAt: null }>) => void;
+  'votes:reveal': (
+    payload: z.input<typeof votesRevealPayload>,
+    ack: AckCallback<{ revealed: boolean }>,
+  ) => void;
+  'participant:move': (
+    payload: z.input<typeof participantMovePayload>,
+    ack: AckCallback<{ groupId: string }>,
+  ) => void;
+  'workshop:settings': (
+    payload: z.input<typeof workshopSettingsPayload>,
+    ack: AckCallback<{ groupChoiceLocked: boolean; joiningLocked: boolean }>,
+  ) => void;
+}

@@ -1,0 +1,84 @@
+// zod schemas of everything that crosses a boundary: HTTP bodies and Socket.IO payloads.
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+import { PHASES } from './phases.js';
+
+/** Trimmed text with a length range; messages name the field so the UI can point at it. */
+const text = (max: number, min = 1) => z.string().trim().min(min).max(max);
+
+export const languageSchema = z.enum(['fr', 'en']);
+export type Language = z.infer<typeof languageSchema>;
+
+export const phaseSchema = z.enum(PHASES);
+
+export const createWorkshopBody = z.strictObject({
+  title: text(LIMITS.workshopTitle),
+  groups: z.array(text(LIMITS.groupName)).min(1).max(LIMITS.groupsPerWorkshop),
+  voteBudget: z.number().int().min(1).max(LIMITS.voteBudgetMax).default(5),
+  language: languageSchema.default('fr'),
+});
+export type CreateWorkshopBody = z.input<typeof createWorkshopBody>;
+
+export const joinBody = z.strictObject({
+  name: text(LIMITS.participantName),
+  groupId: z.string().min(1).max(64).optional(),
+});
+export type JoinBody = z.input<typeof joinBody>;
+
+export const snapshotBody = z.strictObject({ label: text(LIMITS.snapshotLabel) });
+
+export const voteCastPayload = z.strictObject({
+  targetId: z.string().min(3).max(200),
+  delta: z.union([z.literal(1), z.literal(-1)]),
+});
+export const phaseSetPayload = z.strictObject({ phase: phaseSchema });
+export const timerStartPayload = z.strictObject({
+  seconds: z.number().int().min(1).max(LIMITS.timerSecondsMax),
+});
+export const timerStopPayload = z.strictObject({});
+export const votesRevealPayload = z.strictObject({ revealed: z.boolean() });
+export const participantMovePayload = z.strictObject({
+  participantId: z.string().min(1).max(64),
+  groupId: z.string().min(1).max(64),
+});
+export const workshopSettingsPayload = z.strictObject({
+  groupChoiceLocked: z.boolean().optional(),
+  joiningLocked: z.boolean().optional(),
+});
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+}
+
+export interface CreateWorkshopResult {
+  workshopId: string;
+  code: string;
+  facilitatorKey: string;
+  groups: GroupInfo[];
+}
+
+export interface WorkshopInfo {
+  workshopId: string;
+  code: string;
+  title: string;
+  phase: z.infer<typeof phaseSchema>;
+  voteBudget: number;
+  language: Language;
+  groupChoiceLocked: boolean;
+  joiningLocked: boolean;
+  groups: GroupInfo[];
+}
+
+export interface JoinResult {
+  participantId: string;
+  token: string;
+  groupId: string;
+}
+
+/** The first issue in a zod error, as `{field, message}`: what a 400 answer names. */
+export function describeZodError(error: z.ZodError): { field: string; message: string } {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(body)';
+  return { field, message: `${field}: ${issue?.message ?? 'invalid'}` };
+}
