@@ -2,6 +2,7 @@
 export const LIMITS = {
   workshopTitle: 120,
   groupName: 60,
+  groupPrompt: 300,
   groupsPerWorkshop: 50,
   participantName: 60,
   recommendationTitle: 160,

@@ -11,9 +11,15 @@ export type Language = z.infer<typeof languageSchema>;
 
 export const phaseSchema = z.enum(PHASES);
 
+/** A group is its name, or (an extension of the contract) its name and the question it works on. */
+export const groupInput = z.union([
+  text(LIMITS.groupName),
+  z.strictObject({ name: text(LIMITS.groupName), prompt: text(LIMITS.groupPrompt, 0).default('') }),
+]);
+
 export const createWorkshopBody = z.strictObject({
   title: text(LIMITS.workshopTitle),
-  groups: z.array(text(LIMITS.groupName)).min(1).max(LIMITS.groupsPerWorkshop),
+  groups: z.array(groupInput).min(1).max(LIMITS.groupsPerWorkshop),
   voteBudget: z.number().int().min(1).max(LIMITS.voteBudgetMax).default(5),
   language: languageSchema.default('fr'),
 });
@@ -49,6 +55,8 @@ export const workshopSettingsPayload = z.strictObject({
 export interface GroupInfo {
   id: string;
   name: string;
+  /** The question the group works on; '' when none was given. */
+  prompt: string;
 }
 
 export interface CreateWorkshopResult {

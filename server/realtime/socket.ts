@@ -19,7 +19,7 @@ import {
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
 import type { VoteService } from '../services/votes.js';
-import type { Principal, WorkshopService } from '../services/workshops.js';
+import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
 
 interface SocketData {
   principal: Principal;
@@ -73,7 +73,7 @@ export function createRealtime(deps: {
       votesRevealed: r.votesRevealed,
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
-      groups: live.groups.map((g) => ({ id: g.id, name: g.name })),
+      groups: live.groups.map(groupInfo),
       participants: [...live.participants.values()].map((p) => ({
         participantId: p.id,
         name: p.name,

@@ -8,6 +8,7 @@ import { generateCode, generateId, generateSecret, normalizeCode, type DocRef } 
 import type { Phase } from '../../shared/phases.js';
 import type {
   CreateWorkshopResult,
+  GroupInfo,
   JoinResult,
   WorkshopInfo,
 } from '../../shared/schemas.js';
@@ -61,8 +62,12 @@ export function info(live: LiveWorkshop): WorkshopInfo {
     language: r.language,
     groupChoiceLocked: r.groupChoiceLocked,
     joiningLocked: r.joiningLocked,
-    groups: live.groups.map((g) => ({ id: g.id, name: g.name })),
+    groups: live.groups.map(groupInfo),
   };
+}
+
+export function groupInfo(group: GroupRecord): GroupInfo {
+  return { id: group.id, name: group.name, prompt: group.prompt };
 }
 
 /**
@@ -147,7 +152,13 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         facilitatorKeyHash: hashSecret(facilitatorKey),
         createdAt: now(),
       };
-      const groups = input.groups.map((name, position) => ({ id: generateId(), workshopId, name, position }));
+      const groups = input.groups.map((group, position) => ({
+        id: generateId(),
+        workshopId,
+        name: typeof group === 'string' ? group : group.name,
+        prompt: typeof group === 'string' ? '' : group.prompt,
+        position,
+      }));
       // A code collision is astronomically rare at our scale (25^6 ≈ 244 million), but retry.
       for (let attempt = 0; ; attempt++) {
         try {
@@ -158,7 +169,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
           record.code = generateCode();
         }
       }
-      return { workshopId, code: record.code, facilitatorKey, groups: groups.map(({ id, name }) => ({ id, name })) };
+      return { workshopId, code: record.code, facilitatorKey, groups: groups.map(groupInfo) };
     },
 
     async infoByCode(code) {

@@ -56,4 +56,6 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX votes_by_workshop ON votes(workshop_id, phase);
   `,
+  // 2: the question each group works on.
+  `ALTER TABLE groups ADD COLUMN prompt TEXT NOT NULL DEFAULT '';`,
 ];

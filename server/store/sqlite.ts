@@ -103,14 +103,17 @@ export function createSqliteStore(file: string): Store {
          @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt)`,
     ),
     insertGroup: db.prepare(
-      'INSERT INTO groups (id, workshop_id, name, position) VALUES (@id, @workshopId, @name, @position)',
+      'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
     ),
     workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
     workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
     workshopByKey: db.prepare<[string], WorkshopRow>(
       'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
     ),
-    groups: db.prepare<[string], { id: string; workshop_id: string; name: string; position: number }>(
+    groups: db.prepare<
+      [string],
+      { id: string; workshop_id: string; name: string; prompt: string; position: number }
+    >(
       'SELECT * FROM groups WHERE workshop_id = ? ORDER BY position',
     ),
     insertParticipant: db.prepare(
@@ -245,6 +248,7 @@ export function createSqliteStore(file: string): Store {
         id: row.id,
         workshopId: row.workshop_id,
         name: row.name,
+        prompt: row.prompt,
         position: row.position,
       }));
     },

@@ -28,6 +28,7 @@ export interface GroupRecord {
   id: string;
   workshopId: string;
   name: string;
+  prompt: string;
   position: number;
 }
 

@@ -1,0 +1,45 @@
+// The HTTP API as typed functions. Errors come back as ApiError with the contract's code.
+import type {
+  CreateWorkshopBody,
+  CreateWorkshopResult,
+  JoinBody,
+  JoinResult,
+  WorkshopInfo,
+} from '../../shared/schemas.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const data: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+    throw new ApiError(res.status, error?.code ?? 'internal_error', error?.message ?? res.statusText, error?.field);
+  }
+  return data as T;
+}
+
+export const api = {
+  createWorkshop: (body: CreateWorkshopBody) => request<CreateWorkshopResult>('POST', '/api/workshops', body),
+  workshop: (code: string) => request<WorkshopInfo>('GET', `/api/workshops/${encodeURIComponent(code)}`),
+  join: (code: string, body: JoinBody) =>
+    request<JoinResult>('POST', `/api/workshops/${encodeURIComponent(code)}/participants`, body),
+};

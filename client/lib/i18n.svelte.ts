@@ -1,0 +1,52 @@
+// The interface language: French by default (or the browser's if English), remembered in
+// localStorage. `t('join.title', {name})` looks a message up with dotted keys and fills {params}.
+import { en } from '../i18n/en.js';
+import { fr, type Messages } from '../i18n/fr.js';
+
+export type Lang = 'fr' | 'en';
+const STORAGE_KEY = 'atelier.lang';
+const catalogs: Record<Lang, Messages> = { fr, en };
+
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+}[keyof T & string];
+export type MessageKey = Leaves<Messages>;
+
+function initialLang(): Lang {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'fr' || saved === 'en') return saved;
+  } catch {
+    // Storage may be unavailable (private mode): fall through to the browser's language.
+  }
+  return typeof navigator !== 'undefined' && navigator.language?.startsWith('en') ? 'en' : 'fr';
+}
+
+export const i18n = $state({ lang: initialLang() as Lang });
+
+export function setLang(lang: Lang): void {
+  i18n.lang = lang;
+  document.documentElement.lang = lang;
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not remembered; the switch still applies to this page.
+  }
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  let node: unknown = catalogs[i18n.lang];
+  for (const part of key.split('.')) node = (node as Record<string, unknown>)?.[part];
+  const text = typeof node === 'string' ? node : key;
+  return text.replace(/\{(\w+)\}/g, (_, name: string) =>
+    params[name] === undefined ? `{${name}}` : formatParam(params[name]),
+  );
+}
+
+function formatParam(value: string | number): string {
+  return typeof value === 'number' ? new Intl.NumberFormat(i18n.lang).format(value) : value;
+}
+
+export function formatDate(epochMs: number, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
+  return new Intl.DateTimeFormat(i18n.lang, options).format(new Date(epochMs));
+}

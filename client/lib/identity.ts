@@ -1,0 +1,68 @@
+// What this browser remembers, in localStorage: who it is in each workshop it joined (so a
+// reload or a closed lid brings the same person back), and the workshops it created (with their
+// facilitator keys, for the organiser view).
+export interface Identity {
+  participantId: string;
+  token: string;
+  groupId: string;
+  name: string;
+}
+
+export interface CreatedWorkshop {
+  workshopId: string;
+  code: string;
+  title: string;
+  facilitatorKey: string;
+  createdAt: number;
+}
+
+const IDENTITY_PREFIX = 'atelier.identity.';
+const CREATED_KEY = 'atelier.created';
+
+function read<T>(key: string): T | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+function write(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or unavailable: the session still works, it just won't be remembered.
+  }
+}
+
+export function loadIdentity(code: string): Identity | null {
+  const value = read<Identity>(IDENTITY_PREFIX + code.toUpperCase());
+  return value && typeof value.token === 'string' && typeof value.participantId === 'string' ? value : null;
+}
+
+export function saveIdentity(code: string, identity: Identity): void {
+  write(IDENTITY_PREFIX + code.toUpperCase(), identity);
+}
+
+export function forgetIdentity(code: string): void {
+  try {
+    localStorage.removeItem(IDENTITY_PREFIX + code.toUpperCase());
+  } catch {
+    // Nothing to forget.
+  }
+}
+
+export function loadCreated(): CreatedWorkshop[] {
+  const list = read<CreatedWorkshop[]>(CREATED_KEY);
+  return Array.isArray(list) ? list : [];
+}
+
+export function rememberCreated(workshop: CreatedWorkshop): void {
+  write(CREATED_KEY, [workshop, ...loadCreated().filter((w) => w.workshopId !== workshop.workshopId)]);
+}
+
+export function facilitatorLink(origin: string, code: string, key: string): string {
+  // The key travels in the fragment: browsers never send it to servers or write it in logs.
+  return `${origin}/w/${code}/facilitate#key=${encodeURIComponent(key)}`;
+}

@@ -1,0 +1,30 @@
+// A small path router: the pages of Atelier are few and their URLs are part of the product
+// (/w/CODE is printed on the projection screen), so history.pushState is all we need.
+export type Route =
+  | { name: 'home' }
+  | { name: 'workshop'; code: string }
+  | { name: 'facilitate'; code: string }
+  | { name: 'screen'; code: string }
+  | { name: 'notFound' };
+
+export function parseRoute(pathname: string): Route {
+  if (pathname === '/' || pathname === '') return { name: 'home' };
+  const match = /^\/w\/([^/]+)(?:\/(facilitate|screen))?\/?$/.exec(pathname);
+  if (!match) return { name: 'notFound' };
+  const code = decodeURIComponent(match[1]!).toUpperCase();
+  if (match[2] === 'facilitate') return { name: 'facilitate', code };
+  if (match[2] === 'screen') return { name: 'screen', code };
+  return { name: 'workshop', code };
+}
+
+export const router = $state({ route: parseRoute(location.pathname) as Route });
+
+export function navigate(path: string): void {
+  history.pushState(null, '', path);
+  router.route = parseRoute(location.pathname);
+  window.scrollTo(0, 0);
+}
+
+window.addEventListener('popstate', () => {
+  router.route = parseRoute(location.pathname);
+});
