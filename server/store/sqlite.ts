@@ -155,9 +155,7 @@ export function createSqliteStore(file: string): Store {
     decrementVote: db.prepare(
       'UPDATE votes SET count = count - 1 WHERE participant_id = ? AND phase = ? AND target_id = ?',
     ),
-    deleteEmptyVote: db.prepare(
-      'DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ? AND count <= 0',
-    ),
+    deleteVote: db.prepare('DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?'),
     votesOf: db.prepare<[string, string, string], { target_id: string; count: number }>(
       'SELECT target_id, count FROM votes WHERE workshop_id = ? AND participant_id = ? AND phase = ?',
     ),
@@ -201,8 +199,9 @@ export function createSqliteStore(file: string): Store {
     }
     const current = q.voteCount.get(r.participantId, r.phase, r.targetId)?.count ?? 0;
     if (current <= 0) return { ok: false, reason: 'nothing_to_withdraw' };
-    q.decrementVote.run(r.participantId, r.phase, r.targetId);
-    q.deleteEmptyVote.run(r.participantId, r.phase, r.targetId);
+    // The last dot deletes the row: decrementing it to 0 would break CHECK (count > 0).
+    if (current === 1) q.deleteVote.run(r.participantId, r.phase, r.targetId);
+    else q.decrementVote.run(r.participantId, r.phase, r.targetId);
     return { ok: true, remaining: r.budget - spent + 1 };
   });
 

@@ -1,0 +1,491 @@
+// The behaviour of the Store interface (server/store/store.ts), as one suite that every
+// implementation runs: SQLite now, PostgreSQL later. A `*.test.ts` file calls
+// describeStoreContract with a factory; each test gets a fresh, empty store.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { GroupRecord, ParticipantRecord, Store, WorkshopRecord } from '../../server/store/store.js';
+
+let counter = 0;
+const unique = (prefix: string) => `${prefix}${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+
+export function workshopRecord(overrides: Partial<WorkshopRecord> = {}): WorkshopRecord {
+  return {
+    id: unique('w'),
+    code: unique('C').toUpperCase(),
+    title: 'Atelier résilience',
+    language: 'fr',
+    voteBudget: 5,
+    phase: 'lobby',
+    timerEndsAt: null,
+    votesRevealed: false,
+    groupChoiceLocked: false,
+    joiningLocked: false,
+    facilitatorKeyHash: unique('key-hash-'),
+    createdAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+export function groupRecords(workshopId: string, names: string[]): GroupRecord[] {
+  return names.map((name, position) => ({ id: unique('g'), workshopId, name, prompt: '', position }));
+}
+
+export function participantRecord(
+  workshopId: string,
+  groupId: string,
+  overrides: Partial<ParticipantRecord> = {},
+): ParticipantRecord {
+  return {
+    id: unique('p'),
+    workshopId,
+    groupId,
+    name: 'Camille',
+    tokenHash: unique('token-hash-'),
+    createdAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}
+
+/** A Yjs update that sets `key` to `value` in the map `m`, on top of `doc`. */
+function edit(doc: Y.Doc, key: string, value: string): Uint8Array {
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => {
+    update = u;
+  };
+  doc.on('update', capture);
+  doc.getMap('m').set(key, value);
+  doc.off('update', capture);
+  return update!;
+}
+
+/** The document a StoredDoc describes, rebuilt the way a room loads it. */
+function rebuild(stored: { state: Uint8Array | null; updates: Uint8Array[] }): Y.Doc {
+  const doc = new Y.Doc();
+  if (stored.state) Y.applyUpdate(doc, stored.state);
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let workshop: WorkshopRecord;
+    let groups: GroupRecord[];
+
+    beforeEach(async () => {
+      store = await makeStore();
+      workshop = workshopRecord();
+      groups = groupRecords(workshop.id, ['Eau', 'Énergie', 'Alimentation']);
+      await store.createWorkshop(workshop, groups);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function join(groupIndex = 0, overrides: Partial<ParticipantRecord> = {}): Promise<ParticipantRecord> {
+      const participant = participantRecord(workshop.id, groups[groupIndex]!.id, overrides);
+      await store.addParticipant(participant);
+      return participant;
+    }
+
+    describe('workshops and groups', () => {
+      it('a created workshop is found by id, by code and by facilitator key hash, field for field', async () => {
+        expect(await store.workshopById(workshop.id)).toEqual(workshop);
+        expect(await store.workshopByCode(workshop.code)).toEqual(workshop);
+        expect(await store.workshopByFacilitatorKeyHash(workshop.facilitatorKeyHash)).toEqual(workshop);
+      });
+
+      it('booleans, nulls, numbers and the language survive the round trip', async () => {
+        const other = workshopRecord({
+          language: 'en',
+          voteBudget: 99,
+          phase: 'prioritise',
+          timerEndsAt: 1_700_000_123_456,
+          votesRevealed: true,
+          groupChoiceLocked: true,
+          joiningLocked: true,
+        });
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        expect(await store.workshopById(other.id)).toEqual(other);
+      });
+
+      it('an unknown id, code or key hash finds nothing', async () => {
+        expect(await store.workshopById('nope')).toBeNull();
+        expect(await store.workshopByCode('NOPE42')).toBeNull();
+        expect(await store.workshopByFacilitatorKeyHash('nope')).toBeNull();
+      });
+
+      it('codes are looked up exactly: normalising a typed code is the caller’s job', async () => {
+        expect(await store.workshopByCode(workshop.code.toLowerCase())).toBeNull();
+      });
+
+      it('a second workshop with the same code is refused, and the first is left intact', async () => {
+        const clash = workshopRecord({ code: workshop.code });
+        await expect(store.createWorkshop(clash, groupRecords(clash.id, ['X']))).rejects.toThrow();
+        expect(await store.workshopById(clash.id)).toBeNull();
+        expect(await store.groups(clash.id)).toEqual([]);
+        expect(await store.workshopByCode(workshop.code)).toEqual(workshop);
+      });
+
+      it('groups come back in their position order, with their names', async () => {
+        expect(await store.groups(workshop.id)).toEqual(groups);
+        const shuffled = workshopRecord();
+        const g = groupRecords(shuffled.id, ['first', 'second', 'third']);
+        await store.createWorkshop(shuffled, [g[2]!, g[0]!, g[1]!]);
+        expect((await store.groups(shuffled.id)).map((x) => x.name)).toEqual(['first', 'second', 'third']);
+      });
+
+      it('a group keeps the question it works on', async () => {
+        const other = workshopRecord();
+        const g = groupRecords(other.id, ['Eau', 'Énergie']);
+        g[0]!.prompt = 'Comment sécuriser l’eau potable ?';
+        await store.createWorkshop(other, g);
+        expect((await store.groups(other.id)).map((x) => x.prompt)).toEqual(['Comment sécuriser l’eau potable ?', '']);
+      });
+
+      it("a workshop's groups are its own", async () => {
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['Other']));
+        expect((await store.groups(workshop.id)).map((g) => g.name)).toEqual(['Eau', 'Énergie', 'Alimentation']);
+        expect((await store.groups(other.id)).map((g) => g.name)).toEqual(['Other']);
+        expect(await store.groups('unknown')).toEqual([]);
+      });
+    });
+
+    describe('updating a workshop', () => {
+      it('a patch changes only the fields it names and returns the new record', async () => {
+        const updated = await store.updateWorkshop(workshop.id, { phase: 'vote', votesRevealed: true });
+        expect(updated).toEqual({ ...workshop, phase: 'vote', votesRevealed: true });
+        expect(await store.workshopById(workshop.id)).toEqual(updated);
+      });
+
+      it('every patchable field can be set and unset', async () => {
+        await store.updateWorkshop(workshop.id, {
+          timerEndsAt: 123,
+          groupChoiceLocked: true,
+          joiningLocked: true,
+          votesRevealed: true,
+          phase: 'closed',
+        });
+        expect(await store.workshopById(workshop.id)).toMatchObject({
+          timerEndsAt: 123,
+          groupChoiceLocked: true,
+          joiningLocked: true,
+          votesRevealed: true,
+          phase: 'closed',
+        });
+        const back = await store.updateWorkshop(workshop.id, {
+          timerEndsAt: null,
+          groupChoiceLocked: false,
+          joiningLocked: false,
+          votesRevealed: false,
+          phase: 'lobby',
+        });
+        expect(back).toEqual(workshop);
+      });
+
+      it('an undefined field in a patch leaves that field alone', async () => {
+        await store.updateWorkshop(workshop.id, { timerEndsAt: 99 });
+        const updated = await store.updateWorkshop(workshop.id, { timerEndsAt: undefined, phase: 'write' });
+        expect(updated).toMatchObject({ timerEndsAt: 99, phase: 'write' });
+      });
+
+      it('an empty patch changes nothing and returns the record', async () => {
+        expect(await store.updateWorkshop(workshop.id, {})).toEqual(workshop);
+      });
+
+      it('patching an unknown workshop returns null', async () => {
+        expect(await store.updateWorkshop('unknown', { phase: 'vote' })).toBeNull();
+      });
+
+      it('a patch touches only its own workshop', async () => {
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        await store.updateWorkshop(workshop.id, { phase: 'merge' });
+        expect((await store.workshopById(other.id))?.phase).toBe('lobby');
+      });
+    });
+
+    describe('participants', () => {
+      it('a participant is found by the hash of their token, field for field', async () => {
+        const p = await join(1, { name: 'Louis' });
+        expect(await store.participantByTokenHash(p.tokenHash)).toEqual(p);
+        expect(await store.participantByTokenHash('unknown')).toBeNull();
+      });
+
+      it("a workshop's participants come back in the order they joined", async () => {
+        const a = await join(0, { createdAt: 3 });
+        const b = await join(1, { createdAt: 1 });
+        const c = await join(2, { createdAt: 2 });
+        expect(await store.participants(workshop.id)).toEqual([b, c, a]);
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        expect(await store.participants(other.id)).toEqual([]);
+      });
+
+      it('two participants with the same token hash are refused', async () => {
+        const a = await join(0);
+        await expect(store.addParticipant(participantRecord(workshop.id, groups[1]!.id, { tokenHash: a.tokenHash })))
+          .rejects.toThrow();
+        expect(await store.participants(workshop.id)).toEqual([a]);
+      });
+
+      it('a participant in a group that does not exist is refused', async () => {
+        await expect(store.addParticipant(participantRecord(workshop.id, 'no-such-group'))).rejects.toThrow();
+        expect(await store.participants(workshop.id)).toEqual([]);
+      });
+
+      it('a moved participant belongs to the new group, and is still found by token', async () => {
+        const p = await join(0);
+        await store.moveParticipant(p.id, groups[2]!.id);
+        expect((await store.participantByTokenHash(p.tokenHash))?.groupId).toBe(groups[2]!.id);
+        expect((await store.participants(workshop.id))[0]?.groupId).toBe(groups[2]!.id);
+      });
+    });
+
+    describe('document log', () => {
+      it('a document never written loads empty', async () => {
+        expect(await store.loadDoc(workshop.id, 'plenary')).toEqual({ state: null, updates: [], lastSeq: 0 });
+      });
+
+      it('appended updates load back in order, byte for byte, with the last position', async () => {
+        const doc = new Y.Doc();
+        const u1 = edit(doc, 'a', '1');
+        const u2 = edit(doc, 'b', '2');
+        const r1 = await store.appendUpdate(workshop.id, 'plenary', u1);
+        const r2 = await store.appendUpdate(workshop.id, 'plenary', u2);
+        expect(r1.logLength).toBe(1);
+        expect(r2.logLength).toBe(2);
+        expect(r2.seq).toBeGreaterThan(r1.seq);
+        const stored = await store.loadDoc(workshop.id, 'plenary');
+        expect(stored.state).toBeNull();
+        expect(stored.updates.map((u) => [...u])).toEqual([[...u1], [...u2]]);
+        expect(stored.updates[0]).toBeInstanceOf(Uint8Array);
+        expect(stored.lastSeq).toBe(r2.seq);
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ a: '1', b: '2' });
+      });
+
+      it('each document of each workshop has its own log', async () => {
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        const doc = new Y.Doc();
+        await store.appendUpdate(workshop.id, 'plenary', edit(doc, 'x', 'plenary'));
+        const group = await store.appendUpdate(workshop.id, 'group-a', edit(doc, 'y', 'group'));
+        await store.appendUpdate(other.id, 'plenary', edit(doc, 'z', 'other'));
+        expect(group.logLength).toBe(1);
+        expect((await store.loadDoc(workshop.id, 'plenary')).updates).toHaveLength(1);
+        expect((await store.loadDoc(workshop.id, 'group-a')).updates).toHaveLength(1);
+        expect((await store.loadDoc(other.id, 'plenary')).updates).toHaveLength(1);
+        expect((await store.loadDoc(other.id, 'group-a')).updates).toHaveLength(0);
+      });
+
+      it('compaction replaces the log up to a position with one state, and keeps later updates', async () => {
+        const doc = new Y.Doc();
+        const seqs: number[] = [];
+        for (let i = 0; i < 5; i++) seqs.push((await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, `${i}`))).seq);
+        // The state of the first three updates only, as a room would have it at that point.
+        const early = new Y.Doc();
+        for (const update of (await store.loadDoc(workshop.id, 'plenary')).updates.slice(0, 3)) {
+          Y.applyUpdate(early, update);
+        }
+        await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(early), seqs[2]!);
+
+        const stored = await store.loadDoc(workshop.id, 'plenary');
+        expect(stored.state).not.toBeNull();
+        expect(stored.updates).toHaveLength(2);
+        expect(stored.lastSeq).toBe(seqs[4]);
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ k0: '0', k1: '1', k2: '2', k3: '3', k4: '4' });
+
+        // The log length counts what is left, so the threshold starts again after compaction.
+        const next = await store.appendUpdate(workshop.id, 'plenary', edit(doc, 'k5', '5'));
+        expect(next.logLength).toBe(3);
+        expect(next.seq).toBeGreaterThan(seqs[4]!);
+      });
+
+      it('compacting everything leaves one state and an empty log; a second compaction replaces the state', async () => {
+        const doc = new Y.Doc();
+        let last = 0;
+        for (let i = 0; i < 3; i++) last = (await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, 'v'))).seq;
+        await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(doc), last);
+        let stored = await store.loadDoc(workshop.id, 'plenary');
+        expect(stored.updates).toEqual([]);
+        expect(stored.lastSeq).toBe(0);
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ k0: 'v', k1: 'v', k2: 'v' });
+
+        const after = await store.appendUpdate(workshop.id, 'plenary', edit(doc, 'k3', 'v'));
+        expect(after.seq).toBeGreaterThan(last);
+        await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(doc), after.seq);
+        stored = await store.loadDoc(workshop.id, 'plenary');
+        expect(stored.updates).toEqual([]);
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ k0: 'v', k1: 'v', k2: 'v', k3: 'v' });
+      });
+
+      it("compacting one document leaves the other documents' logs alone", async () => {
+        const doc = new Y.Doc();
+        const a = await store.appendUpdate(workshop.id, 'plenary', edit(doc, 'a', '1'));
+        await store.appendUpdate(workshop.id, 'group-x', edit(doc, 'b', '2'));
+        await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(doc), a.seq + 10);
+        expect((await store.loadDoc(workshop.id, 'group-x')).updates).toHaveLength(1);
+        expect((await store.loadDoc(workshop.id, 'group-x')).state).toBeNull();
+      });
+    });
+
+    describe('dot votes', () => {
+      const vote = (participant: ParticipantRecord, targetId: string, delta: 1 | -1 = 1, budget = 3) =>
+        store.castVote({
+          workshopId: workshop.id,
+          participantId: participant.id,
+          phase: 'vote',
+          targetId,
+          delta,
+          budget,
+        });
+
+      it('each vote spends one dot of the budget and says how many remain', async () => {
+        const p = await join();
+        expect(await vote(p, 'g/r1')).toEqual({ ok: true, remaining: 2 });
+        expect(await vote(p, 'g/r2')).toEqual({ ok: true, remaining: 1 });
+        expect(await vote(p, 'g/r3')).toEqual({ ok: true, remaining: 0 });
+      });
+
+      it('when a participant runs out of dots, the next vote is refused and nothing changes', async () => {
+        const p = await join();
+        for (let i = 0; i < 3; i++) await vote(p, 'g/r1');
+        expect(await vote(p, 'g/r2')).toEqual({ ok: false, reason: 'budget_exhausted' });
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({ 'g/r1': 3 });
+      });
+
+      it('several dots stack on one target', async () => {
+        const p = await join();
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r2');
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({ 'g/r1': 2, 'g/r2': 1 });
+      });
+
+      it('withdrawing a dot gives it back, and a target with no dot left disappears', async () => {
+        const p = await join();
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r1');
+        expect(await vote(p, 'g/r1', -1)).toEqual({ ok: true, remaining: 2 });
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({ 'g/r1': 1 });
+        expect(await vote(p, 'g/r1', -1)).toEqual({ ok: true, remaining: 3 });
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({});
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({});
+      });
+
+      it('withdrawing from a target without a dot of yours is refused as nothing_to_withdraw', async () => {
+        const p = await join();
+        const q = await join();
+        await vote(q, 'g/r1');
+        expect(await vote(p, 'g/r1', -1)).toEqual({ ok: false, reason: 'nothing_to_withdraw' });
+        expect(await vote(p, 'g/never', -1)).toEqual({ ok: false, reason: 'nothing_to_withdraw' });
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({ 'g/r1': 1 });
+      });
+
+      it('withdrawing works even when the budget is spent, and frees a dot for another target', async () => {
+        const p = await join();
+        for (let i = 0; i < 3; i++) await vote(p, 'g/r1');
+        expect(await vote(p, 'g/r1', -1)).toEqual({ ok: true, remaining: 1 });
+        expect(await vote(p, 'g/r2')).toEqual({ ok: true, remaining: 0 });
+      });
+
+      it('a smaller budget than what was spent refuses new votes (the budget is checked, not stored)', async () => {
+        const p = await join();
+        for (let i = 0; i < 3; i++) await vote(p, 'g/r1');
+        expect(await vote(p, 'g/r1', 1, 2)).toEqual({ ok: false, reason: 'budget_exhausted' });
+        expect(await vote(p, 'g/r1', 1, 4)).toEqual({ ok: true, remaining: 0 });
+      });
+
+      it('each participant has their own budget', async () => {
+        const p = await join();
+        const q = await join();
+        for (let i = 0; i < 3; i++) await vote(p, 'g/r1');
+        expect(await vote(q, 'g/r1')).toEqual({ ok: true, remaining: 2 });
+      });
+
+      it('each voting phase has its own budget and its own votes', async () => {
+        const p = await join();
+        for (let i = 0; i < 3; i++) await vote(p, 'g/r1');
+        const prioritise = await store.castVote({
+          workshopId: workshop.id,
+          participantId: p.id,
+          phase: 'prioritise',
+          targetId: 'plenary/i1',
+          delta: 1,
+          budget: 3,
+        });
+        expect(prioritise).toEqual({ ok: true, remaining: 2 });
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({ 'g/r1': 3 });
+        expect(await store.votesOf(workshop.id, p.id, 'prioritise')).toEqual({ 'plenary/i1': 1 });
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({ 'g/r1': 3 });
+        expect(await store.tallies(workshop.id, 'prioritise')).toEqual({ 'plenary/i1': 1 });
+        expect(await store.voterCount(workshop.id, 'prioritise')).toBe(1);
+      });
+
+      it('concurrent casts never overspend: of 20 racing votes with a budget of 5, exactly 5 land', async () => {
+        const p = await join();
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => vote(p, `g/r${i % 3}`, 1, 5)),
+        );
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
+        expect(outcomes.filter((o) => !o.ok && o.reason === 'budget_exhausted')).toHaveLength(15);
+        const mine = await store.votesOf(workshop.id, p.id, 'vote');
+        expect(Object.values(mine).reduce((a, b) => a + b, 0)).toBe(5);
+        const remaining = outcomes.flatMap((o) => (o.ok ? [o.remaining] : [])).sort();
+        expect(remaining).toEqual([0, 1, 2, 3, 4]);
+      });
+
+      it('concurrent withdrawals never take back more dots than were there', async () => {
+        const p = await join();
+        await vote(p, 'g/r1', 1, 5);
+        await vote(p, 'g/r1', 1, 5);
+        const outcomes = await Promise.all(Array.from({ length: 6 }, () => vote(p, 'g/r1', -1, 5)));
+        expect(outcomes.filter((o) => o.ok)).toHaveLength(2);
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({});
+      });
+
+      it('tallies sum every participant’s dots per target; the voter count counts people, not dots', async () => {
+        const p = await join();
+        const q = await join(1);
+        await join(2); // joins but never votes
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r1');
+        await vote(q, 'g/r1');
+        await vote(q, 'h/r9');
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({ 'g/r1': 3, 'h/r9': 1 });
+        expect(await store.voterCount(workshop.id, 'vote')).toBe(2);
+        expect(await store.voterCount(workshop.id, 'prioritise')).toBe(0);
+        expect(await store.tallies(workshop.id, 'prioritise')).toEqual({});
+      });
+
+      it("a workshop's tallies and voters are its own", async () => {
+        const p = await join();
+        await vote(p, 'g/r1');
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const stranger = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(stranger);
+        await store.castVote({
+          workshopId: other.id,
+          participantId: stranger.id,
+          phase: 'vote',
+          targetId: 'g/r1',
+          delta: 1,
+          budget: 5,
+        });
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({ 'g/r1': 1 });
+        expect(await store.tallies(other.id, 'vote')).toEqual({ 'g/r1': 1 });
+        expect(await store.voterCount(workshop.id, 'vote')).toBe(1);
+        expect(await store.votesOf(other.id, p.id, 'vote')).toEqual({});
+      });
+
+      it('a participant who never voted has no votes', async () => {
+        const p = await join();
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({});
+        expect(await store.votesOf(workshop.id, 'unknown', 'prioritise')).toEqual({});
+      });
+    });
+  });
+}
