@@ -9,8 +9,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Updates kept in a document's log before it is compacted into one state row. */
   COMPACT_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(500),
-  /** Where the built client lives; empty disables static serving (API-only deployments). */
-  CLIENT_DIR: z.string().default(''),
+  /** Where the built client lives (unset: dist/client); empty disables static serving (API-only). */
+  CLIENT_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 });
 
@@ -39,7 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     dataDir,
     databaseFile: path.join(dataDir, 'atelier.sqlite'),
     compactAfter: e.COMPACT_AFTER,
-    clientDir: e.CLIENT_DIR === '' ? defaults.clientDir : path.resolve(e.CLIENT_DIR),
+    clientDir:
+      e.CLIENT_DIR === undefined ? defaults.clientDir : e.CLIENT_DIR === '' ? null : path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,71 @@
+// Start-up configuration (server/config.ts): environment variables parsed once; a bad value stops
+// the start with a message naming the variable.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.js';
+
+const defaults = { clientDir: '/srv/atelier/dist/client' };
+
+describe('loadConfig', () => {
+  it('an empty environment gives the documented defaults', () => {
+    const config = loadConfig({}, defaults);
+    expect(config).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: path.resolve('./data'),
+      databaseFile: path.join(path.resolve('./data'), 'atelier.sqlite'),
+      compactAfter: 500,
+      clientDir: defaults.clientDir,
+      logLevel: 'info',
+    });
+  });
+
+  it('every variable is read and typed', () => {
+    const config = loadConfig(
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        DATA_DIR: '/tmp/atelier-data',
+        COMPACT_AFTER: '5',
+        CLIENT_DIR: '/opt/client',
+        LOG_LEVEL: 'silent',
+      },
+      defaults,
+    );
+    expect(config).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: '/tmp/atelier-data',
+      databaseFile: '/tmp/atelier-data/atelier.sqlite',
+      compactAfter: 5,
+      clientDir: '/opt/client',
+      logLevel: 'silent',
+    });
+  });
+
+  it('a relative DATA_DIR is resolved against the working directory', () => {
+    expect(loadConfig({ DATA_DIR: 'some/dir' }, defaults).dataDir).toBe(path.resolve('some/dir'));
+  });
+
+  it('an empty CLIENT_DIR disables static serving (an API-only deployment)', () => {
+    expect(loadConfig({ CLIENT_DIR: '' }, defaults).clientDir).toBeNull();
+  });
+
+  it('a PORT that is not a port number stops the start with a message naming PORT', () => {
+    for (const PORT of ['abc', '70000', '-1', '80.5']) {
+      expect(() => loadConfig({ PORT }, defaults), PORT).toThrow(/PORT/);
+    }
+  });
+
+  it('other bad values are refused too, each naming its variable', () => {
+    expect(() => loadConfig({ LOG_LEVEL: 'debug' }, defaults)).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ COMPACT_AFTER: '0' }, defaults)).toThrow(/COMPACT_AFTER/);
+    expect(() => loadConfig({ COMPACT_AFTER: 'often' }, defaults)).toThrow(/COMPACT_AFTER/);
+    expect(() => loadConfig({ HOST: '' }, defaults)).toThrow(/HOST/);
+    expect(() => loadConfig({ DATA_DIR: '' }, defaults)).toThrow(/DATA_DIR/);
+  });
+
+  it('unrelated environment variables are ignored', () => {
+    expect(() => loadConfig({ PATH: '/usr/bin', NODE_ENV: 'production' }, defaults)).not.toThrow();
+  });
+});

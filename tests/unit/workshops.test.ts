@@ -1,0 +1,79 @@
+// Write rights of the Yjs documents (canWrite in server/services/workshops.ts), checked on every
+// sync-step-2 and update message.
+import { describe, expect, it } from 'vitest';
+import type { Phase } from '../../shared/phases.js';
+import { PHASES } from '../../shared/phases.js';
+import { canWrite, type LiveWorkshop, type Principal } from '../../server/services/workshops.js';
+
+function workshop(phase: Phase): LiveWorkshop {
+  return {
+    record: {
+      id: 'w1',
+      code: 'ACDEFG',
+      title: 'Atelier',
+      language: 'fr',
+      voteBudget: 5,
+      phase,
+      timerEndsAt: null,
+      votesRevealed: false,
+      groupChoiceLocked: false,
+      joiningLocked: false,
+      facilitatorKeyHash: 'hash',
+      createdAt: 0,
+    },
+    groups: [
+      { id: 'gA', workshopId: 'w1', name: 'A', prompt: '', position: 0 },
+      { id: 'gB', workshopId: 'w1', name: 'B', prompt: '', position: 1 },
+    ],
+    participants: new Map([
+      ['pA', { id: 'pA', workshopId: 'w1', groupId: 'gA', name: 'Ana', tokenHash: 'h1', createdAt: 0 }],
+    ]),
+  };
+}
+
+const facilitator: Principal = { role: 'facilitator', workshopId: 'w1' };
+const memberOfA: Principal = { role: 'participant', workshopId: 'w1', participantId: 'pA' };
+const groupA = { kind: 'group', groupId: 'gA' } as const;
+const groupB = { kind: 'group', groupId: 'gB' } as const;
+const plenary = { kind: 'plenary' } as const;
+
+describe('canWrite', () => {
+  const open = PHASES.filter((p) => p !== 'closed');
+
+  it('a participant writes their own group document in every phase but closed', () => {
+    for (const phase of open) expect(canWrite(workshop(phase), memberOfA, groupA), phase).toBe(true);
+  });
+
+  it("a participant never writes another group's document", () => {
+    for (const phase of PHASES) expect(canWrite(workshop(phase), memberOfA, groupB), phase).toBe(false);
+  });
+
+  it('a participant never writes the plenary', () => {
+    for (const phase of PHASES) expect(canWrite(workshop(phase), memberOfA, plenary), phase).toBe(false);
+  });
+
+  it('the facilitator writes every document in every phase but closed', () => {
+    for (const phase of open) {
+      for (const doc of [groupA, groupB, plenary]) expect(canWrite(workshop(phase), facilitator, doc)).toBe(true);
+    }
+  });
+
+  it('in phase closed nobody writes anything, not even the facilitator', () => {
+    const w = workshop('closed');
+    for (const principal of [facilitator, memberOfA]) {
+      for (const doc of [groupA, groupB, plenary]) expect(canWrite(w, principal, doc)).toBe(false);
+    }
+  });
+
+  it('a participant the workshop does not know writes nothing', () => {
+    const stranger: Principal = { role: 'participant', workshopId: 'w1', participantId: 'ghost' };
+    expect(canWrite(workshop('write'), stranger, groupA)).toBe(false);
+  });
+
+  it('a participant moved to another group writes there and no longer in their old group', () => {
+    const w = workshop('write');
+    w.participants.set('pA', { ...w.participants.get('pA')!, groupId: 'gB' });
+    expect(canWrite(w, memberOfA, groupB)).toBe(true);
+    expect(canWrite(w, memberOfA, groupA)).toBe(false);
+  });
+});
