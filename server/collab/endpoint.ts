@@ -75,9 +75,9 @@ export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopServi
       wss.handleUpgrade(req, socket, head, (ws) => {
         // Messages that arrive while we authenticate are held by pausing the socket.
         ws.pause();
-        void accept(ws, workshopId, docName, url.searchParams.get('token')).finally(() => {
-          if (ws.readyState === ws.OPEN) ws.resume();
-        });
+        // A refused socket is resumed too: its close handshake needs the client's close frame
+        // read, or the client only sees the close code when ws's 30 s close timer fires.
+        void accept(ws, workshopId, docName, url.searchParams.get('token')).finally(() => ws.resume());
       });
       return true;
     },
