@@ -9,10 +9,14 @@ import { LIMITS } from '../shared/limits.js';
 import { createYjsEndpoint } from './collab/endpoint.js';
 import { createRooms, type Logger, type Rooms } from './collab/rooms.js';
 import type { Config } from './config.js';
+import { createAdminRouter } from './http/admin.js';
 import { createApiRouter } from './http/api.js';
 import { errorHandler } from './http/errors.js';
 import { createLogger } from './log.js';
 import { createRealtime } from './realtime/socket.js';
+import { createBoardService } from './services/board.js';
+import { createDemoWorkshop } from './services/demo.js';
+import { createSnapshotService } from './services/snapshots.js';
 import { createVoteService } from './services/votes.js';
 import { createWorkshopService, type WorkshopService } from './services/workshops.js';
 import { createSqliteStore } from './store/sqlite.js';
@@ -33,14 +37,28 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
   const votes = createVoteService({ store, workshops, docs: rooms });
+  const board = createBoardService({ store, workshops, votes, docs: rooms });
+  const snapshots = createSnapshotService({ store, workshops, board, log });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: LIMITS.httpBodyBytes }));
+  // The import route reads its own, larger body; everything else is limited here.
+  const json = express.json({ limit: LIMITS.httpBodyBytes });
+  app.use((req, res, next) => (req.path === '/api/workshops/import' ? next() : json(req, res, next)));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(
+    '/api',
+    createAdminRouter({
+      workshops,
+      board,
+      snapshots,
+      docs: rooms,
+      createDemo: () => createDemoWorkshop({ store, workshops, docs: rooms }),
+    }),
+  );
   app.use('/api', createApiRouter({ workshops }));
   const clientDir = config.clientDir;
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {

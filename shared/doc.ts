@@ -21,6 +21,9 @@ export interface PlenaryItem {
   /** `<groupId>/<recommendationId>` of each recommendation merged into this item. */
   sources: string[];
   createdAt: number;
+  /** Extension: the room's scores on the 2×2 matrix, 1..5, or null when not scored. */
+  impact: number | null;
+  feasibility: number | null;
 }
 
 export function recommendationsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
@@ -37,6 +40,11 @@ function textOf(value: unknown): string {
 
 function numberOf(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/** A score on the 1..5 scale, or null for anything else. */
+function scoreOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5 ? value : null;
 }
 
 export function readRecommendation(id: string, entry: unknown): Recommendation | null {
@@ -69,6 +77,8 @@ export function readItem(id: string, entry: unknown): PlenaryItem | null {
     body: textOf(entry.get('body')),
     sources: sources instanceof Y.Array ? sources.toArray().filter((s) => typeof s === 'string') : [],
     createdAt: numberOf(entry.get('createdAt')),
+    impact: scoreOf(entry.get('impact')),
+    feasibility: scoreOf(entry.get('feasibility')),
   };
 }
 
@@ -126,4 +136,96 @@ export function removeItem(doc: Y.Doc, id: string): void {
 export function fieldText(entry: Y.Map<unknown>, field: 'title' | 'body'): Y.Text | null {
   const value = entry.get(field);
   return value instanceof Y.Text ? value : null;
+}
+
+/** The Y.Array of an item's sources, or null when the entry is malformed. */
+function sourcesOf(entry: Y.Map<unknown>): Y.Array<string> | null {
+  const value = entry.get('sources');
+  return value instanceof Y.Array ? (value as Y.Array<string>) : null;
+}
+
+/** Adds recommendations to an existing item (merge into), skipping those already there. */
+export function addSources(doc: Y.Doc, itemId: string, refs: string[]): void {
+  const entry = itemsMap(doc).get(itemId);
+  if (!(entry instanceof Y.Map)) return;
+  doc.transact(() => {
+    const sources = sourcesOf(entry);
+    if (!sources) return;
+    const present = new Set(sources.toArray());
+    const fresh = refs.filter((ref) => !present.has(ref));
+    if (fresh.length > 0) sources.push(fresh);
+  });
+}
+
+/**
+ * Split back: takes one source out of an item. The item goes when its last source goes, so
+ * nothing merged is ever orphaned; returns whether the item still exists.
+ */
+export function removeSource(doc: Y.Doc, itemId: string, ref: string): boolean {
+  const entry = itemsMap(doc).get(itemId);
+  if (!(entry instanceof Y.Map)) return false;
+  let remains = true;
+  doc.transact(() => {
+    const sources = sourcesOf(entry);
+    if (!sources) return;
+    const values = sources.toArray();
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] === ref) sources.delete(i, 1);
+    if (sources.length === 0) {
+      itemsMap(doc).delete(itemId);
+      remains = false;
+    }
+  });
+  return remains;
+}
+
+/** Sets (or clears, with null) an item's scores on the impact / feasibility matrix. */
+export function setItemScores(
+  doc: Y.Doc,
+  itemId: string,
+  scores: { impact?: number | null; feasibility?: number | null },
+): void {
+  const entry = itemsMap(doc).get(itemId);
+  if (!(entry instanceof Y.Map)) return;
+  doc.transact(() => {
+    for (const key of ['impact', 'feasibility'] as const) {
+      const value = scores[key];
+      if (value === undefined) continue;
+      if (value === null) entry.delete(key);
+      else entry.set(key, Math.min(5, Math.max(1, Math.round(value))));
+    }
+  });
+}
+
+/**
+ * Makes a Y.Text hold `value`, changing only the middle that differs (common prefix and suffix
+ * kept), so that concurrent edits and remote carets elsewhere in the text survive.
+ */
+export function replaceText(text: Y.Text, value: string): void {
+  const current = text.toString();
+  if (current === value) return;
+  let start = 0;
+  const max = Math.min(current.length, value.length);
+  while (start < max && current.charCodeAt(start) === value.charCodeAt(start)) start++;
+  let end = 0;
+  while (
+    end < max - start &&
+    current.charCodeAt(current.length - 1 - end) === value.charCodeAt(value.length - 1 - end)
+  ) {
+    end++;
+  }
+  const apply = () => {
+    const removed = current.length - start - end;
+    if (removed > 0) text.delete(start, removed);
+    const inserted = value.slice(start, value.length - end);
+    if (inserted.length > 0) text.insert(start, inserted);
+  };
+  if (text.doc) text.doc.transact(apply);
+  else apply();
+}
+
+/** Sets a text field of an entry, creating the Y.Text when the entry lacks a well-formed one. */
+export function setField(entry: Y.Map<unknown>, field: 'title' | 'body', value: string): void {
+  const text = fieldText(entry, field);
+  if (text) replaceText(text, value);
+  else entry.set(field, new Y.Text(value));
 }

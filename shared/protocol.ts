@@ -6,6 +6,7 @@ import type {
   GroupInfo,
   participantMovePayload,
   phaseSetPayload,
+  timerAddPayload,
   timerStartPayload,
   voteCastPayload,
   votesRevealPayload,
@@ -24,7 +25,7 @@ export interface ParticipantPresence {
 
 export interface WorkshopState {
   phase: Phase;
-  timer: { endsAt: number | null };
+  timer: { endsAt: number | null; freezeAtZero: boolean };
   votesRevealed: boolean;
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
@@ -46,7 +47,16 @@ export type Whoami =
   | { role: 'facilitator'; workshopId: string }
   | { role: 'participant'; workshopId: string; participantId: string; name: string; groupId: string };
 
+/** Extension, to facilitators: how many have voted in the current voting phase (never who voted what). */
+export interface VotesProgress {
+  phase: 'vote' | 'prioritise';
+  /** groupId → number of participants of that group who hold at least one dot. */
+  byGroup: Record<string, number>;
+  total: number;
+}
+
 export interface ServerToClientEvents {
+  'votes:progress': (progress: VotesProgress) => void;
   'workshop:state': (state: WorkshopState) => void;
   'workshop:whoami': (whoami: Whoami) => void;
   'votes:mine': (mine: VotesMine) => void;
@@ -60,6 +70,7 @@ export interface ClientToServerEvents {
     payload: z.input<typeof timerStartPayload>,
     ack: AckCallback<{ endsAt: number }>,
   ) => void;
+  'timer:add': (payload: z.input<typeof timerAddPayload>, ack: AckCallback<{ endsAt: number }>) => void;
   'timer:stop': (payload: Record<string, never>, ack: AckCallback<{ endsAt: null }>) => void;
   'votes:reveal': (
     payload: z.input<typeof votesRevealPayload>,

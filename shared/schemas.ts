@@ -40,6 +40,12 @@ export const voteCastPayload = z.strictObject({
 export const phaseSetPayload = z.strictObject({ phase: phaseSchema });
 export const timerStartPayload = z.strictObject({
   seconds: z.number().int().min(1).max(LIMITS.timerSecondsMax),
+  /** Extension: when the countdown reaches zero, participants can no longer write. */
+  freezeAtZero: z.boolean().optional(),
+});
+/** Extension: adds time to the running timer (or starts one). */
+export const timerAddPayload = z.strictObject({
+  seconds: z.number().int().min(1).max(LIMITS.timerSecondsMax),
 });
 export const timerStopPayload = z.strictObject({});
 export const votesRevealPayload = z.strictObject({ revealed: z.boolean() });

@@ -10,6 +10,7 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents, WorkshopState } f
 import {
   participantMovePayload,
   phaseSetPayload,
+  timerAddPayload,
   timerStartPayload,
   timerStopPayload,
   voteCastPayload,
@@ -69,7 +70,7 @@ export function createRealtime(deps: {
     const r = live.record;
     return {
       phase: r.phase,
-      timer: { endsAt: r.timerEndsAt },
+      timer: { endsAt: r.timerEndsAt, freezeAtZero: r.timerFreeze },
       votesRevealed: r.votesRevealed,
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
@@ -93,6 +94,7 @@ export function createRealtime(deps: {
     const live = await workshops.live(workshopId);
     const target = live.record.votesRevealed ? room.workshop(workshopId) : room.facilitators(workshopId);
     io.to(target).emit('votes:tally', { tallies });
+    io.to(room.facilitators(workshopId)).emit('votes:progress', await votes.progress(workshopId));
   }
   function scheduleTallies(workshopId: string): void {
     const pending = tallyTimers.get(workshopId);
@@ -122,6 +124,16 @@ export function createRealtime(deps: {
   }
 
   workshops.events.on('changed', (workshopId) => void broadcastState(workshopId).catch(logError));
+  workshops.events.on('votes', (workshopId) => {
+    // Votes were replaced wholesale (a restore): everyone's dots and the tallies are re-sent.
+    void (async () => {
+      await sendTallies(workshopId);
+      const live = await workshops.live(workshopId);
+      for (const p of live.participants.values()) {
+        if ((online.get(p.id) ?? 0) > 0) await sendMine(room.participant(p.id), workshopId, p.id);
+      }
+    })().catch(logError);
+  });
   workshops.events.on('phase', (workshopId) => {
     // Remaining dots are per voting phase: every participant's count may have changed.
     void (async () => {
@@ -228,6 +240,7 @@ export function createRealtime(deps: {
       if (principal.role === 'facilitator' || live.record.votesRevealed) {
         socket.emit('votes:tally', { tallies: await votes.tallies(workshopId) });
       }
+      if (principal.role === 'facilitator') socket.emit('votes:progress', await votes.progress(workshopId));
     })().catch(logError);
 
     socket.on(
@@ -243,13 +256,25 @@ export function createRealtime(deps: {
       'phase:set',
       command(socket, phaseSetPayload, { facilitatorOnly: true }, async ({ phase }) => {
         await workshops.update(workshopId, { phase });
+        scheduleTallies(workshopId);
         return { phase };
       }),
     );
     socket.on(
       'timer:start',
-      command(socket, timerStartPayload, { facilitatorOnly: true }, async ({ seconds }) => {
+      command(socket, timerStartPayload, { facilitatorOnly: true }, async ({ seconds, freezeAtZero }) => {
         const endsAt = now() + seconds * 1000;
+        await workshops.update(workshopId, { timerEndsAt: endsAt, timerFreeze: freezeAtZero ?? false });
+        return { endsAt };
+      }),
+    );
+    socket.on(
+      'timer:add',
+      command(socket, timerAddPayload, { facilitatorOnly: true }, async ({ seconds }) => {
+        const live = await workshops.live(workshopId);
+        // Adding to a timer that ran out (or none) starts from now, not from the past.
+        const from = Math.max(now(), live.record.timerEndsAt ?? 0);
+        const endsAt = from + seconds * 1000;
         await workshops.update(workshopId, { timerEndsAt: endsAt });
         return { endsAt };
       }),
@@ -257,7 +282,7 @@ export function createRealtime(deps: {
     socket.on(
       'timer:stop',
       command(socket, timerStopPayload, { facilitatorOnly: true }, async () => {
-        await workshops.update(workshopId, { timerEndsAt: null });
+        await workshops.update(workshopId, { timerEndsAt: null, timerFreeze: false });
         return { endsAt: null };
       }),
     );

@@ -7,7 +7,7 @@ import { itemsMap, recommendationsMap } from '../../shared/doc.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { groupDocName, parseTargetId, PLENARY_DOC } from '../../shared/ids.js';
 import { isVotingPhase, type Phase, type VotingPhase } from '../../shared/phases.js';
-import type { VotesMine } from '../../shared/protocol.js';
+import type { VotesMine, VotesProgress } from '../../shared/protocol.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Principal, WorkshopService } from './workshops.js';
@@ -27,6 +27,8 @@ export interface VoteService {
   mine(workshopId: string, participantId: string): Promise<VotesMine>;
   /** Totals of both voting phases (their target ids never collide). */
   tallies(workshopId: string): Promise<Record<string, number>>;
+  /** For facilitators: how many participants of each group hold dots in the current voting phase. */
+  progress(workshopId: string): Promise<VotesProgress>;
 }
 
 export function createVoteService(deps: { store: Store; workshops: WorkshopService; docs: DocReader }): VoteService {
@@ -94,6 +96,18 @@ export function createVoteService(deps: { store: Store; workshops: WorkshopServi
       ]);
       const spent = Object.values(current).reduce((sum, n) => sum + n, 0);
       return { remaining: live.record.voteBudget - spent, votes: { ...other, ...current } };
+    },
+
+    async progress(workshopId) {
+      const live = await workshops.live(workshopId);
+      const phase = budgetPhase(live.record.phase);
+      const byGroup: Record<string, number> = Object.fromEntries(live.groups.map((g) => [g.id, 0]));
+      const voters = await store.voters(workshopId, phase);
+      for (const participantId of voters) {
+        const groupId = live.participants.get(participantId)?.groupId;
+        if (groupId !== undefined) byGroup[groupId] = (byGroup[groupId] ?? 0) + 1;
+      }
+      return { phase, byGroup, total: voters.length };
     },
 
     async tallies(workshopId) {

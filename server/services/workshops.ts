@@ -33,7 +33,9 @@ export interface WorkshopEvents {
   /** Anything in workshop:state changed (phase, timer, reveal, locks, participants). */
   changed: [workshopId: string];
   /** The phase changed; votes and write rights depend on it. */
-  phase: [workshopId: string, phase: Phase];
+  phase: [workshopId: string, phase: Phase, previous: Phase];
+  /** Votes changed other than by a cast (restore): tallies and everyone's dots must be re-sent. */
+  votes: [workshopId: string];
 }
 
 export interface WorkshopService {
@@ -48,6 +50,8 @@ export interface WorkshopService {
   /** The cached workshop, if loaded: for synchronous checks on hot paths. */
   peek(workshopId: string): LiveWorkshop | undefined;
   update(workshopId: string, patch: WorkshopPatch): Promise<LiveWorkshop>;
+  /** Drops the cached copy so the next use reads the store (after writes made around the service). */
+  reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
 }
 
@@ -75,11 +79,17 @@ export function groupInfo(group: GroupRecord): GroupInfo {
  * members and the facilitator write its group document, only the facilitator writes the plenary,
  * and nobody writes anything while the workshop is `closed`.
  */
-export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef): boolean {
+export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, now = Date.now()): boolean {
   if (live.record.phase === 'closed') return false;
   if (principal.role === 'facilitator') return true;
   if (doc.kind === 'plenary') return false;
+  if (writingFrozen(live.record, now)) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
+}
+
+/** A timer started with "freeze at zero" has run out: participants' writing is paused. */
+export function writingFrozen(record: WorkshopRecord, now: number): boolean {
+  return record.timerFreeze && record.timerEndsAt !== null && now >= record.timerEndsAt;
 }
 
 export function createWorkshopService(deps: { store: Store; now?: () => number }): WorkshopService {
@@ -146,6 +156,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         voteBudget: input.voteBudget,
         phase: 'lobby',
         timerEndsAt: null,
+        timerFreeze: false,
         votesRevealed: false,
         groupChoiceLocked: false,
         joiningLocked: false,
@@ -222,11 +233,16 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       const w = await live(workshopId);
       const record = await store.updateWorkshop(workshopId, patch);
       if (!record) throw new AppError(ErrorCode.notFound, 'Unknown workshop.');
-      const phaseChanged = record.phase !== w.record.phase;
+      const previous = w.record.phase;
       w.record = record;
-      if (phaseChanged) events.emit('phase', workshopId, record.phase);
+      if (record.phase !== previous) events.emit('phase', workshopId, record.phase, previous);
       events.emit('changed', workshopId);
       return w;
+    },
+
+    async reload(workshopId) {
+      cache.delete(workshopId);
+      return live(workshopId);
     },
 
     async moveParticipant(workshopId, participantId, groupId) {

@@ -58,4 +58,18 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: the question each group works on.
   `ALTER TABLE groups ADD COLUMN prompt TEXT NOT NULL DEFAULT '';`,
+  // 3: a timer may freeze writing when it reaches zero.
+  `ALTER TABLE workshops ADD COLUMN timer_freeze INTEGER NOT NULL DEFAULT 0;`,
+  // 4: snapshots of a whole board (the export JSON), saved by hand or at each phase change.
+  `
+  CREATE TABLE snapshots (
+    id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX snapshots_by_workshop ON snapshots(workshop_id, created_at);
+  `,
 ];

@@ -13,7 +13,9 @@ import type {
   ParticipantRecord,
   Store,
   StoredDoc,
+  SnapshotRecord,
   VoteOutcome,
+  VoteRecord,
   VoteRequest,
   WorkshopPatch,
   WorkshopRecord,
@@ -27,6 +29,7 @@ interface WorkshopRow {
   vote_budget: number;
   phase: string;
   timer_ends_at: number | null;
+  timer_freeze: number;
   votes_revealed: number;
   group_choice_locked: number;
   joining_locked: number;
@@ -52,6 +55,7 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     voteBudget: row.vote_budget,
     phase: row.phase as Phase,
     timerEndsAt: row.timer_ends_at,
+    timerFreeze: row.timer_freeze === 1,
     votesRevealed: row.votes_revealed === 1,
     groupChoiceLocked: row.group_choice_locked === 1,
     joiningLocked: row.joining_locked === 1,
@@ -97,10 +101,10 @@ export function createSqliteStore(file: string): Store {
 
   const q = {
     insertWorkshop: db.prepare(
-      `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
+      `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
          votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at)
-       VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @votesRevealed,
-         @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt)`,
+       VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
+         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt)`,
     ),
     insertGroup: db.prepare(
       'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
@@ -162,6 +166,26 @@ export function createSqliteStore(file: string): Store {
     tallies: db.prepare<[string, string], { target_id: string; n: number }>(
       'SELECT target_id, sum(count) AS n FROM votes WHERE workshop_id = ? AND phase = ? GROUP BY target_id',
     ),
+    voters: db.prepare<[string, string], { participant_id: string }>(
+      'SELECT DISTINCT participant_id FROM votes WHERE workshop_id = ? AND phase = ? ORDER BY participant_id',
+    ),
+    allVotes: db.prepare<[string], { participant_id: string; phase: string; target_id: string; count: number }>(
+      'SELECT participant_id, phase, target_id, count FROM votes WHERE workshop_id = ? ORDER BY participant_id, phase, target_id',
+    ),
+    deleteVotes: db.prepare('DELETE FROM votes WHERE workshop_id = ?'),
+    insertVote: db.prepare(
+      'INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES (?, ?, ?, ?, ?)',
+    ),
+    insertSnapshot: db.prepare(
+      'INSERT INTO snapshots (id, workshop_id, label, kind, created_at, data) VALUES (@id, @workshopId, @label, @kind, @createdAt, @data)',
+    ),
+    listSnapshots: db.prepare<[string], { id: string; workshop_id: string; label: string; kind: string; created_at: number }>(
+      'SELECT id, workshop_id, label, kind, created_at FROM snapshots WHERE workshop_id = ? ORDER BY created_at, rowid',
+    ),
+    getSnapshot: db.prepare<
+      [string, string],
+      { id: string; workshop_id: string; label: string; kind: string; created_at: number; data: string }
+    >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
     voterCount: db.prepare<[string, string], { n: number }>(
       'SELECT count(DISTINCT participant_id) AS n FROM votes WHERE workshop_id = ? AND phase = ?',
     ),
@@ -170,6 +194,7 @@ export function createSqliteStore(file: string): Store {
   const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {
     q.insertWorkshop.run({
       ...workshop,
+      timerFreeze: workshop.timerFreeze ? 1 : 0,
       votesRevealed: workshop.votesRevealed ? 1 : 0,
       groupChoiceLocked: workshop.groupChoiceLocked ? 1 : 0,
       joiningLocked: workshop.joiningLocked ? 1 : 0,
@@ -205,9 +230,17 @@ export function createSqliteStore(file: string): Store {
     return { ok: true, remaining: r.budget - spent + 1 };
   });
 
+  const replaceVotesTx = db.transaction((workshopId: string, votes: VoteRecord[]) => {
+    q.deleteVotes.run(workshopId);
+    for (const v of votes) {
+      if (v.count > 0) q.insertVote.run(workshopId, v.participantId, v.phase, v.targetId, v.count);
+    }
+  });
+
   const columns: Record<keyof WorkshopPatch, string> = {
     phase: 'phase',
     timerEndsAt: 'timer_ends_at',
+    timerFreeze: 'timer_freeze',
     votesRevealed: 'votes_revealed',
     groupChoiceLocked: 'group_choice_locked',
     joiningLocked: 'joining_locked',
@@ -290,8 +323,47 @@ export function createSqliteStore(file: string): Store {
     async tallies(workshopId, phase) {
       return Object.fromEntries(q.tallies.all(workshopId, phase).map((row) => [row.target_id, row.n]));
     },
+    async voters(workshopId, phase) {
+      return q.voters.all(workshopId, phase).map((row) => row.participant_id);
+    },
     async voterCount(workshopId, phase) {
       return q.voterCount.get(workshopId, phase)?.n ?? 0;
+    },
+    async allVotes(workshopId): Promise<VoteRecord[]> {
+      return q.allVotes.all(workshopId).map((row) => ({
+        participantId: row.participant_id,
+        phase: row.phase as VotingPhase,
+        targetId: row.target_id,
+        count: row.count,
+      }));
+    },
+    async replaceVotes(workshopId, votes) {
+      replaceVotesTx(workshopId, votes);
+    },
+    async saveSnapshot(snapshot) {
+      q.insertSnapshot.run(snapshot);
+    },
+    async listSnapshots(workshopId) {
+      return q.listSnapshots.all(workshopId).map((row) => ({
+        id: row.id,
+        workshopId: row.workshop_id,
+        label: row.label,
+        kind: row.kind as SnapshotRecord['kind'],
+        createdAt: row.created_at,
+      }));
+    },
+    async getSnapshot(workshopId, snapshotId) {
+      const row = q.getSnapshot.get(workshopId, snapshotId);
+      return row
+        ? {
+            id: row.id,
+            workshopId: row.workshop_id,
+            label: row.label,
+            kind: row.kind as SnapshotRecord['kind'],
+            createdAt: row.created_at,
+            data: row.data,
+          }
+        : null;
     },
     async close() {
       if (db.open) db.close();

@@ -12,6 +12,8 @@ export interface WorkshopRecord {
   phase: Phase;
   /** Epoch milliseconds at which the running timer ends; null when no timer runs. */
   timerEndsAt: number | null;
+  /** When the timer reaches zero, participants can no longer write (until it is stopped or restarted). */
+  timerFreeze: boolean;
   votesRevealed: boolean;
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
@@ -21,7 +23,10 @@ export interface WorkshopRecord {
 }
 
 export type WorkshopPatch = Partial<
-  Pick<WorkshopRecord, 'phase' | 'timerEndsAt' | 'votesRevealed' | 'groupChoiceLocked' | 'joiningLocked'>
+  Pick<
+    WorkshopRecord,
+    'phase' | 'timerEndsAt' | 'timerFreeze' | 'votesRevealed' | 'groupChoiceLocked' | 'joiningLocked'
+  >
 >;
 
 export interface GroupRecord {
@@ -71,6 +76,24 @@ export type VoteOutcome =
   | { ok: true; remaining: number }
   | { ok: false; reason: 'budget_exhausted' | 'nothing_to_withdraw' };
 
+export interface VoteRecord {
+  participantId: string;
+  phase: VotingPhase;
+  targetId: string;
+  count: number;
+}
+
+export interface SnapshotRecord {
+  id: string;
+  workshopId: string;
+  label: string;
+  /** 'manual' (saved by an organiser) or 'auto' (at a phase change). */
+  kind: 'manual' | 'auto';
+  createdAt: number;
+  /** The board in the export JSON format, serialised. */
+  data: string;
+}
+
 export interface Store {
   createWorkshop(workshop: WorkshopRecord, groups: GroupRecord[]): Promise<void>;
   workshopById(id: string): Promise<WorkshopRecord | null>;
@@ -97,6 +120,19 @@ export interface Store {
   tallies(workshopId: string, phase: VotingPhase): Promise<Record<string, number>>;
   /** How many distinct participants have cast at least one vote in the phase. */
   voterCount(workshopId: string, phase: VotingPhase): Promise<number>;
+  /** The participants who hold at least one vote in the phase. */
+  voters(workshopId: string, phase: VotingPhase): Promise<string[]>;
+
+  /** Every vote of a workshop (exports, snapshots). */
+  allVotes(workshopId: string): Promise<VoteRecord[]>;
+  /** Replaces every vote of a workshop at once (restore, import). */
+  replaceVotes(workshopId: string, votes: VoteRecord[]): Promise<void>;
+
+  saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  /** Snapshots of a workshop without their data, oldest first. */
+  listSnapshots(workshopId: string): Promise<Omit<SnapshotRecord, 'data'>[]>;
+  /** A snapshot of this workshop, or null (unknown, or another workshop's). */
+  getSnapshot(workshopId: string, snapshotId: string): Promise<SnapshotRecord | null>;
 
   close(): Promise<void>;
 }

@@ -17,6 +17,7 @@ export function workshopRecord(overrides: Partial<WorkshopRecord> = {}): Worksho
     voteBudget: 5,
     phase: 'lobby',
     timerEndsAt: null,
+    timerFreeze: false,
     votesRevealed: false,
     groupChoiceLocked: false,
     joiningLocked: false,

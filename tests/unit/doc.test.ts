@@ -132,7 +132,7 @@ describe('plenary items', () => {
     const entry = addItem(doc, { id: 'i1', title: 'Eau', body: 'b', sources: ['g1/r1', 'g2/r4'], createdAt: 7 });
     expect(updates).toBe(1);
     expect(readItems(doc)).toEqual([
-      { id: 'i1', title: 'Eau', body: 'b', sources: ['g1/r1', 'g2/r4'], createdAt: 7 },
+      { id: 'i1', title: 'Eau', body: 'b', sources: ['g1/r1', 'g2/r4'], createdAt: 7, impact: null, feasibility: null },
     ]);
     expect(entry.get('sources')).toBeInstanceOf(Y.Array);
     expect(doc.getMap('items').get('i1')).toBe(entry);
@@ -163,8 +163,8 @@ describe('plenary items', () => {
     mixed.set('sources', sources);
     mixed.set('createdAt', 1);
     expect(readItems(doc)).toEqual([
-      { id: 'noSources', title: '', body: '', sources: [], createdAt: 0 },
-      { id: 'mixed', title: '', body: '', sources: ['g1/r1', 'g2/r2'], createdAt: 1 },
+      { id: 'noSources', title: '', body: '', sources: [], createdAt: 0, impact: null, feasibility: null },
+      { id: 'mixed', title: '', body: '', sources: ['g1/r1', 'g2/r2'], createdAt: 1, impact: null, feasibility: null },
     ]);
     expect(readItem('x', 5)).toBeNull();
   });

@@ -15,6 +15,7 @@ function workshop(phase: Phase): LiveWorkshop {
       voteBudget: 5,
       phase,
       timerEndsAt: null,
+      timerFreeze: false,
       votesRevealed: false,
       groupChoiceLocked: false,
       joiningLocked: false,

@@ -1,0 +1,165 @@
+// Facilitator and organiser calls: snapshots, compare, restore, fork, exports, merge
+// suggestions; plus import and the demo workshop. Every call under /workshops/:workshopId
+// needs `Authorization: Bearer <facilitatorKey>` of that workshop.
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ErrorCode } from '../../shared/errors.js';
+import { exportSchema } from '../../shared/export.js';
+import { groupDocName } from '../../shared/ids.js';
+import { readRecommendations } from '../../shared/doc.js';
+import { renderCsv, renderMarkdown } from '../../shared/report.js';
+import { snapshotBody } from '../../shared/schemas.js';
+import { suggestMerges } from '../../shared/similarity.js';
+import { AppError } from '../errors.js';
+import type { BoardService, DocAccess } from '../services/board.js';
+import type { SnapshotService } from '../services/snapshots.js';
+import type { WorkshopService } from '../services/workshops.js';
+import { parseBody } from './api.js';
+
+/** Imports carry a whole board: a larger body limit than the rest of the API. */
+const IMPORT_BODY_LIMIT = '8mb';
+
+const exportQuery = z.object({
+  format: z.enum(['json', 'md', 'csv']).default('json'),
+  lang: z.enum(['fr', 'en']).optional(),
+  snapshot: z.string().min(1).max(64).optional(),
+});
+
+const compareQuery = z.object({
+  from: z.string().min(1).max(64),
+  to: z.string().min(1).max(64).default('now'),
+});
+
+function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  const parsed = schema.safeParse(req.query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') || '(query)';
+    throw new AppError(ErrorCode.invalidPayload, `${field}: ${issue?.message ?? 'invalid'}`, field);
+  }
+  return parsed.data;
+}
+
+function workshopIdOf(req: Request): string {
+  return String(req.params.workshopId);
+}
+
+/** A file name safe for Content-Disposition: the title's letters, digits and dashes. */
+function fileName(title: string, extension: string): string {
+  const base = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60)
+    .toLowerCase();
+  return `${base || 'atelier'}.${extension}`;
+}
+
+export function createAdminRouter(deps: {
+  workshops: WorkshopService;
+  board: BoardService;
+  snapshots: SnapshotService;
+  docs: DocAccess;
+  createDemo: () => Promise<unknown>;
+}): Router {
+  const { workshops, board, snapshots, docs } = deps;
+  const router = Router();
+
+  /** The facilitator key of this very workshop: 401 without a valid one, 403 for anyone else's. */
+  async function requireFacilitator(req: Request, _res: Response, next: NextFunction) {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = await workshops.authenticate(match?.[1]);
+    const workshopId = workshopIdOf(req);
+    if (principal.role !== 'facilitator' || principal.workshopId !== workshopId) {
+      throw new AppError(ErrorCode.forbidden, 'Only this workshop’s facilitator key opens this.');
+    }
+    next();
+  }
+
+  router.post('/demo', async (_req, res) => {
+    res.status(201).json(await deps.createDemo());
+  });
+
+  router.post('/workshops/import', express.json({ limit: IMPORT_BODY_LIMIT }), async (req, res) => {
+    const body = req.body as { format?: unknown; version?: unknown } | undefined;
+    if (body && body.format === 'atelier.workshop' && body.version !== 1) {
+      throw new AppError(
+        ErrorCode.invalidPayload,
+        `version: this server reads version 1 exports, not ${JSON.stringify(body.version)}.`,
+        'version',
+      );
+    }
+    res.status(201).json(await board.importBoard(parseBody(exportSchema, req)));
+  });
+
+  // Each route names its guard: /workshops/:code and /workshops/:code/participants are public
+  // and live in the other router.
+  const w = {
+    get: (path: string, handler: (req: Request, res: Response) => Promise<void>) =>
+      router.get(`/workshops/:workshopId${path}`, requireFacilitator, handler),
+    post: (path: string, handler: (req: Request, res: Response) => Promise<void>) =>
+      router.post(`/workshops/:workshopId${path}`, requireFacilitator, handler),
+  };
+
+  w.post('/snapshots', async (req, res) => {
+    const { label } = parseBody(snapshotBody, req);
+    const saved = await snapshots.save(workshopIdOf(req), label);
+    res.status(201).json(saved);
+  });
+
+  w.get('/snapshots', async (req, res) => {
+    res.json(await snapshots.list(workshopIdOf(req)));
+  });
+
+  w.get('/snapshots/:snapshotId', async (req, res) => {
+    res.json(await snapshots.get(workshopIdOf(req), String(req.params.snapshotId)));
+  });
+
+  w.post('/snapshots/:snapshotId/restore', async (req, res) => {
+    const before = await snapshots.restore(workshopIdOf(req), String(req.params.snapshotId));
+    res.json({ restored: String(req.params.snapshotId), savedBefore: before });
+  });
+
+  w.post('/snapshots/:snapshotId/fork', async (req, res) => {
+    res.status(201).json(await snapshots.fork(workshopIdOf(req), String(req.params.snapshotId)));
+  });
+
+  w.get('/compare', async (req, res) => {
+    const { from, to } = parseQuery(compareQuery, req);
+    res.json(await snapshots.compare(workshopIdOf(req), from, to));
+  });
+
+  w.get('/export', async (req, res) => {
+    const { format, lang, snapshot } = parseQuery(exportQuery, req);
+    const workshopId = workshopIdOf(req);
+    const data = snapshot ? await snapshots.get(workshopId, snapshot) : await board.read(workshopId);
+    const language = lang ?? data.workshop.language;
+    if (format === 'json') {
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'json')}"`);
+      res.json(data);
+    } else if (format === 'md') {
+      res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'md')}"`);
+      res.send(renderMarkdown(data, language));
+    } else {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'csv')}"`);
+      res.send(renderCsv(data, language));
+    }
+  });
+
+  w.get('/suggestions', async (req, res) => {
+    const workshopId = workshopIdOf(req);
+    const live = await workshops.live(workshopId);
+    const input = [];
+    for (const group of live.groups) {
+      const recs = await docs.withDoc(workshopId, groupDocName(group.id), readRecommendations);
+      for (const rec of recs) input.push({ groupId: group.id, id: rec.id, title: rec.title, body: rec.body });
+    }
+    res.json(suggestMerges(input, { language: live.record.language }));
+  });
+
+  return router;
+}
