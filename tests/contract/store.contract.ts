@@ -3,7 +3,13 @@
 // describeStoreContract with a factory; each test gets a fresh, empty store.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { GroupRecord, ParticipantRecord, Store, WorkshopRecord } from '../../server/store/store.js';
+import type {
+  GroupRecord,
+  ParticipantRecord,
+  SnapshotRecord,
+  Store,
+  WorkshopRecord,
+} from '../../server/store/store.js';
 
 let counter = 0;
 const unique = (prefix: string) => `${prefix}${++counter}-${Math.random().toString(36).slice(2, 8)}`;
@@ -102,6 +108,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           voteBudget: 99,
           phase: 'prioritise',
           timerEndsAt: 1_700_000_123_456,
+          timerFreeze: true,
           votesRevealed: true,
           groupChoiceLocked: true,
           joiningLocked: true,
@@ -163,6 +170,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('every patchable field can be set and unset', async () => {
         await store.updateWorkshop(workshop.id, {
           timerEndsAt: 123,
+          timerFreeze: true,
           groupChoiceLocked: true,
           joiningLocked: true,
           votesRevealed: true,
@@ -170,6 +178,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         expect(await store.workshopById(workshop.id)).toMatchObject({
           timerEndsAt: 123,
+          timerFreeze: true,
           groupChoiceLocked: true,
           joiningLocked: true,
           votesRevealed: true,
@@ -177,6 +186,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         const back = await store.updateWorkshop(workshop.id, {
           timerEndsAt: null,
+          timerFreeze: false,
           groupChoiceLocked: false,
           joiningLocked: false,
           votesRevealed: false,
@@ -482,10 +492,147 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.votesOf(other.id, p.id, 'vote')).toEqual({});
       });
 
+      it('voters lists each participant holding a dot in the phase once', async () => {
+        const p = await join();
+        const q = await join(1);
+        await join(2);
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r2');
+        await vote(q, 'g/r1');
+        expect((await store.voters(workshop.id, 'vote')).sort()).toEqual([p.id, q.id].sort());
+        expect(await store.voters(workshop.id, 'prioritise')).toEqual([]);
+        await vote(q, 'g/r1', -1);
+        expect(await store.voters(workshop.id, 'vote')).toEqual([p.id]);
+      });
+
+      it('allVotes lists every vote of the workshop, of both phases, and nothing of other workshops', async () => {
+        const p = await join();
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r1');
+        await store.castVote({
+          workshopId: workshop.id,
+          participantId: p.id,
+          phase: 'prioritise',
+          targetId: 'plenary/i1',
+          delta: 1,
+          budget: 3,
+        });
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const stranger = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(stranger);
+        await store.castVote({
+          workshopId: other.id,
+          participantId: stranger.id,
+          phase: 'vote',
+          targetId: 'x/y',
+          delta: 1,
+          budget: 3,
+        });
+        const all = await store.allVotes(workshop.id);
+        expect(all).toHaveLength(2);
+        expect(all).toEqual(
+          expect.arrayContaining([
+            { participantId: p.id, phase: 'vote', targetId: 'g/r1', count: 2 },
+            { participantId: p.id, phase: 'prioritise', targetId: 'plenary/i1', count: 1 },
+          ]),
+        );
+      });
+
+      it('replaceVotes swaps every vote of the workshop at once, leaving other workshops alone', async () => {
+        const p = await join();
+        const q = await join(1);
+        await vote(p, 'g/old');
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const stranger = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(stranger);
+        await store.castVote({
+          workshopId: other.id,
+          participantId: stranger.id,
+          phase: 'vote',
+          targetId: 'x/y',
+          delta: 1,
+          budget: 3,
+        });
+
+        await store.replaceVotes(workshop.id, [
+          { participantId: p.id, phase: 'vote', targetId: 'g/new', count: 2 },
+          { participantId: q.id, phase: 'prioritise', targetId: 'plenary/i1', count: 1 },
+        ]);
+        expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({ 'g/new': 2 });
+        expect(await store.votesOf(workshop.id, q.id, 'prioritise')).toEqual({ 'plenary/i1': 1 });
+        expect(await store.tallies(other.id, 'vote')).toEqual({ 'x/y': 1 });
+        // Replaced votes count against the budget like cast ones.
+        expect(await vote(p, 'g/r1')).toEqual({ ok: true, remaining: 0 });
+
+        await store.replaceVotes(workshop.id, []);
+        expect(await store.allVotes(workshop.id)).toEqual([]);
+      });
+
       it('a participant who never voted has no votes', async () => {
         const p = await join();
         expect(await store.votesOf(workshop.id, p.id, 'vote')).toEqual({});
         expect(await store.votesOf(workshop.id, 'unknown', 'prioritise')).toEqual({});
+      });
+    });
+
+    describe('snapshots', () => {
+      const snapshot = (overrides: Partial<SnapshotRecord> = {}): SnapshotRecord => ({
+        id: unique('s'),
+        workshopId: workshop.id,
+        label: 'Avant la pause',
+        kind: 'manual',
+        createdAt: 1_700_000_000_000,
+        data: JSON.stringify({ board: 'état', n: 1 }),
+        ...overrides,
+      });
+
+      it('a saved snapshot reads back field for field, its data untouched', async () => {
+        const s = snapshot({ data: JSON.stringify({ titre: 'Énergie « citoyenne »', list: [1, 2] }), kind: 'auto' });
+        await store.saveSnapshot(s);
+        expect(await store.getSnapshot(workshop.id, s.id)).toEqual(s);
+      });
+
+      it('snapshots are listed oldest first, without their data', async () => {
+        const late = snapshot({ createdAt: 30, label: 'late' });
+        const early = snapshot({ createdAt: 10, label: 'early' });
+        const middle = snapshot({ createdAt: 20, label: 'middle' });
+        for (const s of [late, early, middle]) await store.saveSnapshot(s);
+        const listed = await store.listSnapshots(workshop.id);
+        expect(listed.map((s) => s.label)).toEqual(['early', 'middle', 'late']);
+        expect(listed[0]).toEqual({
+          id: early.id,
+          workshopId: workshop.id,
+          label: 'early',
+          kind: 'manual',
+          createdAt: 10,
+        });
+      });
+
+      it('snapshots taken in the same millisecond keep the order they were saved in', async () => {
+        const ids = [];
+        for (let i = 0; i < 5; i++) {
+          const s = snapshot({ createdAt: 42, label: `s${i}` });
+          ids.push(s.id);
+          await store.saveSnapshot(s);
+        }
+        expect((await store.listSnapshots(workshop.id)).map((s) => s.id)).toEqual(ids);
+      });
+
+      it("a workshop sees only its own snapshots; another workshop's id finds nothing", async () => {
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        const mine = snapshot();
+        const theirs = snapshot({ workshopId: other.id });
+        await store.saveSnapshot(mine);
+        await store.saveSnapshot(theirs);
+        expect((await store.listSnapshots(workshop.id)).map((s) => s.id)).toEqual([mine.id]);
+        expect(await store.getSnapshot(workshop.id, theirs.id)).toBeNull();
+        expect(await store.getSnapshot(workshop.id, 'unknown')).toBeNull();
+        expect(await store.listSnapshots('unknown')).toEqual([]);
       });
     });
   });
