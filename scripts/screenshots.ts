@@ -1,11 +1,15 @@
 // Takes screenshots of every screen in headless Chromium, light and dark, at a laptop, a
 // projector and a phone width, into .screenshots/ (for looking at, and for the README).
 // Run: node --import tsx scripts/screenshots.ts [filter]
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { addRecommendation } from '../shared/doc.js';
+import { groupDocName, recommendationTargetId } from '../shared/ids.js';
+import type { JoinResult } from '../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../tests/helpers/api.js';
 import { launchBrowser } from '../tests/helpers/browser.js';
+import { command, connectDoc, connectSocket, synced, type TestSocket, type YClient } from '../tests/helpers/clients.js';
 import { startServer, type TestServer } from '../tests/helpers/server.js';
 
 const OUT = path.resolve('.screenshots');
@@ -13,6 +17,8 @@ const VIEWPORTS = {
   laptop: { width: 1366, height: 820 },
   projector: { width: 1920, height: 1080 },
   phone: { width: 390, height: 844 },
+  /** A 13-inch laptop with the browser's own bars: what is left of 1366×768. */
+  small: { width: 1366, height: 680 },
 } as const;
 
 export interface Shot {
@@ -21,6 +27,110 @@ export interface Shot {
   dark?: boolean;
   /** Prepares the page (navigation, clicks); the screenshot is taken after it resolves. */
   open: (page: Page, ctx: { srv: TestServer; data: Awaited<ReturnType<typeof seed>> }) => Promise<void>;
+}
+
+interface Fixture {
+  title: string;
+  groups: { key: string; name: string; prompt: string }[];
+  recommendations: { group: string; title: string; body: string }[];
+}
+
+/** The realistic workshop of shared/fixtures (beside the repository), for the board shots. */
+function loadFixture(): Fixture {
+  const candidates = [path.resolve('..', 'shared', 'fixtures'), '/work/shared/fixtures'];
+  const dir = candidates.find((d) => existsSync(path.join(d, 'workshop-resilience.fr.json')));
+  if (!dir) throw new Error('shared/fixtures/workshop-resilience.fr.json not found');
+  return JSON.parse(readFileSync(path.join(dir, 'workshop-resilience.fr.json'), 'utf8')) as Fixture;
+}
+
+/** A workshop in full swing: a group of four with eight cards, one of them being written. */
+async function seedBoard(srv: TestServer) {
+  const fixture = loadFixture();
+  const workshop = await createWorkshop(srv.url, {
+    title: fixture.title,
+    groups: fixture.groups.map((g) => ({ name: g.name, prompt: g.prompt })),
+    voteBudget: 5,
+  });
+  const groupId = workshop.groups[0]!.id;
+  const people: JoinResult[] = [];
+  for (const name of ['Camille', 'Karim', 'Sophie', 'Léa']) {
+    people.push(await joinWorkshop(srv.url, workshop.code, { name, groupId }));
+  }
+  const [camille, karim, sophie] = people as [JoinResult, JoinResult, JoinResult, JoinResult];
+  const keep: { sockets: TestSocket[]; docs: YClient[] } = { sockets: [], docs: [] };
+
+  // Write the group's cards as the facilitator would restore them, authored by the members.
+  const writer = connectDoc(srv.url, workshop.workshopId, groupDocName(groupId), workshop.facilitatorKey);
+  await synced(writer);
+  const recs = fixture.recommendations.filter((r) => r.group === fixture.groups[0]!.key).slice(0, 8);
+  const ids: string[] = [];
+  recs.forEach((r, i) => {
+    const id = `rec${i}`;
+    ids.push(id);
+    addRecommendation(writer.doc, {
+      id,
+      title: r.title,
+      body: r.body,
+      authorId: people[i % people.length]!.participantId,
+      createdAt: 1_700_000_000_000 + i,
+    });
+  });
+  keep.docs.push(writer);
+
+  // Karim and Sophie are online; Karim is writing in the third card.
+  for (const p of [karim, sophie]) keep.sockets.push(connectSocket(srv.url, p.token));
+  const karimDoc = connectDoc(srv.url, workshop.workshopId, groupDocName(groupId), karim.token);
+  await synced(karimDoc);
+  karimDoc.provider.awareness.setLocalState({
+    user: { participantId: karim.participantId, name: 'Karim', color: '#8A4B00' },
+    editing: { recId: ids[2], field: 'body' },
+  });
+  keep.docs.push(karimDoc);
+
+  const facilitator = connectSocket(srv.url, workshop.facilitatorKey);
+  keep.sockets.push(facilitator);
+  await command(facilitator, 'phase:set', { phase: 'write' });
+  await command(facilitator, 'timer:start', { seconds: 12 * 60 + 34 });
+
+  let voted = false;
+  return {
+    workshop,
+    camille,
+    keep,
+    /** Moves to the vote, with some of Camille's and the others' dots placed and revealed. */
+    async startVote() {
+      if (voted) return;
+      voted = true;
+      await command(facilitator, 'phase:set', { phase: 'vote' });
+      await command(facilitator, 'timer:start', { seconds: 4 * 60 + 5 });
+      const mine = connectSocket(srv.url, camille.token);
+      const theirs = connectSocket(srv.url, karim.token);
+      for (const [socket, targets] of [
+        [mine, [0, 0, 3]],
+        [theirs, [0, 1, 3, 3, 5]],
+      ] as const) {
+        for (const i of targets) await command(socket, 'vote:cast', { targetId: recommendationTargetId(groupId, ids[i]!), delta: 1 });
+      }
+      mine.close();
+      keep.sockets.push(theirs);
+      await command(facilitator, 'votes:reveal', { revealed: true });
+    },
+  };
+}
+
+/** Opens the board as Camille (her identity as Workshop.svelte keeps it in localStorage). */
+async function openBoard(page: Page, srv: TestServer, board: Awaited<ReturnType<typeof seedBoard>>) {
+  const { workshop, camille } = board;
+  await page.addInitScript(
+    ([key, value]) => localStorage.setItem(key!, value!),
+    [
+      `atelier.identity.${workshop.code}`,
+      JSON.stringify({ participantId: camille.participantId, token: camille.token, groupId: camille.groupId, name: 'Camille' }),
+    ],
+  );
+  await page.goto(`${srv.url}/w/${workshop.code}`);
+  await page.getByTestId('card').nth(7).waitFor();
+  await page.locator('[data-testid=connection][data-status=connected]').waitFor();
 }
 
 async function seed(srv: TestServer) {
@@ -33,7 +143,7 @@ async function seed(srv: TestServer) {
     ],
   });
   const camille = await joinWorkshop(srv.url, workshop.code, { name: 'Camille', groupId: workshop.groups[0]!.id });
-  return { workshop, camille };
+  return { workshop, camille, board: await seedBoard(srv) };
 }
 
 const SHOTS: Shot[] = [
@@ -44,6 +154,50 @@ const SHOTS: Shot[] = [
     name: 'join',
     viewport: 'laptop',
     open: async (page, { srv, data }) => void (await page.goto(`${srv.url}/w/${data.workshop.code}`)),
+  },
+  { name: 'board', viewport: 'laptop', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
+  { name: 'board-dark', viewport: 'laptop', dark: true, open: (page, { srv, data }) => openBoard(page, srv, data.board) },
+  { name: 'board-small', viewport: 'small', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
+  {
+    name: 'board-phone',
+    viewport: 'phone',
+    open: (page, { srv, data }) => openBoard(page, srv, data.board),
+  },
+  {
+    name: 'board-vote',
+    viewport: 'laptop',
+    open: async (page, { srv, data }) => {
+      await data.board.startVote();
+      await openBoard(page, srv, data.board);
+      await page.locator('[data-testid=total]').first().waitFor();
+    },
+  },
+  {
+    name: 'board-vote-dark',
+    viewport: 'laptop',
+    dark: true,
+    open: async (page, { srv, data }) => {
+      await data.board.startVote();
+      await openBoard(page, srv, data.board);
+      await page.locator('[data-testid=total]').first().waitFor();
+    },
+  },
+  {
+    name: 'board-vote-phone',
+    viewport: 'phone',
+    open: async (page, { srv, data }) => {
+      await data.board.startVote();
+      await openBoard(page, srv, data.board);
+    },
+  },
+  {
+    name: 'board-other-group',
+    viewport: 'laptop',
+    open: async (page, { srv, data }) => {
+      await openBoard(page, srv, data.board);
+      await page.getByRole('button', { name: /Cohésion sociale/ }).click();
+      await page.getByTestId('board-title').filter({ hasText: 'Cohésion' }).waitFor();
+    },
   },
 ];
 
@@ -69,6 +223,8 @@ async function main() {
       process.stdout.write(`${file}\n`);
       await context.close();
     }
+    for (const socket of data.board.keep.sockets) socket.close();
+    for (const doc of data.board.keep.docs) doc.destroy();
   } finally {
     await browser?.close();
     await srv.stop();

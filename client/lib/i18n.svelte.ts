@@ -43,6 +43,25 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   );
 }
 
+/** Keys of messages that vary with a count: `{ one, other }` in the catalogs. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer P}.one` ? P : never }[MessageKey];
+
+/** A message chosen by the plural rules of the language ("1 gommette", "0 gommette", "2 gommettes"). */
+export function tp(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+  const rule = new Intl.PluralRules(i18n.lang).select(count) === 'one' ? 'one' : 'other';
+  return t(`${key}.${rule}` as MessageKey, { count, ...params });
+}
+
+/** A duration as a countdown: 4:05, or 1:02:03 past an hour. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const nf = new Intl.NumberFormat(i18n.lang, { minimumIntegerDigits: 2, useGrouping: false });
+  return h > 0 ? `${h}:${nf.format(m)}:${nf.format(s)}` : `${m}:${nf.format(s)}`;
+}
+
 function formatParam(value: string | number): string {
   return typeof value === 'number' ? new Intl.NumberFormat(i18n.lang).format(value) : value;
 }

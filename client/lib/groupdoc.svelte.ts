@@ -1,0 +1,270 @@
+// One shared Yjs document of a workshop (a group's board or the plenary), as runes: the
+// Y.Doc cached in IndexedDB (edits made offline survive and leave on reconnection), the
+// y-websocket provider (reconnecting with jittered backoff), awareness (who is here and what they
+// edit) and the connection state with the count of changes waiting to be sent.
+// The only importer of y-websocket and y-indexeddb.
+import type { Attachment } from 'svelte/attachments';
+import { createSubscriber } from 'svelte/reactivity';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { CloseCode } from '../../shared/closeCodes.js';
+import { generateId } from '../../shared/ids.js';
+import {
+  addRecommendation,
+  fieldText,
+  readItems,
+  readRecommendation,
+  readRecommendations,
+  recommendationsMap,
+  removeRecommendation,
+  type PlenaryItem,
+  type Recommendation,
+} from '../../shared/doc.js';
+import { bindYText } from './ytext.js';
+
+export type ConnectionStatus = 'connected' | 'syncing' | 'offline';
+export type Field = 'title' | 'body';
+
+export interface PresenceUser {
+  participantId: string;
+  name: string;
+  color: string;
+}
+export interface Peer {
+  clientId: number;
+  user: PresenceUser;
+  editing: { recId: string; field: Field } | null;
+}
+
+/** Reconnection: the first retries come fast; the ceiling differs per client, 3–6 s. */
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MIN_CEILING_MS = 3000;
+const BACKOFF_CEILING_SPREAD_MS = 3000;
+
+/** "Full jitter": a random wait up to the exponential step, capped by this client's ceiling. */
+export function reconnectDelay(attempt: number, ceiling: number, random = Math.random): number {
+  const step = Math.min(ceiling, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+export interface LiveDocOptions {
+  workshopId: string;
+  docName: string;
+  token: string;
+  /** Awareness: who I am, for the others. Null for a document I only read. */
+  user: PresenceUser | null;
+  /** The server refused the token (4401) or this workshop (4403). */
+  onUnauthorized: () => void;
+}
+
+export class LiveDoc {
+  readonly doc = new Y.Doc();
+  status = $state<ConnectionStatus>('syncing');
+  /** Local changes made since the server last acknowledged our state (while disconnected). */
+  pending = $state(0);
+  /** The document does not exist on the server (4404). */
+  missing = $state(false);
+  /** The local cache has been read: what we show is at least what we had last time. */
+  loaded = $state(false);
+
+  readonly #provider: WebsocketProvider;
+  readonly #persistence: IndexeddbPersistence;
+  readonly #subscribeDoc: () => void;
+  readonly #subscribeAwareness: () => void;
+  readonly #cleanup: (() => void)[] = [];
+  readonly #ceiling = BACKOFF_MIN_CEILING_MS + Math.random() * BACKOFF_CEILING_SPREAD_MS;
+  #attempt = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #everConnected = false;
+  #destroyed = false;
+  #version = 0;
+  #cache = new Map<string, { version: number; value: unknown }>();
+  #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
+
+  constructor(readonly options: LiveDocOptions) {
+    const { workshopId, docName, token } = options;
+    this.#persistence = new IndexeddbPersistence(`atelier:${workshopId}:${docName}`, this.doc);
+    void this.#persistence.whenSynced.then(() => (this.loaded = true));
+
+    const url = `${location.origin.replace(/^http/, 'ws')}/yjs/${workshopId}`;
+    this.#provider = new WebsocketProvider(url, docName, this.doc, {
+      params: { token },
+      maxBackoffTime: this.#ceiling,
+    });
+    const provider = this.#provider;
+    if (options.user) provider.awareness.setLocalState({ user: options.user, editing: null });
+
+    this.doc.on('update', (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+      this.#version++;
+      // A change of ours that the server has not seen yet: while not synced, it waits.
+      if (tr.local && origin !== provider && origin !== this.#persistence && !provider.synced) this.pending++;
+    });
+    provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        this.#attempt = 0;
+        this.#everConnected = true;
+        this.pending = 0;
+      }
+      this.#updateStatus();
+    });
+    provider.on('status', () => this.#updateStatus());
+    provider.on('connection-close', (event) => {
+      if (event && event.code >= 4400 && event.code < 4500) {
+        if (event.code === CloseCode.unauthorized || event.code === CloseCode.forbidden) options.onUnauthorized();
+        if (event.code === CloseCode.notFound) this.missing = true;
+        return; // y-websocket stops on 4xxx by itself.
+      }
+      // y-websocket's own backoff has no jitter: take over the schedule. Setting shouldConnect
+      // turns its pending retry into a no-op; ours calls connect() after a randomised wait.
+      provider.shouldConnect = false;
+      this.#scheduleReconnect();
+    });
+
+    // The system knows before the socket does when the network goes away.
+    const offline = () => {
+      clearTimeout(this.#retry);
+      provider.disconnect();
+      this.#updateStatus();
+    };
+    const online = () => {
+      clearTimeout(this.#retry);
+      this.#attempt = 0;
+      this.#scheduleReconnect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    this.#cleanup.push(() => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+    });
+
+    this.#subscribeDoc = createSubscriber((update) => {
+      this.doc.on('update', update);
+      return () => this.doc.off('update', update);
+    });
+    this.#subscribeAwareness = createSubscriber((update) => {
+      provider.awareness.on('change', update);
+      return () => provider.awareness.off('change', update);
+    });
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#destroyed || this.missing) return;
+    clearTimeout(this.#retry);
+    const delay = reconnectDelay(this.#attempt++, this.#ceiling);
+    this.#retry = setTimeout(() => {
+      if (!this.#destroyed && navigator.onLine !== false) this.#provider.connect();
+    }, delay);
+    this.#updateStatus();
+  }
+
+  #updateStatus(): void {
+    const p = this.#provider;
+    if (p.wsconnected && p.synced) this.status = 'connected';
+    else if ((p.wsconnected || p.wsconnecting) && (!this.#everConnected || p.wsconnected)) this.status = 'syncing';
+    else this.status = 'offline';
+  }
+
+  /** Reads through a cache that a document change invalidates. */
+  #read<T>(key: string, read: () => T): T {
+    this.#subscribeDoc();
+    const hit = this.#cache.get(key);
+    if (hit && hit.version === this.#version) return hit.value as T;
+    const value = read();
+    this.#cache.set(key, { version: this.#version, value });
+    return value;
+  }
+
+  get recommendations(): Recommendation[] {
+    return this.#read('recommendations', () => readRecommendations(this.doc));
+  }
+
+  get items(): PlenaryItem[] {
+    return this.#read('items', () => readItems(this.doc));
+  }
+
+  /** Everyone else on this document right now (several tabs of one person count once per tab). */
+  get peers(): Peer[] {
+    this.#subscribeAwareness();
+    const awareness = this.#provider.awareness;
+    const peers: Peer[] = [];
+    awareness.getStates().forEach((state, clientId) => {
+      if (clientId === awareness.clientID) return;
+      const user = (state as { user?: PresenceUser }).user;
+      if (!user || typeof user.participantId !== 'string' || typeof user.name !== 'string') return;
+      const editing = (state as { editing?: Peer['editing'] }).editing ?? null;
+      peers.push({ clientId, user, editing: editing && typeof editing.recId === 'string' ? editing : null });
+    });
+    return peers;
+  }
+
+  setEditing(editing: Peer['editing']): void {
+    if (this.options.user) this.#provider.awareness.setLocalStateField('editing', editing);
+  }
+
+  add(authorId: string): string {
+    // generateId, not crypto.randomUUID: the venue may serve plain http on a LAN address.
+    const id = generateId();
+    addRecommendation(this.doc, { id, title: '', body: '', authorId, createdAt: Date.now() });
+    return id;
+  }
+
+  /** Withdraws a recommendation; returns what it takes to put it back, or null. */
+  withdraw(id: string): Recommendation | null {
+    const rec = readRecommendation(id, recommendationsMap(this.doc).get(id));
+    if (!rec) return null;
+    removeRecommendation(this.doc, id);
+    return rec;
+  }
+
+  /** Puts a withdrawn recommendation back, with the same id (its votes follow it). */
+  restore(rec: Recommendation): void {
+    if (recommendationsMap(this.doc).has(rec.id)) return;
+    addRecommendation(this.doc, rec);
+  }
+
+  /** An attachment that binds a field of a recommendation to the shared text (one per field, kept). */
+  bind(recId: string, field: Field): Attachment<HTMLTextAreaElement | HTMLInputElement> {
+    const key = `${recId}/${field}`;
+    let attachment = this.#attachments.get(key);
+    if (!attachment) {
+      attachment = this.#makeAttachment(recId, field);
+      this.#attachments.set(key, attachment);
+    }
+    return attachment;
+  }
+
+  #makeAttachment(recId: string, field: Field): Attachment<HTMLTextAreaElement | HTMLInputElement> {
+    return (el) => {
+      const entry = recommendationsMap(this.doc).get(recId);
+      const text = entry instanceof Y.Map ? fieldText(entry, field) : null;
+      if (!text) return;
+      const unbind = bindYText(el, text);
+      const focus = () => this.setEditing({ recId, field });
+      const blur = () => this.setEditing(null);
+      el.addEventListener('focus', focus);
+      el.addEventListener('blur', blur);
+      if (el.ownerDocument.activeElement === el) focus();
+      return () => {
+        unbind();
+        el.removeEventListener('focus', focus);
+        el.removeEventListener('blur', blur);
+      };
+    };
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    clearTimeout(this.#retry);
+    for (const undo of this.#cleanup) undo();
+    this.#provider.awareness.setLocalState(null);
+    this.#provider.destroy();
+    void this.#persistence.destroy();
+    this.doc.destroy();
+  }
+}
+
+export function createLiveDoc(options: LiveDocOptions): LiveDoc {
+  return new LiveDoc(options);
+}
