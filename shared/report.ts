@@ -23,7 +23,7 @@ const WORDS = {
     dots: (n: number) => `${n} gommette${n > 1 ? 's' : ''}`,
     merged: 'Tableau de synthèse',
     noItem: 'Aucun élément fusionné.',
-    fromGroups: (list: string) => `Issu de : ${list}`,
+    fromGroups: (list: string) => `Issu de\u00a0: ${list}`,
     groupVotes: 'votes des groupes',
     plenaryVotes: 'vote en plénière',
     finalRanking: 'Classement final',
