@@ -1,0 +1,222 @@
+// The participant board in real Chromium against a real server: co-writing, dot votes, poor
+// wifi, coming back after a reload, and the phases that close the board.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Phase } from '../../shared/phases.js';
+import type { CreateWorkshopResult } from '../../shared/schemas.js';
+import { createWorkshop } from '../helpers/api.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { command, connectSocket, type TestSocket } from '../helpers/clients.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+let srv: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  srv = await startServer();
+  browser = await launchBrowser();
+});
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.close();
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+async function workshop(voteBudget = 5): Promise<CreateWorkshopResult> {
+  return createWorkshop(srv.url, {
+    title: 'Résilience des territoires',
+    groups: [
+      { name: 'Diagnostic', prompt: 'Comment établir un état des lieux partagé ?' },
+      { name: 'Solidarités', prompt: '' },
+    ],
+    voteBudget,
+  });
+}
+
+/** A participant in their own browser context, joined through the join form. */
+async function join(w: CreateWorkshopResult, name: string, group = 'Diagnostic'): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1366, height: 768 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${srv.url}/w/${w.code}`);
+  await page.getByLabel('Votre prénom').fill(name);
+  await page.getByRole('radio', { name: group }).check();
+  await page.getByRole('button', { name: 'Entrer dans l’atelier' }).click();
+  await connected(page);
+  return page;
+}
+
+async function connected(page: Page): Promise<void> {
+  await page.locator('[data-testid=connection][data-status=connected]').waitFor();
+}
+
+async function setPhase(w: CreateWorkshopResult, phase: Phase): Promise<TestSocket> {
+  const facilitator = connectSocket(srv.url, w.facilitatorKey);
+  sockets.push(facilitator);
+  const answer = await command(facilitator, 'phase:set', { phase });
+  expect(answer.ok).toBe(true);
+  return facilitator;
+}
+
+/** Adds a recommendation through the button and types its title (the new title has the focus). */
+async function addCard(page: Page, title: string): Promise<void> {
+  const before = await page.getByTestId('card').count();
+  await page.getByRole('button', { name: 'Ajouter une recommandation' }).click();
+  const field = page.getByTestId('card').nth(before).locator('textarea[name=title]');
+  await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+  await page.keyboard.type(title);
+}
+
+const titleOf = (page: Page, n: number) => page.getByTestId('card').nth(n).locator('textarea[name=title]');
+const bodyOf = (page: Page, n: number) => page.getByTestId('card').nth(n).locator('textarea[name=body]');
+
+describe('the group board', () => {
+  it('merges two people typing in the same field at once, character by character', async () => {
+    const w = await workshop();
+    const [alice, bruno] = await Promise.all([join(w, 'Alice'), join(w, 'Bruno')]);
+    await addCard(alice, 'Mutualiser les moyens');
+    await expect.poll(() => titleOf(bruno, 0).inputValue()).toBe('Mutualiser les moyens');
+
+    // Alice writes at the start, Bruno at the end, at the same time.
+    await titleOf(alice, 0).click();
+    await alice.keyboard.press('Home');
+    await titleOf(bruno, 0).click();
+    await bruno.keyboard.press('End');
+    await Promise.all([alice.keyboard.type('Vite : '), bruno.keyboard.type(' du territoire')]);
+
+    const merged = 'Vite : Mutualiser les moyens du territoire';
+    await expect.poll(() => titleOf(alice, 0).inputValue()).toBe(merged);
+    await expect.poll(() => titleOf(bruno, 0).inputValue()).toBe(merged);
+    // Each sees who else is writing in the card.
+    await bruno.getByRole('img', { name: 'Alice écrit ici' }).waitFor();
+  });
+
+  it('lets a participant spend their dots, and says why when none are left', async () => {
+    const w = await workshop(2);
+    const alice = await join(w, 'Alice');
+    await addCard(alice, 'Former les élus');
+    await addCard(alice, 'Cartographier les risques');
+    await setPhase(w, 'vote');
+
+    const dots = alice.getByTestId('dots-left');
+    await expect.poll(() => dots.getAttribute('data-remaining')).toBe('2');
+    const add = (title: string) => alice.getByRole('button', { name: `Ajouter une gommette à « ${title} »` });
+    await add('Former les élus').click();
+    await expect.poll(() => dots.getAttribute('data-remaining')).toBe('1');
+    await add('Former les élus').click();
+    await expect.poll(() => dots.getAttribute('data-remaining')).toBe('0');
+    await expect
+      .poll(() => alice.getByTestId('card').nth(0).getByTestId('vote-controls').getAttribute('data-mine'))
+      .toBe('2');
+
+    await add('Cartographier les risques').click();
+    await expect.poll(() => alice.getByTestId('vote-error').textContent()).toContain('plus de gommettes');
+    expect(await alice.getByTestId('vote-error').isVisible()).toBe(true);
+    await expect
+      .poll(() => alice.getByTestId('card').nth(1).getByTestId('vote-controls').getAttribute('data-mine'))
+      .toBe('0');
+  });
+
+  it('keeps an edit made offline and delivers it once the connection is back', async () => {
+    const w = await workshop();
+    const [alice, bruno] = await Promise.all([join(w, 'Alice'), join(w, 'Bruno')]);
+    await addCard(alice, 'Plan de continuité');
+    await expect.poll(() => titleOf(bruno, 0).inputValue()).toBe('Plan de continuité');
+
+    await alice.context().setOffline(true);
+    await alice.locator('[data-testid=connection][data-status=offline]').waitFor();
+    await bodyOf(alice, 0).click();
+    await alice.keyboard.type('Écrit hors ligne');
+    // Loud while changes wait, with their count.
+    await expect.poll(() => alice.getByTestId('pending').textContent()).toMatch(/\d+ modifications? en attente/);
+    expect(await bodyOf(bruno, 0).inputValue()).toBe('');
+
+    await alice.context().setOffline(false);
+    await expect.poll(() => bodyOf(bruno, 0).inputValue(), { timeout: 15_000 }).toBe('Écrit hors ligne');
+    await connected(alice);
+    expect(await alice.getByTestId('pending').count()).toBe(0);
+  });
+
+  it('brings the same person back to the same group with their votes after a reload', async () => {
+    const w = await workshop(3);
+    const alice = await join(w, 'Alice', 'Solidarités');
+    await addCard(alice, 'Recenser les personnes isolées');
+    await setPhase(w, 'vote');
+    const add = alice.getByRole('button', { name: 'Ajouter une gommette à « Recenser les personnes isolées »' });
+    await add.click();
+    await expect.poll(() => alice.getByTestId('dots-left').getAttribute('data-remaining')).toBe('2');
+    await add.click();
+    await expect.poll(() => alice.getByTestId('dots-left').getAttribute('data-remaining')).toBe('1');
+
+    await alice.reload();
+    await connected(alice);
+    expect(await alice.getByTestId('board-title').textContent()).toBe('Solidarités');
+    await alice.getByRole('img', { name: 'Alice (vous)' }).waitFor();
+    await expect.poll(() => titleOf(alice, 0).inputValue()).toBe('Recenser les personnes isolées');
+    await expect.poll(() => alice.getByTestId('vote-controls').getAttribute('data-mine')).toBe('2');
+    expect(await alice.getByTestId('dots-left').getAttribute('data-remaining')).toBe('1');
+  });
+
+  it('makes everything read-only, and says so, once the workshop is closed', async () => {
+    const w = await workshop();
+    const alice = await join(w, 'Alice');
+    await addCard(alice, 'Exercice de crise annuel');
+    await setPhase(w, 'closed');
+
+    await alice.getByTestId('closed-notice').waitFor();
+    expect(await alice.getByTestId('closed-notice').textContent()).toContain('plus aucune modification');
+    expect(await alice.getByTestId('phase').textContent()).toContain('Clôture');
+    expect(await titleOf(alice, 0).getAttribute('readonly')).not.toBeNull();
+    expect(await bodyOf(alice, 0).getAttribute('readonly')).not.toBeNull();
+    expect(await alice.getByRole('button', { name: 'Ajouter une recommandation' }).isDisabled()).toBe(true);
+    expect(await alice.getByRole('button', { name: /Retirer la recommandation/ }).count()).toBe(0);
+  });
+
+  it('follows the participant when the facilitator moves them to another group', async () => {
+    const w = await workshop();
+    const alice = await join(w, 'Alice');
+    const facilitator = connectSocket(srv.url, w.facilitatorKey);
+    sockets.push(facilitator);
+    const participantId = await alice.evaluate(
+      (code) => (JSON.parse(localStorage.getItem(`atelier.identity.${code}`)!) as { participantId: string }).participantId,
+      w.code,
+    );
+    const answer = await command(facilitator, 'participant:move', { participantId, groupId: w.groups[1]!.id });
+    expect(answer.ok).toBe(true);
+    await expect.poll(() => alice.getByTestId('board-title').textContent()).toBe('Solidarités');
+    await alice.getByText('vous a placé·e dans le groupe « Solidarités »').waitFor();
+  });
+
+  it('forgets an identity the server no longer knows and asks to join again', async () => {
+    const w = await workshop();
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    contexts.push(context);
+    await context.addInitScript(
+      ([key, value]) => localStorage.setItem(key!, value!),
+      [
+        `atelier.identity.${w.code}`,
+        JSON.stringify({ participantId: 'ghost', token: 'not-a-valid-token', groupId: w.groups[0]!.id, name: 'Alice' }),
+      ],
+    );
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/w/${w.code}`);
+    await page.getByTestId('join-notice').waitFor();
+    expect(await page.getByTestId('join-notice').textContent()).toContain('Rejoignez-le à nouveau');
+    expect(await page.getByLabel('Votre prénom').inputValue()).toBe('Alice');
+  });
+
+  it('withdraws a recommendation with a way to undo it', async () => {
+    const w = await workshop();
+    const alice = await join(w, 'Alice');
+    await addCard(alice, 'Carte à retirer');
+    await alice.getByRole('button', { name: 'Retirer la recommandation « Carte à retirer »' }).click();
+    await expect.poll(() => alice.getByTestId('card').count()).toBe(0);
+    await alice.getByTestId('undo-toast').getByRole('button', { name: 'Annuler' }).click();
+    await expect.poll(() => titleOf(alice, 0).inputValue()).toBe('Carte à retirer');
+  });
+});
