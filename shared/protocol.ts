@@ -45,6 +45,7 @@ export interface VotesTally {
 /** Who the connection belongs to, sent once after the handshake. */
 export type Whoami =
   | { role: 'facilitator'; workshopId: string }
+  | { role: 'viewer'; workshopId: string }
   | { role: 'participant'; workshopId: string; participantId: string; name: string; groupId: string };
 
 /** Extension, to facilitators: how many have voted in the current voting phase (never who voted what). */

@@ -150,6 +150,11 @@ export function createAdminRouter(deps: {
     }
   });
 
+  // Extension: a read-only key for the projection screen (a shared laptop must not hold full rights).
+  w.post('/screen-key', async (req, res) => {
+    res.status(201).json({ screenKey: await workshops.issueScreenKey(workshopIdOf(req)) });
+  });
+
   w.get('/suggestions', async (req, res) => {
     const workshopId = workshopIdOf(req);
     const live = await workshops.live(workshopId);

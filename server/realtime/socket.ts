@@ -211,6 +211,8 @@ export function createRealtime(deps: {
     if (principal.role === 'facilitator') {
       void socket.join(room.facilitators(workshopId));
       socket.emit('workshop:whoami', { role: 'facilitator', workshopId });
+    } else if (principal.role === 'viewer') {
+      socket.emit('workshop:whoami', { role: 'viewer', workshopId });
     } else {
       const { participantId } = principal;
       void socket.join(room.participant(participantId));

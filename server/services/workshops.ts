@@ -20,6 +20,8 @@ import { hashSecret } from './secrets.js';
 
 export type Principal =
   | { role: 'facilitator'; workshopId: string }
+  /** The projection screen: reads everything a participant reads, writes nothing, never votes. */
+  | { role: 'viewer'; workshopId: string }
   | { role: 'participant'; workshopId: string; participantId: string };
 
 /** A workshop as held in memory while the process serves it. */
@@ -53,6 +55,8 @@ export interface WorkshopService {
   /** Drops the cached copy so the next use reads the store (after writes made around the service). */
   reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
+  /** Issues a new read-only key for the projection screen; the previous one stops working. */
+  issueScreenKey(workshopId: string): Promise<string>;
 }
 
 export function info(live: LiveWorkshop): WorkshopInfo {
@@ -82,7 +86,7 @@ export function groupInfo(group: GroupRecord): GroupInfo {
 export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, now = Date.now()): boolean {
   if (live.record.phase === 'closed') return false;
   if (principal.role === 'facilitator') return true;
-  if (doc.kind === 'plenary') return false;
+  if (principal.role === 'viewer' || doc.kind === 'plenary') return false;
   if (writingFrozen(live.record, now)) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
 }
@@ -161,6 +165,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         groupChoiceLocked: false,
         joiningLocked: false,
         facilitatorKeyHash: hashSecret(facilitatorKey),
+        screenKeyHash: null,
         createdAt: now(),
       };
       const groups = input.groups.map((group, position) => ({
@@ -226,6 +231,11 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         await live(workshop.id);
         return { role: 'facilitator', workshopId: workshop.id };
       }
+      const screen = await store.workshopByScreenKeyHash(hash);
+      if (screen) {
+        await live(screen.id);
+        return { role: 'viewer', workshopId: screen.id };
+      }
       throw new AppError(ErrorCode.unauthorized, 'This token is not valid.');
     },
 
@@ -238,6 +248,12 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       if (record.phase !== previous) events.emit('phase', workshopId, record.phase, previous);
       events.emit('changed', workshopId);
       return w;
+    },
+
+    async issueScreenKey(workshopId) {
+      const key = generateSecret();
+      await this.update(workshopId, { screenKeyHash: hashSecret(key) });
+      return key;
     },
 
     async reload(workshopId) {

@@ -72,4 +72,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX snapshots_by_workshop ON snapshots(workshop_id, created_at);
   `,
+  // 5: a read-only key for the projection screen (sha256; null until the facilitator asks for one).
+  `ALTER TABLE workshops ADD COLUMN screen_key_hash TEXT;
+   CREATE UNIQUE INDEX workshops_by_screen_key ON workshops(screen_key_hash);`,
 ];

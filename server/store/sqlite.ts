@@ -34,6 +34,7 @@ interface WorkshopRow {
   group_choice_locked: number;
   joining_locked: number;
   facilitator_key_hash: string;
+  screen_key_hash: string | null;
   created_at: number;
 }
 
@@ -60,6 +61,7 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     groupChoiceLocked: row.group_choice_locked === 1,
     joiningLocked: row.joining_locked === 1,
     facilitatorKeyHash: row.facilitator_key_hash,
+    screenKeyHash: row.screen_key_hash,
     createdAt: row.created_at,
   };
 }
@@ -111,6 +113,7 @@ export function createSqliteStore(file: string): Store {
     ),
     workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
     workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
+    workshopByScreenKey: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE screen_key_hash = ?'),
     workshopByKey: db.prepare<[string], WorkshopRow>(
       'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
     ),
@@ -244,6 +247,7 @@ export function createSqliteStore(file: string): Store {
     votesRevealed: 'votes_revealed',
     groupChoiceLocked: 'group_choice_locked',
     joiningLocked: 'joining_locked',
+    screenKeyHash: 'screen_key_hash',
   };
 
   return {
@@ -256,6 +260,10 @@ export function createSqliteStore(file: string): Store {
     },
     async workshopByCode(code) {
       const row = q.workshopByCode.get(code);
+      return row ? toWorkshop(row) : null;
+    },
+    async workshopByScreenKeyHash(keyHash) {
+      const row = q.workshopByScreenKey.get(keyHash);
       return row ? toWorkshop(row) : null;
     },
     async workshopByFacilitatorKeyHash(keyHash) {

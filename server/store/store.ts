@@ -19,13 +19,21 @@ export interface WorkshopRecord {
   joiningLocked: boolean;
   /** sha256 of the facilitator key; the key itself is never stored. */
   facilitatorKeyHash: string;
+  /** sha256 of the read-only key of the projection screen, once one was issued. */
+  screenKeyHash: string | null;
   createdAt: number;
 }
 
 export type WorkshopPatch = Partial<
   Pick<
     WorkshopRecord,
-    'phase' | 'timerEndsAt' | 'timerFreeze' | 'votesRevealed' | 'groupChoiceLocked' | 'joiningLocked'
+    | 'phase'
+    | 'timerEndsAt'
+    | 'timerFreeze'
+    | 'votesRevealed'
+    | 'groupChoiceLocked'
+    | 'joiningLocked'
+    | 'screenKeyHash'
   >
 >;
 
@@ -99,6 +107,7 @@ export interface Store {
   workshopById(id: string): Promise<WorkshopRecord | null>;
   workshopByCode(code: string): Promise<WorkshopRecord | null>;
   workshopByFacilitatorKeyHash(keyHash: string): Promise<WorkshopRecord | null>;
+  workshopByScreenKeyHash(keyHash: string): Promise<WorkshopRecord | null>;
   updateWorkshop(id: string, patch: WorkshopPatch): Promise<WorkshopRecord | null>;
   groups(workshopId: string): Promise<GroupRecord[]>;
 

@@ -28,6 +28,7 @@ export function workshopRecord(overrides: Partial<WorkshopRecord> = {}): Worksho
     groupChoiceLocked: false,
     joiningLocked: false,
     facilitatorKeyHash: unique('key-hash-'),
+    screenKeyHash: null,
     createdAt: 1_700_000_000_000,
     ...overrides,
   };

@@ -20,6 +20,7 @@ function workshop(phase: Phase): LiveWorkshop {
       groupChoiceLocked: false,
       joiningLocked: false,
       facilitatorKeyHash: 'hash',
+      screenKeyHash: null,
       createdAt: 0,
     },
     groups: [
