@@ -128,9 +128,11 @@ const pairLine = ([a, b]: [string, string]) =>
   `  ${sim(indexOf.get(a)!, indexOf.get(b)!).toFixed(3)}  ${a} «${titleOf.get(a)}»\n` +
   `         ${b} «${titleOf.get(b)}»`;
 
-console.log('\nSuggested sets (score, sources)');
+console.log('\nSuggested sets (score, titles; ✗ = not a true cluster)');
 for (const s of main.suggestions) {
-  const ok = new Set(s.sources.map((x) => recs[indexOf.get(x)!]!.cluster)).size === 1 ? ' ' : '✗';
+  // ✗: not one true cluster (two stand-alone recommendations are not a true cluster either).
+  const clustersOfSet = new Set(s.sources.map((x) => recs[indexOf.get(x)!]!.cluster));
+  const ok = clustersOfSet.size === 1 && !clustersOfSet.has(null) ? ' ' : '✗';
   console.log(`${ok} ${s.score.toFixed(3)}  ${s.sources.map((x) => titleOf.get(x)).join('  |  ')}`);
 }
 console.log(`\nFalse positives (${main.falsePositives.length}), with their similarity`);
