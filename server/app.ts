@@ -5,10 +5,12 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
+import { ErrorCode } from '../shared/errors.js';
 import { LIMITS } from '../shared/limits.js';
 import { createYjsEndpoint } from './collab/endpoint.js';
 import { createRooms, type Logger, type Rooms } from './collab/rooms.js';
 import type { Config } from './config.js';
+import { AppError } from './errors.js';
 import { createAdminRouter } from './http/admin.js';
 import { createApiRouter } from './http/api.js';
 import { errorHandler } from './http/errors.js';
@@ -69,6 +71,10 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
       res.sendFile(path.join(clientDir, 'index.html'));
     });
   }
+  // Whatever nothing above served is a 404 in the API's error shape, not Express's HTML page.
+  app.use((_req, _res) => {
+    throw new AppError(ErrorCode.notFound, 'Nothing here.');
+  });
   app.use(errorHandler(log));
 
   const httpServer = createHttpServer(app);

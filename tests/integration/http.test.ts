@@ -141,6 +141,33 @@ describe('POST /api/workshops', () => {
     expectError(await call('POST', '/api/workshops', undefined, huge), 413, 'payload_too_large');
   });
 
+  it('a JSON body in a charset the server does not read is a client error, not a server error', async () => {
+    const res = await fetch(`${srv.url}/api/workshops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: JSON.stringify(validWorkshop),
+    });
+    const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.json() };
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect((answer.body as { error: { code: string } }).error.code).not.toBe('internal_error');
+  });
+
+  it('a body that is JSON but not an object is refused with 400 invalid_payload', async () => {
+    expectError(await call('POST', '/api/workshops', undefined, '"just a string"'), 400, 'invalid_payload');
+    expectError(await call('POST', '/api/workshops', undefined, '[1, 2]'), 400, 'invalid_payload');
+  });
+
+  it('a body sent without a JSON content type is read as no body: 400 naming title', async () => {
+    const res = await fetch(`${srv.url}/api/workshops`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(validWorkshop),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field?: string } }).error.field).toBe('title');
+  });
+
   it('the server keeps serving after refusing bad bodies', async () => {
     await call('POST', '/api/workshops', undefined, '{');
     expect((await call('GET', '/healthz')).status).toBe(200);
@@ -297,5 +324,15 @@ describe('unknown routes', () => {
     expectError(await call('POST', '/api/nothing-here', {}), 404, 'not_found');
     expectError(await call('DELETE', '/api/workshops/XXXXXX'), 404, 'not_found');
     expectError(await call('GET', '/api'), 404, 'not_found');
+  });
+
+  it('a request outside the API that nothing serves answers 404 in the error shape too', async () => {
+    expectError(await call('PUT', '/healthz', {}), 404, 'not_found');
+    expectError(await call('DELETE', '/some/page'), 404, 'not_found');
+  });
+
+  it('a path with broken percent-encoding is a 400, not a server error', async () => {
+    expectError(await call('GET', '/api/workshops/%E0%A4%A'), 400, 'invalid_payload');
+    expectError(await call('POST', '/api/workshops/%E0%A4%A/participants', { name: 'x' }), 400, 'invalid_payload');
   });
 });
