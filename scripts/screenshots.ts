@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { addRecommendation } from '../shared/doc.js';
-import { groupDocName, recommendationTargetId } from '../shared/ids.js';
+import { addItem, addRecommendation } from '../shared/doc.js';
+import { groupDocName, PLENARY_DOC, plenaryTargetId, recommendationTargetId } from '../shared/ids.js';
 import type { JoinResult } from '../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../tests/helpers/api.js';
 import { launchBrowser } from '../tests/helpers/browser.js';
@@ -32,7 +32,7 @@ export interface Shot {
 interface Fixture {
   title: string;
   groups: { key: string; name: string; prompt: string }[];
-  recommendations: { group: string; title: string; body: string }[];
+  recommendations: { group: string; title: string; body: string; cluster: string | null }[];
 }
 
 /** The realistic workshop of shared/fixtures (beside the repository), for the board shots. */
@@ -77,6 +77,42 @@ async function seedBoard(srv: TestServer) {
   });
   keep.docs.push(writer);
 
+  // The other groups' boards, and a merged board built from the fixture's clusters.
+  const clusters = new Map<string, string[]>();
+  for (const [g, group] of fixture.groups.entries()) {
+    if (g === 0) continue;
+    const other = connectDoc(srv.url, workshop.workshopId, groupDocName(workshop.groups[g]!.id), workshop.facilitatorKey);
+    await synced(other);
+    fixture.recommendations
+      .filter((r) => r.group === group.key)
+      .forEach((r, i) => {
+        addRecommendation(other.doc, { id: `r${i}`, title: r.title, body: r.body, authorId: '', createdAt: 1_700_000_000_000 + i });
+        if (r.cluster) clusters.set(r.cluster, [...(clusters.get(r.cluster) ?? []), `${workshop.groups[g]!.id}/r${i}`]);
+      });
+    keep.docs.push(other);
+  }
+  recs.forEach((r, i) => {
+    const cluster = fixture.recommendations.find((x) => x.title === r.title)?.cluster;
+    if (cluster) clusters.set(cluster, [`${groupId}/${ids[i]}`, ...(clusters.get(cluster) ?? [])]);
+  });
+  const plenary = connectDoc(srv.url, workshop.workshopId, PLENARY_DOC, workshop.facilitatorKey);
+  await synced(plenary);
+  const itemIds: string[] = [];
+  [...clusters.values()]
+    .filter((sources) => sources.length > 1)
+    .slice(0, 8)
+    .forEach((sources, i) => {
+      const [gId, rId] = sources[0]!.split('/');
+      const g = workshop.groups.findIndex((x) => x.id === gId);
+      const first =
+        g === 0
+          ? recs[ids.indexOf(rId!)]!
+          : fixture.recommendations.filter((r) => r.group === fixture.groups[g]!.key)[Number(rId!.slice(1))]!;
+      itemIds.push(`item${i}`);
+      addItem(plenary.doc, { id: `item${i}`, title: first.title, body: first.body, sources, createdAt: 1_700_000_100_000 + i });
+    });
+  keep.docs.push(plenary);
+
   // Karim and Sophie are online; Karim is writing in the third card.
   for (const p of [karim, sophie]) keep.sockets.push(connectSocket(srv.url, p.token));
   const karimDoc = connectDoc(srv.url, workshop.workshopId, groupDocName(groupId), karim.token);
@@ -115,11 +151,19 @@ async function seedBoard(srv: TestServer) {
       keep.sockets.push(theirs);
       await command(facilitator, 'votes:reveal', { revealed: true });
     },
+    /** Moves on to prioritising the merged board, with a few of Camille's dots placed. */
+    async startPrioritise() {
+      await command(facilitator, 'phase:set', { phase: 'prioritise' });
+      await command(facilitator, 'votes:reveal', { revealed: false });
+      const mine = connectSocket(srv.url, camille.token);
+      for (const i of [0, 2]) await command(mine, 'vote:cast', { targetId: plenaryTargetId(itemIds[i]!), delta: 1 });
+      mine.close();
+    },
   };
 }
 
 /** Opens the board as Camille (her identity as Workshop.svelte keeps it in localStorage). */
-async function openBoard(page: Page, srv: TestServer, board: Awaited<ReturnType<typeof seedBoard>>) {
+async function openBoard(page: Page, srv: TestServer, board: Awaited<ReturnType<typeof seedBoard>>, eightCards = true) {
   const { workshop, camille } = board;
   await page.addInitScript(
     ([key, value]) => localStorage.setItem(key!, value!),
@@ -129,7 +173,7 @@ async function openBoard(page: Page, srv: TestServer, board: Awaited<ReturnType<
     ],
   );
   await page.goto(`${srv.url}/w/${workshop.code}`);
-  await page.getByTestId('card').nth(7).waitFor();
+  if (eightCards) await page.getByTestId('card').nth(7).waitFor();
   await page.locator('[data-testid=connection][data-status=connected]').waitFor();
 }
 
@@ -164,6 +208,15 @@ const SHOTS: Shot[] = [
     open: (page, { srv, data }) => openBoard(page, srv, data.board),
   },
   {
+    name: 'board-other-group',
+    viewport: 'laptop',
+    open: async (page, { srv, data }) => {
+      await openBoard(page, srv, data.board);
+      await page.getByRole('button', { name: /Cohésion sociale/ }).click();
+      await page.getByTestId('board-title').filter({ hasText: 'Cohésion' }).waitFor();
+    },
+  },
+  {
     name: 'board-vote',
     viewport: 'laptop',
     open: async (page, { srv, data }) => {
@@ -191,12 +244,21 @@ const SHOTS: Shot[] = [
     },
   },
   {
-    name: 'board-other-group',
+    name: 'board-prioritise',
     viewport: 'laptop',
     open: async (page, { srv, data }) => {
-      await openBoard(page, srv, data.board);
-      await page.getByRole('button', { name: /Cohésion sociale/ }).click();
-      await page.getByTestId('board-title').filter({ hasText: 'Cohésion' }).waitFor();
+      await data.board.startPrioritise();
+      await openBoard(page, srv, data.board, false);
+      await page.getByTestId('card').first().waitFor();
+    },
+  },
+  {
+    name: 'board-prioritise-phone',
+    viewport: 'phone',
+    dark: true,
+    open: async (page, { srv, data }) => {
+      await openBoard(page, srv, data.board, false);
+      await page.getByTestId('card').first().waitFor();
     },
   },
 ];

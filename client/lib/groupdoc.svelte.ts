@@ -21,6 +21,7 @@ import {
   type PlenaryItem,
   type Recommendation,
 } from '../../shared/doc.js';
+import { drawCeiling, reconnectDelay } from './backoff.js';
 import { bindYText } from './ytext.js';
 
 export type ConnectionStatus = 'connected' | 'syncing' | 'offline';
@@ -35,17 +36,6 @@ export interface Peer {
   clientId: number;
   user: PresenceUser;
   editing: { recId: string; field: Field } | null;
-}
-
-/** Reconnection: the first retries come fast; the ceiling differs per client, 3–6 s. */
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_MIN_CEILING_MS = 3000;
-const BACKOFF_CEILING_SPREAD_MS = 3000;
-
-/** "Full jitter": a random wait up to the exponential step, capped by this client's ceiling. */
-export function reconnectDelay(attempt: number, ceiling: number, random = Math.random): number {
-  const step = Math.min(ceiling, BACKOFF_BASE_MS * 2 ** Math.min(attempt, 16));
-  return Math.round(step / 2 + (random() * step) / 2);
 }
 
 export interface LiveDocOptions {
@@ -73,7 +63,7 @@ export class LiveDoc {
   readonly #subscribeDoc: () => void;
   readonly #subscribeAwareness: () => void;
   readonly #cleanup: (() => void)[] = [];
-  readonly #ceiling = BACKOFF_MIN_CEILING_MS + Math.random() * BACKOFF_CEILING_SPREAD_MS;
+  readonly #ceiling = drawCeiling();
   #attempt = 0;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #everConnected = false;
@@ -154,7 +144,8 @@ export class LiveDoc {
     clearTimeout(this.#retry);
     const delay = reconnectDelay(this.#attempt++, this.#ceiling);
     this.#retry = setTimeout(() => {
-      if (!this.#destroyed && navigator.onLine !== false) this.#provider.connect();
+      // No check of navigator.onLine: it can be wrong; an attempt that fails costs little.
+      if (!this.#destroyed) this.#provider.connect();
     }, delay);
     this.#updateStatus();
   }
