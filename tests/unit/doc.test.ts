@@ -168,4 +168,18 @@ describe('plenary items', () => {
     ]);
     expect(readItem('x', 5)).toBeNull();
   });
+
+  it('scores read as whole numbers from 1 to 5, anything else as not scored', () => {
+    const doc = new Y.Doc();
+    addItem(doc, { id: 'i', title: '', body: '', sources: [], createdAt: 1 });
+    const entry = itemsMap(doc).get('i')!;
+    const read = () => readItems(doc)[0]!;
+    entry.set('impact', 5);
+    entry.set('feasibility', 1);
+    expect(read()).toMatchObject({ impact: 5, feasibility: 1 });
+    for (const bad of [0, 6, 2.5, '3', null, Number.NaN]) {
+      entry.set('impact', bad);
+      expect(read().impact, String(bad)).toBeNull();
+    }
+  });
 });

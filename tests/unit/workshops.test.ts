@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Phase } from '../../shared/phases.js';
 import { PHASES } from '../../shared/phases.js';
-import { canWrite, type LiveWorkshop, type Principal } from '../../server/services/workshops.js';
+import { canWrite, writingFrozen, type LiveWorkshop, type Principal } from '../../server/services/workshops.js';
 
 function workshop(phase: Phase): LiveWorkshop {
   return {
@@ -77,5 +77,26 @@ describe('canWrite', () => {
     w.participants.set('pA', { ...w.participants.get('pA')!, groupId: 'gB' });
     expect(canWrite(w, memberOfA, groupB)).toBe(true);
     expect(canWrite(w, memberOfA, groupA)).toBe(false);
+  });
+
+  it('when a freezing timer has run out, participants stop writing but the facilitator does not', () => {
+    const w = workshop('write');
+    w.record.timerEndsAt = 1_000;
+    w.record.timerFreeze = true;
+    expect(canWrite(w, memberOfA, groupA, 999)).toBe(true);
+    expect(canWrite(w, memberOfA, groupA, 1_000)).toBe(false);
+    expect(canWrite(w, facilitator, groupA, 5_000)).toBe(true);
+    expect(canWrite(w, facilitator, plenary, 5_000)).toBe(true);
+    expect(writingFrozen(w.record, 1_000)).toBe(true);
+  });
+
+  it('a timer that runs out without freeze, or no timer at all, never stops anyone', () => {
+    const w = workshop('write');
+    w.record.timerEndsAt = 1_000;
+    expect(canWrite(w, memberOfA, groupA, 5_000)).toBe(true);
+    w.record.timerFreeze = true;
+    w.record.timerEndsAt = null;
+    expect(canWrite(w, memberOfA, groupA, 5_000)).toBe(true);
+    expect(writingFrozen(w.record, 5_000)).toBe(false);
   });
 });
