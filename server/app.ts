@@ -39,6 +39,7 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
   const votes = createVoteService({ store, workshops, docs: rooms });
+  workshops.events.on('rights', (workshopId) => rooms.resync(workshopId));
   const board = createBoardService({ store, workshops, votes, docs: rooms });
   const snapshots = createSnapshotService({ store, workshops, board, log });
 

@@ -37,6 +37,12 @@ export interface Rooms {
   connect(ws: WebSocket, options: ConnectOptions): Promise<void>;
   /** Runs `fn` on the live document (loading it if needed); changes made in it are persisted and broadcast. */
   withDoc<T>(workshopId: string, docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
+  /**
+   * Asks every client of a workshop's open documents for what the server lacks (sync step 1).
+   * Called when write rights reopen: edits a client made while it could not write were dropped,
+   * and its later updates depend on them; its answer (sync step 2) brings them all in at once.
+   */
+  resync(workshopId: string): void;
   /** Closes every connection of the documents of a workshop whose name matches (after a move, say). */
   disconnect(workshopId: string, predicate: (docName: string) => boolean, code: number, reason: string): void;
   stats(): { rooms: number; connections: number };
@@ -176,11 +182,16 @@ class Room {
 
   /** The opening of the protocol: our state vector (so the client sends what we lack) and presence. */
   greet(conn: Connection): void {
+    this.requestMissing(conn);
+    this.sendAwareness(conn.ws);
+  }
+
+  /** Sync step 1: the client answers with every update the server lacks. */
+  requestMissing(conn: Connection): void {
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.sync);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     send(conn.ws, encoding.toUint8Array(encoder));
-    this.sendAwareness(conn.ws);
   }
 
   private sendAwareness(ws: WebSocket): void {
@@ -353,6 +364,13 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         // Let the appends of what fn changed be queued before an unload looks at the room.
         await room.afterPending(() => undefined);
         releaseIfIdle(room);
+      }
+    },
+
+    resync(workshopId) {
+      for (const room of ready.values()) {
+        if (room.workshopId !== workshopId) continue;
+        for (const conn of room.connections.values()) if (conn.canWrite()) room.requestMissing(conn);
       }
     },
 

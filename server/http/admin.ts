@@ -163,7 +163,8 @@ export function createAdminRouter(deps: {
       const recs = await docs.withDoc(workshopId, groupDocName(group.id), readRecommendations);
       for (const rec of recs) input.push({ groupId: group.id, id: rec.id, title: rec.title, body: rec.body });
     }
-    res.json(suggestMerges(input, { language: live.record.language }));
+    // Each recommendation's language is detected: a French workshop may hold English cards.
+    res.json(suggestMerges(input, { language: 'auto' }));
   });
 
   return router;

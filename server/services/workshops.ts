@@ -38,6 +38,8 @@ export interface WorkshopEvents {
   phase: [workshopId: string, phase: Phase, previous: Phase];
   /** Votes changed other than by a cast (restore): tallies and everyone's dots must be re-sent. */
   votes: [workshopId: string];
+  /** Write rights may have changed (phase, timer, a move): documents should resync their clients. */
+  rights: [workshopId: string];
 }
 
 export interface WorkshopService {
@@ -247,6 +249,9 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       w.record = record;
       if (record.phase !== previous) events.emit('phase', workshopId, record.phase, previous);
       events.emit('changed', workshopId);
+      if (patch.phase !== undefined || patch.timerEndsAt !== undefined || patch.timerFreeze !== undefined) {
+        events.emit('rights', workshopId);
+      }
       return w;
     },
 
@@ -269,6 +274,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       await store.moveParticipant(participantId, groupId);
       w.participants.set(participantId, { ...participant, groupId });
       events.emit('changed', workshopId);
+      events.emit('rights', workshopId);
     },
   };
 }
