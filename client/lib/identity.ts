@@ -62,6 +62,11 @@ export function rememberCreated(workshop: CreatedWorkshop): void {
   write(CREATED_KEY, [workshop, ...loadCreated().filter((w) => w.workshopId !== workshop.workshopId)]);
 }
 
+/** Takes a workshop out of this browser's list (the workshop itself lives on). */
+export function forgetCreated(workshopId: string): void {
+  write(CREATED_KEY, loadCreated().filter((w) => w.workshopId !== workshopId));
+}
+
 export function facilitatorLink(origin: string, code: string, key: string): string {
   // The key travels in the fragment: browsers never send it to servers or write it in logs.
   return `${origin}/w/${code}/facilitate#key=${encodeURIComponent(key)}`;
