@@ -25,6 +25,8 @@ export interface Shot {
   name: string;
   viewport: keyof typeof VIEWPORTS;
   dark?: boolean;
+  /** The browser's language (French unless said). */
+  locale?: string;
   /** Prepares the page (navigation, clicks); the screenshot is taken after it resolves. */
   open: (page: Page, ctx: { srv: TestServer; data: Awaited<ReturnType<typeof seed>> }) => Promise<void>;
 }
@@ -201,6 +203,7 @@ const SHOTS: Shot[] = [
   },
   { name: 'board', viewport: 'laptop', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
   { name: 'board-dark', viewport: 'laptop', dark: true, open: (page, { srv, data }) => openBoard(page, srv, data.board) },
+  { name: 'board-en', viewport: 'laptop', locale: 'en-GB', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
   { name: 'board-small', viewport: 'small', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
   {
     name: 'board-phone',
@@ -274,7 +277,7 @@ async function main() {
     for (const shot of SHOTS.filter((s) => s.name.includes(filter))) {
       const context = await browser.newContext({
         viewport: VIEWPORTS[shot.viewport],
-        locale: 'fr-FR',
+        locale: shot.locale ?? 'fr-FR',
         colorScheme: shot.dark ? 'dark' : 'light',
       });
       const page = await context.newPage();

@@ -71,8 +71,13 @@ class SocketSession implements Session {
     const offline = () => {
       socket.disconnect();
       this.connected = false;
+      // Should the 'online' event never come (it can be wrong), try again anyway; socket.io's
+      // own jittered reconnection takes over from there.
+      clearTimeout(this.#retry);
+      this.#retry = setTimeout(() => socket.connect(), 3000 + Math.random() * 3000);
     };
     const online = () => {
+      clearTimeout(this.#retry);
       if (!socket.connected) socket.connect();
     };
     window.addEventListener('offline', offline);
