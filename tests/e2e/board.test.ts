@@ -2,11 +2,13 @@
 // wifi, coming back after a reload, and the phases that close the board.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addItem } from '../../shared/doc.js';
+import { PLENARY_DOC } from '../../shared/ids.js';
 import type { Phase } from '../../shared/phases.js';
 import type { CreateWorkshopResult } from '../../shared/schemas.js';
 import { createWorkshop } from '../helpers/api.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { command, connectSocket, type TestSocket } from '../helpers/clients.js';
+import { command, connectDoc, connectSocket, synced, type TestSocket } from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -120,6 +122,39 @@ describe('the group board', () => {
     await expect
       .poll(() => alice.getByTestId('card').nth(1).getByTestId('vote-controls').getAttribute('data-mine'))
       .toBe('0');
+
+    // Totals stay hidden until the facilitator reveals them.
+    expect(await alice.getByTestId('total').count()).toBe(0);
+    const facilitator = connectSocket(srv.url, w.facilitatorKey);
+    sockets.push(facilitator);
+    expect((await command(facilitator, 'votes:reveal', { revealed: true })).ok).toBe(true);
+    await expect.poll(() => alice.getByTestId('card').nth(0).getByTestId('total').textContent()).toBe('2 votes');
+  });
+
+  it('shows the merged board with its dots while prioritising', async () => {
+    const w = await workshop(3);
+    const alice = await join(w, 'Alice');
+    const plenary = connectDoc(srv.url, w.workshopId, PLENARY_DOC, w.facilitatorKey);
+    try {
+      await synced(plenary);
+      addItem(plenary.doc, {
+        id: 'item1',
+        title: 'Un plan de continuité partagé',
+        body: 'Issu des deux groupes.',
+        sources: [`${w.groups[0]!.id}/a`, `${w.groups[1]!.id}/b`],
+        createdAt: Date.now(),
+      });
+      await setPhase(w, 'prioritise');
+      await expect.poll(() => alice.getByTestId('board-title').textContent()).toBe('Tableau de synthèse');
+      const card = alice.getByTestId('card').first();
+      await expect.poll(() => card.textContent()).toContain('Un plan de continuité partagé');
+      expect(await card.locator('textarea').count()).toBe(0);
+      await card.getByRole('button', { name: 'Ajouter une gommette à « Un plan de continuité partagé »' }).click();
+      await expect.poll(() => card.getByTestId('vote-controls').getAttribute('data-mine')).toBe('1');
+      await expect.poll(() => alice.getByTestId('dots-left').getAttribute('data-remaining')).toBe('2');
+    } finally {
+      plenary.destroy();
+    }
   });
 
   it('keeps an edit made offline and delivers it once the connection is back', async () => {
