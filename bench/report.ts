@@ -1,0 +1,316 @@
+// The Markdown tables of a bench run (bench/results/latest.md; docs/benchmarks.md quotes them):
+// targets with verdicts, the side-by-side comparison and its ratios, votes, presence, the ramp,
+// memory, loading from disk, the participant page's size, and profiles when recorded.
+import { profileMarkdown } from './lib/cpuprofile.js';
+import type { Summary } from './lib/histogram.js';
+import type { ServerKind } from './lib/protocol.js';
+import { TARGETS, type BenchResults } from './lib/results.js';
+import type { ScenarioResult } from './scenario.js';
+
+const KINDS: ServerKind[] = ['atelier', 'relay', 'hocuspocus'];
+const NAME: Record<ServerKind, string> = { atelier: 'Atelier', relay: 'bare relay', hocuspocus: 'Hocuspocus 4.7' };
+
+export function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+const ms = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}`);
+const kib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KiB` : '—');
+const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '—');
+const pct = (cores: number) => (Number.isFinite(cores) ? `${(cores * 100).toFixed(0)} %` : '—');
+const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
+const yes = (b: boolean | undefined) => (b === undefined ? '—' : b ? 'yes' : '**no**');
+const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '✅ met' : '❌ missed');
+
+function table(header: string[], rows: string[][], align?: string[]): string {
+  const a = align ?? header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [`| ${header.join(' | ')} |`, `| ${a.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function byKind(rounds: ScenarioResult[][], kind: ServerKind): ScenarioResult[] {
+  return rounds.flatMap((row) => row.filter((r) => r.kind === kind));
+}
+
+/** Median over rounds of one number taken from each run. */
+function med(runs: ScenarioResult[], pick: (r: ScenarioResult) => number | undefined): number {
+  return median(runs.map((r) => pick(r) ?? NaN));
+}
+
+/** Per round: Atelier's p99 ÷ the other's p99 (same round, so the machine's drift cancels). */
+function ratios(rounds: ScenarioResult[][], other: ServerKind, pick: (s: Summary) => number): number[] {
+  return rounds.map((row) => {
+    const a = row.find((r) => r.kind === 'atelier')?.editToPeer?.all;
+    const b = row.find((r) => r.kind === other)?.editToPeer?.all;
+    return a && b ? pick(a) / pick(b) : NaN;
+  });
+}
+
+/** Largest step where the server passed (p99 under the threshold, everything delivered, converged). */
+export function capacityOf(ramp: ScenarioResult[], kind: ServerKind, thresholdMs: number): { passed: number; failedAt?: ScenarioResult } {
+  let passed = 0;
+  for (const r of ramp.filter((x) => x.kind === kind).sort((a, b) => a.participants - b.participants)) {
+    if (r.ok && r.editToPeer && r.editToPeer.all.p99 <= thresholdMs) passed = r.participants;
+    else return { passed, failedAt: r };
+  }
+  return { passed };
+}
+
+/** Marginal server memory per participant between the smallest and largest passing ramp steps. */
+export function marginalMemory(ramp: ScenarioResult[], kind: ServerKind): { bytes: number; from: number; to: number } | null {
+  const ok = ramp.filter((r) => r.kind === kind && r.ok).sort((a, b) => a.participants - b.participants);
+  if (ok.length < 2) return null;
+  const a = ok[0]!;
+  const b = ok.at(-1)!;
+  return { bytes: (b.server.rssBytes - a.server.rssBytes) / (b.participants - a.participants), from: a.participants, to: b.participants };
+}
+
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines, '');
+  push(
+    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC (${r.mode}, ${(r.tookMs / 1000).toFixed(0)} s), commit ${r.commit}: ` +
+      `${r.machine.cores} × ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, Linux ${r.machine.kernel}; ` +
+      `${r.workers} load-generator processes; load average at start ${r.machine.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')}.`,
+  );
+
+  const main = r.main ?? [];
+  const atelierMain = byKind(main, 'atelier');
+  const mainP99 = med(atelierMain, (x) => x.editToPeer?.all.p99);
+  const paced = med(atelierMain, (x) => x.votes?.paced?.summary.p99);
+  const relayRatios = ratios(main, 'relay', (s) => s.p99);
+  const hocusRatios = ratios(main, 'hocuspocus', (s) => s.p99);
+  const ramp = r.ramp ?? [];
+  const capacity = capacityOf(ramp, 'atelier', TARGETS.capacityP99Ms);
+  const presence = r.presence ?? [];
+  const presenceCapacity = capacityOf(presence, 'atelier', TARGETS.capacityP99Ms);
+  const memory = marginalMemory(ramp, 'atelier');
+  const loads = r.coldLoad?.cold.map((c) => c.workshopMs + c.docsMs) ?? [];
+  const load = median(loads);
+
+  // Targets.
+  const rows: string[][] = [];
+  if (main.length) {
+    rows.push([`edit-to-peer p99, 60 participants, 2 edits/s`, `≤ ${TARGETS.mainP99Ms} ms`, `${ms(mainP99)} ms`, verdict(mainP99 <= TARGETS.mainP99Ms)]);
+    rows.push([`vote acknowledgement p99 (paced burst)`, `≤ ${TARGETS.voteAckP99Ms} ms`, `${ms(paced)} ms`, verdict(Number.isFinite(paced) ? paced <= TARGETS.voteAckP99Ms : undefined)]);
+    const simultaneous = med(atelierMain, (x) => x.votes?.simultaneous?.summary.p99);
+    rows.push([`vote acknowledgement p99 (every dot at the same instant, stress)`, `(≤ ${TARGETS.voteAckP99Ms} ms)`, `${ms(simultaneous)} ms`, verdict(Number.isFinite(simultaneous) ? simultaneous <= TARGETS.voteAckP99Ms : undefined)]);
+    rows.push([`p99 Atelier ÷ bare relay (median of rounds)`, `≤ ${TARGETS.relayRatio}×`, `${ratio(median(relayRatios))} (rounds: ${relayRatios.map(ratio).join(', ')})`, verdict(median(relayRatios) <= TARGETS.relayRatio)]);
+    rows.push([`p99 Atelier ÷ Hocuspocus (median of rounds)`, `≤ ${TARGETS.hocuspocusRatio}×`, `${ratio(median(hocusRatios))} (rounds: ${hocusRatios.map(ratio).join(', ')})`, verdict(median(hocusRatios) <= TARGETS.hocuspocusRatio)]);
+  }
+  if (ramp.length) {
+    const failed = capacity.failedAt ? ` (fails at ${capacity.failedAt.participants}: ${capacity.failedAt.ok ? `p99 ${ms(capacity.failedAt.editToPeer?.all.p99)} ms` : capacity.failedAt.failure})` : '';
+    rows.push([`capacity, Yjs layer (p99 < ${TARGETS.capacityP99Ms} ms at 1 edit/s)`, `≥ ${TARGETS.capacityParticipants}`, `${capacity.passed}${failed}`, verdict(capacity.passed >= TARGETS.capacityParticipants)]);
+  }
+  if (presence.length) {
+    const last = presence.at(-1)!;
+    const settle = Math.max(...last.connect.map((c) => c.presenceSettledMs));
+    rows.push([
+      `capacity with a Socket.IO connection per participant`,
+      `≥ ${TARGETS.capacityParticipants}`,
+      `${presenceCapacity.passed} measured; everyone connecting at once takes ${ms(settle / 1000)} s to settle at ${last.participants}`,
+      verdict(presenceCapacity.passed >= TARGETS.capacityParticipants),
+    ]);
+  }
+  if (memory) {
+    rows.push([`server memory per connected participant (RSS, marginal ${memory.from}→${memory.to})`, `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`, kib(memory.bytes), verdict(memory.bytes <= TARGETS.memoryPerParticipantBytes)]);
+  }
+  if (loads.length) {
+    rows.push([`loading a 60-person workshop from disk (median of ${loads.length} cold processes)`, `≤ ${TARGETS.loadMs} ms`, `${ms(load)} ms`, verdict(load <= TARGETS.loadMs)]);
+  }
+  if (r.bundle) {
+    rows.push([`participant page JavaScript, gzipped, loaded up front`, `≤ ${TARGETS.bundleGzipBytes / 1000} kB`, `${(r.bundle.initialGzipBytes / 1000).toFixed(1)} kB`, verdict(r.bundle.initialGzipBytes <= TARGETS.bundleGzipBytes)]);
+  }
+  if (rows.length) {
+    push('### Targets', '', table(['target', 'goal', 'measured', 'verdict'], rows, ['---', '---:', '---', '---']));
+  }
+
+  // Side by side.
+  if (main.length) {
+    const p = r.plan.main;
+    push(
+      `### Side by side: ${p.participants} participants in ${p.groups} groups, ${p.rate} edits/s each, facilitator on every document`,
+      '',
+      `Medians over ${main.length} round(s) of ${p.measureMs / 1000} s measured after ${p.warmupMs / 1000} s of warm-up; edit-to-peer in ms, from the writer's clock to each receiver's (participants and facilitator).`,
+      '',
+      table(
+        ['', ...KINDS.map((k) => NAME[k])],
+        [
+          ['edits/s (total)', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editsPerSecond), 0))],
+          ['deliveries measured', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.deliveries), 0))],
+          ['edit-to-peer p50', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p50), 2))],
+          ['edit-to-peer p95', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p95), 2))],
+          ['edit-to-peer p99', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p99), 2))],
+          ['edit-to-peer max', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.max), 1))],
+          ['server CPU', ...KINDS.map((k) => pct(med(byKind(main, k), (x) => x.server.cpuCores)))],
+          ['server event-loop delay p99 / max', ...KINDS.map((k) => `${ms(med(byKind(main, k), (x) => x.server.loopDelay.p99))} / ${ms(med(byKind(main, k), (x) => x.server.loopDelay.max))}`)],
+          ['server RSS after GC', ...KINDS.map((k) => mib(med(byKind(main, k), (x) => x.server.rssBytes)))],
+          ['server heap + external per participant', ...KINDS.map((k) => kib(med(byKind(main, k), (x) => x.server.heapPerParticipantBytes)))],
+          ['bytes written per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.appendedBytesPerEdit), 1)))],
+          ['database writes per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.writesPerEdit), 3)))],
+          ['bytes stored per edit, at rest', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.restBytesPerEdit), 1)))],
+          ['every replica converged (+ late joiner)', ...KINDS.map((k) => yes(byKind(main, k).every((x) => x.converged && x.serverCopyMatches && x.missing === 0)))],
+          ['edits lost on kill -9 right after the last delivery', ...KINDS.map((k) => (k === 'relay' ? 'everything' : ms(med(byKind(main, k), (x) => x.lostOnKill), 0)))],
+          ['load generators: CPU / loop p99', ...KINDS.map((k) => `${pct(med(byKind(main, k), (x) => x.loadgen.cpuCores.reduce((a, b) => a + b, 0)))} / ${ms(med(byKind(main, k), (x) => Math.max(...x.loadgen.loopP99)))} ms`)],
+          ['other processes on the machine', ...KINDS.map((k) => `${ms(med(byKind(main, k), (x) => x.machine?.otherCores), 2)} cores`)],
+        ],
+      ),
+    );
+    push(
+      'Per round (p99 ms, and the background load other processes put on the machine meanwhile):',
+      '',
+      table(
+        ['round', ...KINDS.map((k) => NAME[k]), 'Atelier ÷ relay', 'Atelier ÷ Hocuspocus'],
+        main.map((row, i) => [
+          String(i + 1),
+          ...KINDS.map((k) => {
+            const x = row.find((y) => y.kind === k);
+            return x ? `${ms(x.editToPeer?.all.p99, 2)} (other ${ms(x.machine?.otherCores, 2)})` : '—';
+          }),
+          ratio(relayRatios[i]!),
+          ratio(hocusRatios[i]!),
+        ]),
+      ),
+    );
+  }
+
+  // Votes.
+  if (atelierMain.some((x) => x.votes)) {
+    const rounds = ['paced', 'simultaneous'];
+    push(
+      '### Dot votes (Atelier), while everyone keeps typing',
+      '',
+      'Paced: every participant starts within one second and clicks its 5 dots 200 ms apart (phase `vote`). Simultaneous: all dots of all participants are cast at the same instant, without waiting for answers (phase `prioritise`, a stress test). Milliseconds; medians over rounds.',
+      '',
+      table(
+        ['burst', 'votes', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'refused / lost', 'edit-to-peer p99 meanwhile'],
+        rounds
+          .filter((name) => atelierMain.some((x) => x.votes?.[name]))
+          .map((name) => {
+            const v = (x: ScenarioResult) => x.votes?.[name];
+            return [
+              name,
+              ms(med(atelierMain, (x) => v(x)?.summary.n), 0),
+              ms(med(atelierMain, (x) => v(x)?.summary.p50), 2),
+              ms(med(atelierMain, (x) => v(x)?.summary.p95), 2),
+              ms(med(atelierMain, (x) => v(x)?.summary.p99), 2),
+              ms(med(atelierMain, (x) => v(x)?.summary.max), 1),
+              `${ms(med(atelierMain, (x) => Object.values(v(x)?.refused ?? {}).reduce((a, b) => a + b, 0)), 0)} / ${ms(med(atelierMain, (x) => v(x)?.lost), 0)}`,
+              ms(med(atelierMain, (x) => v(x)?.editToPeerDuringVotes.p99), 1),
+            ];
+          }),
+      ),
+    );
+  }
+
+  // Presence.
+  if (presence.length) {
+    push(
+      '### Presence: Atelier with a Socket.IO connection per participant, everyone connecting at once',
+      '',
+      table(
+        ['participants', 'Yjs documents synced', 'sockets connected', 'presence settled', 'Socket.IO messages received', 'Socket.IO bytes received', 'then edit-to-peer p99', 'result'],
+        presence.map((x) => [
+          String(x.participants),
+          `${ms(Math.max(...x.connect.map((c) => c.yjsConnectMs)), 0)} ms`,
+          `${ms(Math.max(...x.connect.map((c) => c.socketConnectMs)), 0)} ms`,
+          `${ms(Math.max(...x.connect.map((c) => c.presenceSettledMs)), 0)} ms`,
+          x.connect.reduce((n, c) => n + c.stateMessages, 0).toLocaleString('en'),
+          mib(x.connect.reduce((n, c) => n + c.socketBytes, 0)),
+          `${ms(x.editToPeer?.all.p99)} ms`,
+          x.ok ? 'ok' : `failed: ${x.failure}`,
+        ]),
+      ),
+    );
+  }
+
+  // Ramp.
+  if (ramp.length) {
+    push(
+      `### Capacity ramp: ${r.plan.ramp.rate} edit/s per participant, about 10 per group (at most 50 groups), facilitator on every document`,
+      '',
+      `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 or with an undelivered edit.`,
+      '',
+      table(
+        ['participants', 'groups', 'server', 'edits/s', 'p50', 'p99', 'max', 'server CPU', 'server RSS', 'load gen. CPU / loop p99', 'other load', 'result'],
+        ramp.map((x) => [
+          String(x.participants),
+          String(x.groups),
+          NAME[x.kind],
+          ms(x.editsPerSecond, 0),
+          ms(x.editToPeer?.all.p50, 2),
+          ms(x.editToPeer?.all.p99, 1),
+          ms(x.editToPeer?.all.max, 0),
+          pct(x.server.cpuCores),
+          mib(x.server.rssBytes),
+          `${pct(x.loadgen.cpuCores.reduce((a, b) => a + b, 0))} / ${ms(Math.max(...x.loadgen.loopP99), 1)} ms`,
+          `${ms(x.machine?.otherCores, 2)} cores`,
+          x.ok ? (x.editToPeer && x.editToPeer.all.p99 > TARGETS.capacityP99Ms ? 'over 100 ms' : 'ok') : `failed: ${x.failure}`,
+        ]),
+      ),
+    );
+    push(
+      table(
+        ['server', 'largest passing workshop', 'marginal server RSS per participant'],
+        KINDS.map((k) => {
+          const c = capacityOf(ramp, k, TARGETS.capacityP99Ms);
+          const m = marginalMemory(ramp, k);
+          return [NAME[k], `${c.passed}${c.failedAt ? ` (next step ${c.failedAt.participants} ${c.failedAt.ok ? 'over 100 ms' : 'failed'})` : ''}`, m ? `${kib(m.bytes)} (${m.from}→${m.to})` : '—'];
+        }),
+      ),
+    );
+  }
+
+  // Loading from disk.
+  if (r.coldLoad) {
+    const c = r.coldLoad;
+    const row = (label: string, x: (typeof c.cold)[number]) => [
+      label,
+      ms(x.openMs, 1),
+      ms(x.workshopMs, 1),
+      ms(x.docsMs, 1),
+      ms(x.workshopMs + x.docsMs, 1),
+      `${x.recommendations} / ${x.items}`,
+      kib(x.storedBytes),
+      String(x.logRows),
+    ];
+    push(
+      '### Loading a 60-person workshop from disk',
+      '',
+      `The fixture's workshop written keystroke by keystroke (${c.prepared.updates.toLocaleString('en')} updates through the room layer, typos and co-authors included), then a crash just before compaction leaves a full log tail on each group document. Loaded through the store and the room layer: the workshop (participants, groups) and its 7 documents. "Cold" is a fresh process; "warm" reloads in the same process. Milliseconds.`,
+      '',
+      table(
+        ['run', 'open database', 'workshop', '7 documents', 'load (workshop + documents)', 'recommendations / items', 'bytes read', 'log rows replayed'],
+        [...c.cold.map((x, i) => row(`cold ${i + 1}`, x)), ...c.warm.map((x, i) => row(`warm ${i + 1}`, x))],
+      ),
+    );
+  }
+
+  // Bundle.
+  if (r.bundle) {
+    const b = r.bundle;
+    push(
+      '### Participant page JavaScript',
+      '',
+      `${b.builtFrom} with the project's Vite config; gzip level 9.`,
+      '',
+      table(
+        ['file', 'loaded up front', 'raw', 'gzipped'],
+        [
+          ...b.files.map((f) => [f.file, f.initial ? 'yes' : 'lazily', `${(f.rawBytes / 1000).toFixed(1)} kB`, `${(f.gzipBytes / 1000).toFixed(1)} kB`]),
+          ['**total up front**', '', `${(b.initialRawBytes / 1000).toFixed(1)} kB`, `**${(b.initialGzipBytes / 1000).toFixed(1)} kB**`],
+        ],
+      ),
+    );
+  }
+
+  if (r.profiles) {
+    push('### Server CPU profiles (V8 sampling profiler, per phase)');
+    for (const [name, summary] of Object.entries(r.profiles)) push(profileMarkdown(name, summary));
+  }
+
+  if (r.notes.length) push('### Notes', '', ...r.notes.map((n) => `- ${n}`));
+  return out.join('\n');
+}
