@@ -7,7 +7,12 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../server/store/migrations.js';
 import { createSqliteStore, migrate } from '../../server/store/sqlite.js';
-import { describeStoreContract, groupRecords, participantRecord, workshopRecord } from './store.contract.js';
+import {
+  describeStoreContract,
+  groupRecords,
+  participantRecord,
+  workshopRecord,
+} from './store.contract.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'atelier-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -25,11 +30,20 @@ describe('SQLite migrations', () => {
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = db
-      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+      )
       .all()
       .map((t) => t.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['workshops', 'groups', 'participants', 'doc_states', 'doc_updates', 'votes']),
+      expect.arrayContaining([
+        'workshops',
+        'groups',
+        'participants',
+        'doc_states',
+        'doc_updates',
+        'votes',
+      ]),
     );
     db.close();
   });
@@ -63,8 +77,12 @@ describe('SQLite migrations', () => {
     const db = new Database(':memory:');
     db.exec(MIGRATIONS[0]!);
     db.pragma('user_version = 1');
-    db.prepare("INSERT INTO workshops VALUES ('w', 'ACDEFG', 't', 'fr', 5, 'lobby', NULL, 0, 0, 0, 'k', 0)").run();
-    db.prepare("INSERT INTO groups (id, workshop_id, name, position) VALUES ('g', 'w', 'A', 0)").run();
+    db.prepare(
+      "INSERT INTO workshops VALUES ('w', 'ACDEFG', 't', 'fr', 5, 'lobby', NULL, 0, 0, 0, 'k', 0)",
+    ).run();
+    db.prepare(
+      "INSERT INTO groups (id, workshop_id, name, position) VALUES ('g', 'w', 'A', 0)",
+    ).run();
     expect(migrate(db)).toBe(MIGRATIONS.length);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     // The rows of version 1 are still there, with what later migrations added.

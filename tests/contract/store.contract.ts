@@ -12,7 +12,8 @@ import type {
 } from '../../server/store/store.js';
 
 let counter = 0;
-const unique = (prefix: string) => `${prefix}${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+const unique = (prefix: string) =>
+  `${prefix}${++counter}-${Math.random().toString(36).slice(2, 8)}`;
 
 export function workshopRecord(overrides: Partial<WorkshopRecord> = {}): WorkshopRecord {
   return {
@@ -35,7 +36,13 @@ export function workshopRecord(overrides: Partial<WorkshopRecord> = {}): Worksho
 }
 
 export function groupRecords(workshopId: string, names: string[]): GroupRecord[] {
-  return names.map((name, position) => ({ id: unique('g'), workshopId, name, prompt: '', position }));
+  return names.map((name, position) => ({
+    id: unique('g'),
+    workshopId,
+    name,
+    prompt: '',
+    position,
+  }));
 }
 
 export function participantRecord(
@@ -90,7 +97,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.close();
     });
 
-    async function join(groupIndex = 0, overrides: Partial<ParticipantRecord> = {}): Promise<ParticipantRecord> {
+    async function join(
+      groupIndex = 0,
+      overrides: Partial<ParticipantRecord> = {},
+    ): Promise<ParticipantRecord> {
       const participant = participantRecord(workshop.id, groups[groupIndex]!.id, overrides);
       await store.addParticipant(participant);
       return participant;
@@ -100,7 +110,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('a created workshop is found by id, by code and by facilitator key hash, field for field', async () => {
         expect(await store.workshopById(workshop.id)).toEqual(workshop);
         expect(await store.workshopByCode(workshop.code)).toEqual(workshop);
-        expect(await store.workshopByFacilitatorKeyHash(workshop.facilitatorKeyHash)).toEqual(workshop);
+        expect(await store.workshopByFacilitatorKeyHash(workshop.facilitatorKeyHash)).toEqual(
+          workshop,
+        );
       });
 
       it('booleans, nulls, numbers and the language survive the round trip', async () => {
@@ -141,7 +153,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const shuffled = workshopRecord();
         const g = groupRecords(shuffled.id, ['first', 'second', 'third']);
         await store.createWorkshop(shuffled, [g[2]!, g[0]!, g[1]!]);
-        expect((await store.groups(shuffled.id)).map((x) => x.name)).toEqual(['first', 'second', 'third']);
+        expect((await store.groups(shuffled.id)).map((x) => x.name)).toEqual([
+          'first',
+          'second',
+          'third',
+        ]);
       });
 
       it('a group keeps the question it works on', async () => {
@@ -149,13 +165,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const g = groupRecords(other.id, ['Eau', 'Énergie']);
         g[0]!.prompt = 'Comment sécuriser l’eau potable ?';
         await store.createWorkshop(other, g);
-        expect((await store.groups(other.id)).map((x) => x.prompt)).toEqual(['Comment sécuriser l’eau potable ?', '']);
+        expect((await store.groups(other.id)).map((x) => x.prompt)).toEqual([
+          'Comment sécuriser l’eau potable ?',
+          '',
+        ]);
       });
 
       it("a workshop's groups are its own", async () => {
         const other = workshopRecord();
         await store.createWorkshop(other, groupRecords(other.id, ['Other']));
-        expect((await store.groups(workshop.id)).map((g) => g.name)).toEqual(['Eau', 'Énergie', 'Alimentation']);
+        expect((await store.groups(workshop.id)).map((g) => g.name)).toEqual([
+          'Eau',
+          'Énergie',
+          'Alimentation',
+        ]);
         expect((await store.groups(other.id)).map((g) => g.name)).toEqual(['Other']);
         expect(await store.groups('unknown')).toEqual([]);
       });
@@ -163,7 +186,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('updating a workshop', () => {
       it('a patch changes only the fields it names and returns the new record', async () => {
-        const updated = await store.updateWorkshop(workshop.id, { phase: 'vote', votesRevealed: true });
+        const updated = await store.updateWorkshop(workshop.id, {
+          phase: 'vote',
+          votesRevealed: true,
+        });
         expect(updated).toEqual({ ...workshop, phase: 'vote', votesRevealed: true });
         expect(await store.workshopById(workshop.id)).toEqual(updated);
       });
@@ -198,7 +224,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('an undefined field in a patch leaves that field alone', async () => {
         await store.updateWorkshop(workshop.id, { timerEndsAt: 99 });
-        const updated = await store.updateWorkshop(workshop.id, { timerEndsAt: undefined, phase: 'write' });
+        const updated = await store.updateWorkshop(workshop.id, {
+          timerEndsAt: undefined,
+          phase: 'write',
+        });
         expect(updated).toMatchObject({ timerEndsAt: 99, phase: 'write' });
       });
 
@@ -237,13 +266,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('two participants with the same token hash are refused', async () => {
         const a = await join(0);
-        await expect(store.addParticipant(participantRecord(workshop.id, groups[1]!.id, { tokenHash: a.tokenHash })))
-          .rejects.toThrow();
+        await expect(
+          store.addParticipant(
+            participantRecord(workshop.id, groups[1]!.id, { tokenHash: a.tokenHash }),
+          ),
+        ).rejects.toThrow();
         expect(await store.participants(workshop.id)).toEqual([a]);
       });
 
       it('a participant in a group that does not exist is refused', async () => {
-        await expect(store.addParticipant(participantRecord(workshop.id, 'no-such-group'))).rejects.toThrow();
+        await expect(
+          store.addParticipant(participantRecord(workshop.id, 'no-such-group')),
+        ).rejects.toThrow();
         expect(await store.participants(workshop.id)).toEqual([]);
       });
 
@@ -257,7 +291,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
     describe('document log', () => {
       it('a document never written loads empty', async () => {
-        expect(await store.loadDoc(workshop.id, 'plenary')).toEqual({ state: null, updates: [], lastSeq: 0 });
+        expect(await store.loadDoc(workshop.id, 'plenary')).toEqual({
+          state: null,
+          updates: [],
+          lastSeq: 0,
+        });
       });
 
       it('appended updates load back in order, byte for byte, with the last position', async () => {
@@ -294,7 +332,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('compaction replaces the log up to a position with one state, and keeps later updates', async () => {
         const doc = new Y.Doc();
         const seqs: number[] = [];
-        for (let i = 0; i < 5; i++) seqs.push((await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, `${i}`))).seq);
+        for (let i = 0; i < 5; i++)
+          seqs.push(
+            (await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, `${i}`))).seq,
+          );
         // The state of the first three updates only, as a room would have it at that point.
         const early = new Y.Doc();
         for (const update of (await store.loadDoc(workshop.id, 'plenary')).updates.slice(0, 3)) {
@@ -306,7 +347,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(stored.state).not.toBeNull();
         expect(stored.updates).toHaveLength(2);
         expect(stored.lastSeq).toBe(seqs[4]);
-        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ k0: '0', k1: '1', k2: '2', k3: '3', k4: '4' });
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({
+          k0: '0',
+          k1: '1',
+          k2: '2',
+          k3: '3',
+          k4: '4',
+        });
 
         // The log length counts what is left, so the threshold starts again after compaction.
         const next = await store.appendUpdate(workshop.id, 'plenary', edit(doc, 'k5', '5'));
@@ -317,7 +364,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('compacting everything leaves one state and an empty log; a second compaction replaces the state', async () => {
         const doc = new Y.Doc();
         let last = 0;
-        for (let i = 0; i < 3; i++) last = (await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, 'v'))).seq;
+        for (let i = 0; i < 3; i++)
+          last = (await store.appendUpdate(workshop.id, 'plenary', edit(doc, `k${i}`, 'v'))).seq;
         await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(doc), last);
         let stored = await store.loadDoc(workshop.id, 'plenary');
         expect(stored.updates).toEqual([]);
@@ -329,7 +377,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.compactDoc(workshop.id, 'plenary', Y.encodeStateAsUpdate(doc), after.seq);
         stored = await store.loadDoc(workshop.id, 'plenary');
         expect(stored.updates).toEqual([]);
-        expect(rebuild(stored).getMap('m').toJSON()).toEqual({ k0: 'v', k1: 'v', k2: 'v', k3: 'v' });
+        expect(rebuild(stored).getMap('m').toJSON()).toEqual({
+          k0: 'v',
+          k1: 'v',
+          k2: 'v',
+          k3: 'v',
+        });
       });
 
       it("compacting one document leaves the other documents' logs alone", async () => {
@@ -343,7 +396,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('dot votes', () => {
-      const vote = (participant: ParticipantRecord, targetId: string, delta: 1 | -1 = 1, budget = 3) =>
+      const vote = (
+        participant: ParticipantRecord,
+        targetId: string,
+        delta: 1 | -1 = 1,
+        budget = 3,
+      ) =>
         store.castVote({
           workshopId: workshop.id,
           participantId: participant.id,
@@ -592,7 +650,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it('a saved snapshot reads back field for field, its data untouched', async () => {
-        const s = snapshot({ data: JSON.stringify({ titre: 'Énergie « citoyenne »', list: [1, 2] }), kind: 'auto' });
+        const s = snapshot({
+          data: JSON.stringify({ titre: 'Énergie « citoyenne »', list: [1, 2] }),
+          kind: 'auto',
+        });
         await store.saveSnapshot(s);
         expect(await store.getSnapshot(workshop.id, s.id)).toEqual(s);
       });

@@ -14,7 +14,10 @@ export interface ChildServer {
 
 const LISTENING = /^Atelier is listening on (http:\/\/\S+)$/;
 
-export function spawnServer(env: Record<string, string>, options: { timeout?: number } = {}): Promise<ChildServer> {
+export function spawnServer(
+  env: Record<string, string>,
+  options: { timeout?: number } = {},
+): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
     cwd: path.resolve('.'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -53,7 +56,11 @@ export function spawnServer(env: Record<string, string>, options: { timeout?: nu
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`server exited before listening (code ${code}, signal ${signal}):\n${lines.join('\n')}`));
+      reject(
+        new Error(
+          `server exited before listening (code ${code}, signal ${signal}):\n${lines.join('\n')}`,
+        ),
+      );
     });
   });
 }

@@ -92,7 +92,13 @@ export async function writeRecommendations(
   try {
     await Promise.all([synced(writer), synced(observer)]);
     for (const [i, rec] of recs.entries()) {
-      addRecommendation(writer.doc, { id: rec.id, title: rec.title, body: '', authorId: 'test', createdAt: i });
+      addRecommendation(writer.doc, {
+        id: rec.id,
+        title: rec.title,
+        body: '',
+        authorId: 'test',
+        createdAt: i,
+      });
     }
     await waitFor(
       () => {
@@ -120,7 +126,13 @@ export async function writeItems(
   try {
     await Promise.all([synced(writer), synced(observer)]);
     for (const [i, item] of items.entries()) {
-      addItem(writer.doc, { id: item.id, title: item.title, body: '', sources: item.sources ?? [], createdAt: i });
+      addItem(writer.doc, {
+        id: item.id,
+        title: item.title,
+        body: '',
+        sources: item.sources ?? [],
+        createdAt: i,
+      });
     }
     await waitFor(
       () => {

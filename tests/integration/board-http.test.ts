@@ -56,7 +56,11 @@ interface Board {
  * Ana voted twice on her water idea, the facilitator merged both water ideas into one item.
  */
 async function board(): Promise<Board> {
-  const w = await createWorkshop(srv.url, { title: 'Résilience de l’eau', groups: ['Nord', 'Sud'], language: 'fr' });
+  const w = await createWorkshop(srv.url, {
+    title: 'Résilience de l’eau',
+    groups: ['Nord', 'Sud'],
+    language: 'fr',
+  });
   const groupA = w.groups[0]!.id;
   const groupB = w.groups[1]!.id;
   const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: groupA });
@@ -98,7 +102,10 @@ describe('who may call the facilitator routes', () => {
       expect((await call('GET', url, ana.token)).json?.error?.code, path).toBe('forbidden');
       expect((await call('GET', url, other.facilitatorKey)).status, path).toBe(403);
     }
-    expect((await call('POST', `/api/workshops/${w.workshopId}/snapshots`, ana.token, { label: 'x' })).status).toBe(403);
+    expect(
+      (await call('POST', `/api/workshops/${w.workshopId}/snapshots`, ana.token, { label: 'x' }))
+        .status,
+    ).toBe(403);
   });
 });
 
@@ -107,7 +114,9 @@ describe('snapshots', () => {
     const { w, groupA, groupB } = await board();
     const key = w.facilitatorKey;
     const before = Date.now();
-    const saved = await call('POST', `/api/workshops/${w.workshopId}/snapshots`, key, { label: 'Après la fusion' });
+    const saved = await call('POST', `/api/workshops/${w.workshopId}/snapshots`, key, {
+      label: 'Après la fusion',
+    });
     expect(saved.status).toBe(201);
     expect(saved.json).toMatchObject({ snapshotId: expect.any(String), label: 'Après la fusion' });
     expect(saved.json.createdAt).toBeGreaterThanOrEqual(before);
@@ -115,17 +124,29 @@ describe('snapshots', () => {
     const list = await call('GET', `/api/workshops/${w.workshopId}/snapshots`, key);
     expect(list.status).toBe(200);
     expect(list.json).toContainEqual(
-      expect.objectContaining({ snapshotId: saved.json.snapshotId, label: 'Après la fusion', createdAt: saved.json.createdAt }),
+      expect.objectContaining({
+        snapshotId: saved.json.snapshotId,
+        label: 'Après la fusion',
+        createdAt: saved.json.createdAt,
+      }),
     );
 
-    const snapshot = await call('GET', `/api/workshops/${w.workshopId}/snapshots/${saved.json.snapshotId}`, key);
+    const snapshot = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/snapshots/${saved.json.snapshotId}`,
+      key,
+    );
     expect(snapshot.status).toBe(200);
-    expect(snapshot.json.workshop).toMatchObject({ workshopId: w.workshopId, title: 'Résilience de l’eau', phase: 'merge' });
+    expect(snapshot.json.workshop).toMatchObject({
+      workshopId: w.workshopId,
+      title: 'Résilience de l’eau',
+      phase: 'merge',
+    });
     const north = snapshot.json.groups.find((g: { id: string }) => g.id === groupA);
     expect(north.recommendations).toContainEqual(expect.objectContaining({ id: 'a1', votes: 2 }));
-    expect(snapshot.json.groups.find((g: { id: string }) => g.id === groupB).recommendations).toContainEqual(
-      expect.objectContaining({ id: 'b1', votes: 0 }),
-    );
+    expect(
+      snapshot.json.groups.find((g: { id: string }) => g.id === groupB).recommendations,
+    ).toContainEqual(expect.objectContaining({ id: 'b1', votes: 0 }));
     expect(snapshot.json.items).toEqual([
       expect.objectContaining({ id: 'i1', sources: [`${groupA}/a1`, `${groupB}/b1`] }),
     ]);
@@ -134,7 +155,12 @@ describe('snapshots', () => {
   it('a snapshot label is required and limited, and the refusal names label', async () => {
     const { w } = await board();
     for (const body of [{}, { label: '' }, { label: 'x'.repeat(121) }]) {
-      const answer = await call('POST', `/api/workshops/${w.workshopId}/snapshots`, w.facilitatorKey, body);
+      const answer = await call(
+        'POST',
+        `/api/workshops/${w.workshopId}/snapshots`,
+        w.facilitatorKey,
+        body,
+      );
       expect(answer.status).toBe(400);
       expect(answer.json.error).toMatchObject({ code: 'invalid_payload', field: 'label' });
     }
@@ -142,37 +168,64 @@ describe('snapshots', () => {
 
   it('an unknown snapshot answers 404 not_found', async () => {
     const { w } = await board();
-    const answer = await call('GET', `/api/workshops/${w.workshopId}/snapshots/nope`, w.facilitatorKey);
+    const answer = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/snapshots/nope`,
+      w.facilitatorKey,
+    );
     expect(answer.status).toBe(404);
     expect(answer.json.error.code).toBe('not_found');
-    const restore = await call('POST', `/api/workshops/${w.workshopId}/snapshots/nope/restore`, w.facilitatorKey);
+    const restore = await call(
+      'POST',
+      `/api/workshops/${w.workshopId}/snapshots/nope/restore`,
+      w.facilitatorKey,
+    );
     expect(restore.status).toBe(404);
   });
 
   it('restoring a snapshot makes it the live board, and connected clients converge to it', async () => {
     const { w, ana, groupA } = await board();
     const key = w.facilitatorKey;
-    const saved = await call('POST', `/api/workshops/${w.workshopId}/snapshots`, key, { label: 'Référence' });
+    const saved = await call('POST', `/api/workshops/${w.workshopId}/snapshots`, key, {
+      label: 'Référence',
+    });
 
     // After the snapshot: a new recommendation and an edited title, seen by a connected client.
     const editor = connectDoc(srv.url, w.workshopId, groupDocName(groupA), ana.token);
     const watcher = connectDoc(srv.url, w.workshopId, groupDocName(groupA), key);
     try {
       await Promise.all([synced(editor), synced(watcher)]);
-      addRecommendation(editor.doc, { id: 'a3', title: 'Ajout tardif', body: '', authorId: 'x', createdAt: 9 });
+      addRecommendation(editor.doc, {
+        id: 'a3',
+        title: 'Ajout tardif',
+        body: '',
+        authorId: 'x',
+        createdAt: 9,
+      });
       const a2 = editor.doc.getMap('recommendations').get('a2') as Y.Map<unknown>;
       (a2.get('title') as Y.Text).insert(0, 'Ne pas ');
       await waitFor(() => readRecommendations(watcher.doc).length === 3);
 
-      const restored = await call('POST', `/api/workshops/${w.workshopId}/snapshots/${saved.json.snapshotId}/restore`, key);
+      const restored = await call(
+        'POST',
+        `/api/workshops/${w.workshopId}/snapshots/${saved.json.snapshotId}/restore`,
+        key,
+      );
       expect(restored.status).toBe(200);
-      const expected = ['Installer des cuves de récupération d’eau de pluie dans les écoles', 'Organiser un festival de musique'];
+      const expected = [
+        'Installer des cuves de récupération d’eau de pluie dans les écoles',
+        'Organiser un festival de musique',
+      ];
       await waitFor(
-        () => JSON.stringify(readRecommendations(watcher.doc).map((r) => r.title)) === JSON.stringify(expected),
+        () =>
+          JSON.stringify(readRecommendations(watcher.doc).map((r) => r.title)) ===
+          JSON.stringify(expected),
         { message: 'watcher converged to the snapshot' },
       );
       await waitFor(
-        () => JSON.stringify(readRecommendations(editor.doc).map((r) => r.title)) === JSON.stringify(expected),
+        () =>
+          JSON.stringify(readRecommendations(editor.doc).map((r) => r.title)) ===
+          JSON.stringify(expected),
         { message: 'editor converged to the snapshot' },
       );
     } finally {
@@ -180,14 +233,21 @@ describe('snapshots', () => {
       watcher.destroy();
     }
     const exported = await call('GET', `/api/workshops/${w.workshopId}/export?format=json`, key);
-    expect(exported.json.groups[0].recommendations.map((r: { id: string }) => r.id)).toEqual(['a1', 'a2']);
+    expect(exported.json.groups[0].recommendations.map((r: { id: string }) => r.id)).toEqual([
+      'a1',
+      'a2',
+    ]);
   });
 });
 
 describe('exports', () => {
   it('the JSON export holds groups, recommendations with their vote totals, and merged items with sources and totals', async () => {
     const { w, groupA, groupB } = await board();
-    const answer = await call('GET', `/api/workshops/${w.workshopId}/export?format=json`, w.facilitatorKey);
+    const answer = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=json`,
+      w.facilitatorKey,
+    );
     expect(answer.status).toBe(200);
     expect(answer.contentType).toMatch(/^application\/json/);
     const data = answer.json;
@@ -196,9 +256,17 @@ describe('exports', () => {
       [groupB, 'Sud'],
     ]);
     const a1 = data.groups[0].recommendations.find((r: { id: string }) => r.id === 'a1');
-    expect(a1).toMatchObject({ title: 'Installer des cuves de récupération d’eau de pluie dans les écoles', votes: 2 });
+    expect(a1).toMatchObject({
+      title: 'Installer des cuves de récupération d’eau de pluie dans les écoles',
+      votes: 2,
+    });
     expect(data.items).toEqual([
-      expect.objectContaining({ id: 'i1', title: 'Récupérer l’eau de pluie', sources: [`${groupA}/a1`, `${groupB}/b1`], sourcesVotes: 2 }),
+      expect.objectContaining({
+        id: 'i1',
+        title: 'Récupérer l’eau de pluie',
+        sources: [`${groupA}/a1`, `${groupB}/b1`],
+        sourcesVotes: 2,
+      }),
     ]);
   });
 
@@ -211,13 +279,21 @@ describe('exports', () => {
 
   it('the Markdown and CSV exports carry the recommendations and items', async () => {
     const { w } = await board();
-    const md = await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey);
+    const md = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=md`,
+      w.facilitatorKey,
+    );
     expect(md.status).toBe(200);
     expect(md.contentType).toMatch(/^text\/markdown/);
     expect(md.text).toContain('Résilience de l’eau');
     expect(md.text).toContain('Récupérer l’eau de pluie');
     expect(md.text).toContain('Organiser un festival de musique');
-    const csv = await call('GET', `/api/workshops/${w.workshopId}/export?format=csv`, w.facilitatorKey);
+    const csv = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=csv`,
+      w.facilitatorKey,
+    );
     expect(csv.status).toBe(200);
     expect(csv.contentType).toMatch(/^text\/csv/);
     expect(csv.text).toContain('Organiser un festival de musique');
@@ -227,7 +303,11 @@ describe('exports', () => {
 
   it('an unknown format is refused with 400 naming format', async () => {
     const { w } = await board();
-    const answer = await call('GET', `/api/workshops/${w.workshopId}/export?format=pdf`, w.facilitatorKey);
+    const answer = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=pdf`,
+      w.facilitatorKey,
+    );
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatchObject({ code: 'invalid_payload', field: 'format' });
   });
@@ -236,7 +316,11 @@ describe('exports', () => {
 describe('merge suggestions', () => {
   it('recommendations from different groups that say the same thing are suggested together, best first', async () => {
     const { w, groupA, groupB } = await board();
-    const answer = await call('GET', `/api/workshops/${w.workshopId}/suggestions`, w.facilitatorKey);
+    const answer = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/suggestions`,
+      w.facilitatorKey,
+    );
     expect(answer.status).toBe(200);
     const suggestions = answer.json as { sources: string[]; score: number }[];
     expect(Array.isArray(suggestions)).toBe(true);
@@ -250,6 +334,10 @@ describe('merge suggestions', () => {
     const scores = suggestions.map((s) => s.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect([...suggestions[0]!.sources].sort()).toEqual([`${groupA}/a1`, `${groupB}/b1`].sort());
-    expect(suggestions.some((s) => s.sources.includes(`${groupA}/a2`) && s.sources.includes(`${groupB}/b1`))).toBe(false);
+    expect(
+      suggestions.some(
+        (s) => s.sources.includes(`${groupA}/a2`) && s.sources.includes(`${groupB}/b1`),
+      ),
+    ).toBe(false);
   });
 });

@@ -26,7 +26,8 @@ const clients: YClient[] = [];
 const servers: TestServer[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
-  for (const c of children.splice(0)) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  for (const c of children.splice(0))
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   for (const s of servers.splice(0)) await s.stop({ keepData: true });
 });
 afterAll(() => {
@@ -50,7 +51,8 @@ function close(...list: YClient[]): void {
   }
 }
 const titleOf = (client: YClient | Y.Doc, id: string) =>
-  readRecommendations(client instanceof Y.Doc ? client : client.doc).find((r) => r.id === id)?.title;
+  readRecommendations(client instanceof Y.Doc ? client : client.doc).find((r) => r.id === id)
+    ?.title;
 
 describe('durability', () => {
   it('an update another client has received survives a SIGKILL of the server', async () => {
@@ -74,7 +76,13 @@ describe('durability', () => {
         seen = title;
       }
     });
-    const entry = addRecommendation(a.doc, { id: 'r1', title: '', body: '', authorId: ana.participantId, createdAt: 1 });
+    const entry = addRecommendation(a.doc, {
+      id: 'r1',
+      title: '',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 1,
+    });
     const text = entry.get('title') as Y.Text;
     for (const char of 'Cartographier les ressources en eau') text.insert(text.length, char);
 
@@ -101,7 +109,13 @@ describe('durability', () => {
     const a = open(child.url, w.workshopId, groupDocName(groupId), ana.token);
     const observer = open(child.url, w.workshopId, groupDocName(groupId), w.facilitatorKey);
     await Promise.all([synced(a), synced(observer)]);
-    addRecommendation(a.doc, { id: 'r1', title: 'Avant l’arrêt', body: '', authorId: ana.participantId, createdAt: 1 });
+    addRecommendation(a.doc, {
+      id: 'r1',
+      title: 'Avant l’arrêt',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 1,
+    });
     await waitFor(() => titleOf(observer, 'r1') === 'Avant l’arrêt');
 
     child.child.kill('SIGTERM');
@@ -130,13 +144,21 @@ describe('durability', () => {
     const b = open(srv.url, w.workshopId, docName, w.facilitatorKey);
     await Promise.all([synced(a), synced(b)]);
     expect(srv.server.rooms.isLoaded(w.workshopId, docName)).toBe(true);
-    addRecommendation(a.doc, { id: 'r1', title: 'En mémoire', body: 'puis sur disque', authorId: 'x', createdAt: 1 });
+    addRecommendation(a.doc, {
+      id: 'r1',
+      title: 'En mémoire',
+      body: 'puis sur disque',
+      authorId: 'x',
+      createdAt: 1,
+    });
     await waitFor(() => titleOf(b, 'r1') === 'En mémoire');
 
     close(a);
     expect(srv.server.rooms.isLoaded(w.workshopId, docName)).toBe(true); // b is still there
     close(b);
-    await waitFor(() => !srv.server.rooms.isLoaded(w.workshopId, docName), { message: 'room unloaded' });
+    await waitFor(() => !srv.server.rooms.isLoaded(w.workshopId, docName), {
+      message: 'room unloaded',
+    });
 
     const next = open(srv.url, w.workshopId, docName, ana.token);
     await synced(next);
@@ -147,7 +169,13 @@ describe('durability', () => {
     // The reloaded room is live: edits flow again.
     const other = open(srv.url, w.workshopId, docName, w.facilitatorKey);
     await synced(other);
-    addRecommendation(next.doc, { id: 'r2', title: 'Encore', body: '', authorId: 'x', createdAt: 2 });
+    addRecommendation(next.doc, {
+      id: 'r2',
+      title: 'Encore',
+      body: '',
+      authorId: 'x',
+      createdAt: 2,
+    });
     await waitFor(() => titleOf(other, 'r2') === 'Encore');
   });
 
@@ -164,9 +192,17 @@ describe('durability', () => {
     await Promise.all([synced(a), synced(observer)]);
 
     for (let i = 0; i < 20; i++) {
-      addRecommendation(a.doc, { id: `r${i}`, title: `Idée ${i}`, body: '', authorId: 'x', createdAt: i });
+      addRecommendation(a.doc, {
+        id: `r${i}`,
+        title: `Idée ${i}`,
+        body: '',
+        authorId: 'x',
+        createdAt: i,
+      });
     }
-    await waitFor(() => readRecommendations(observer.doc).length === 20, { message: '20 edits relayed' });
+    await waitFor(() => readRecommendations(observer.doc).length === 20, {
+      message: '20 edits relayed',
+    });
 
     const counts = () => {
       const db = new Database(srv.config.databaseFile, { readonly: true });
@@ -187,10 +223,13 @@ describe('durability', () => {
       }
     };
     // While the room is live, the log never holds COMPACT_AFTER updates for long.
-    const live = await waitFor(() => {
-      const c = counts();
-      return c.updates < 5 ? c : null;
-    }, { message: 'log compacted' });
+    const live = await waitFor(
+      () => {
+        const c = counts();
+        return c.updates < 5 ? c : null;
+      },
+      { message: 'log compacted' },
+    );
     expect(live.states).toBe(1);
 
     close(a, observer);

@@ -38,10 +38,16 @@ async function call(method: string, path: string, body?: unknown, raw?: string):
 }
 
 /** Asserts the contract's error shape and returns the error. */
-function expectError(answer: Answer, status: number, code: string): { code: string; message: string; field?: string } {
+function expectError(
+  answer: Answer,
+  status: number,
+  code: string,
+): { code: string; message: string; field?: string } {
   expect(answer.status).toBe(status);
   expect(answer.contentType).toMatch(/^application\/json/);
-  expect(answer.body).toEqual({ error: expect.objectContaining({ code, message: expect.any(String) }) });
+  expect(answer.body).toEqual({
+    error: expect.objectContaining({ code, message: expect.any(String) }),
+  });
   const error = (answer.body as { error: { code: string; message: string; field?: string } }).error;
   expect(error.message.length).toBeGreaterThan(0);
   expect(error.message).not.toMatch(/\n\s+at /); // never a stack trace
@@ -49,7 +55,10 @@ function expectError(answer: Answer, status: number, code: string): { code: stri
   return error;
 }
 
-const validWorkshop = { title: 'Résilience du territoire', groups: ['Eau', 'Énergie', 'Alimentation'] };
+const validWorkshop = {
+  title: 'Résilience du territoire',
+  groups: ['Eau', 'Énergie', 'Alimentation'],
+};
 
 describe('the process', () => {
   it('GET /healthz answers 200 {"status":"ok"}', async () => {
@@ -61,7 +70,11 @@ describe('the process', () => {
 
 describe('POST /api/workshops', () => {
   it('creates a workshop and answers 201 with its id, code, facilitator key and groups in order', async () => {
-    const answer = await call('POST', '/api/workshops', { ...validWorkshop, voteBudget: 7, language: 'en' });
+    const answer = await call('POST', '/api/workshops', {
+      ...validWorkshop,
+      voteBudget: 7,
+      language: 'en',
+    });
     expect(answer.status).toBe(201);
     const w = answer.body as CreateWorkshopResult;
     expect(typeof w.workshopId).toBe('string');
@@ -72,7 +85,12 @@ describe('POST /api/workshops', () => {
     expect(new Set(w.groups.map((g) => g.id)).size).toBe(3);
 
     const info = (await call('GET', `/api/workshops/${w.code}`)).body as WorkshopInfo;
-    expect(info).toMatchObject({ workshopId: w.workshopId, code: w.code, title: validWorkshop.title, voteBudget: 7 });
+    expect(info).toMatchObject({
+      workshopId: w.workshopId,
+      code: w.code,
+      title: validWorkshop.title,
+      voteBudget: 7,
+    });
   });
 
   it('two workshops get different ids, codes and keys', async () => {
@@ -91,7 +109,11 @@ describe('POST /api/workshops', () => {
   });
 
   it('a missing title is refused with 400 naming title', async () => {
-    const error = expectError(await call('POST', '/api/workshops', { groups: ['A'] }), 400, 'invalid_payload');
+    const error = expectError(
+      await call('POST', '/api/workshops', { groups: ['A'] }),
+      400,
+      'invalid_payload',
+    );
     expect(error.field).toBe('title');
     expect(error.message).toContain('title');
   });
@@ -99,11 +121,18 @@ describe('POST /api/workshops', () => {
   it('0 groups and 51 groups are refused with 400 naming groups; 50 are accepted', async () => {
     for (const n of [0, 51]) {
       const groups = Array.from({ length: n }, (_, i) => `G${i}`);
-      const error = expectError(await call('POST', '/api/workshops', { title: 't', groups }), 400, 'invalid_payload');
+      const error = expectError(
+        await call('POST', '/api/workshops', { title: 't', groups }),
+        400,
+        'invalid_payload',
+      );
       expect(error.field).toBe('groups');
       expect(error.message).toContain('groups');
     }
-    const fifty = await call('POST', '/api/workshops', { title: 't', groups: Array.from({ length: 50 }, (_, i) => `G${i}`) });
+    const fifty = await call('POST', '/api/workshops', {
+      title: 't',
+      groups: Array.from({ length: 50 }, (_, i) => `G${i}`),
+    });
     expect(fifty.status).toBe(201);
     expect((fifty.body as CreateWorkshopResult).groups).toHaveLength(50);
   });
@@ -119,7 +148,9 @@ describe('POST /api/workshops', () => {
       expect(error.message).toContain('voteBudget');
     }
     for (const voteBudget of [1, 99]) {
-      expect((await call('POST', '/api/workshops', { ...validWorkshop, voteBudget })).status).toBe(201);
+      expect((await call('POST', '/api/workshops', { ...validWorkshop, voteBudget })).status).toBe(
+        201,
+      );
     }
   });
 
@@ -133,7 +164,11 @@ describe('POST /api/workshops', () => {
   });
 
   it('a body that is not JSON is refused with 400 invalid_payload', async () => {
-    expectError(await call('POST', '/api/workshops', undefined, '{"title": "oops",'), 400, 'invalid_payload');
+    expectError(
+      await call('POST', '/api/workshops', undefined, '{"title": "oops",'),
+      400,
+      'invalid_payload',
+    );
   });
 
   it('a body over the size limit is refused with 413 payload_too_large', async () => {
@@ -147,14 +182,22 @@ describe('POST /api/workshops', () => {
       headers: { 'content-type': 'application/json; charset=latin1' },
       body: JSON.stringify(validWorkshop),
     });
-    const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.json() };
+    const answer = {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      body: await res.json(),
+    };
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect((answer.body as { error: { code: string } }).error.code).not.toBe('internal_error');
   });
 
   it('a body that is JSON but not an object is refused with 400 invalid_payload', async () => {
-    expectError(await call('POST', '/api/workshops', undefined, '"just a string"'), 400, 'invalid_payload');
+    expectError(
+      await call('POST', '/api/workshops', undefined, '"just a string"'),
+      400,
+      'invalid_payload',
+    );
     expectError(await call('POST', '/api/workshops', undefined, '[1, 2]'), 400, 'invalid_payload');
   });
 
@@ -178,7 +221,11 @@ describe('POST /api/workshops', () => {
 describe('GET /api/workshops/:code', () => {
   it('answers the workshop by its code, in upper or lower case', async () => {
     const w = await createWorkshop(srv.url, { ...validWorkshop, voteBudget: 3 });
-    for (const code of [w.code, w.code.toLowerCase(), `${w.code.slice(0, 3).toLowerCase()}${w.code.slice(3)}`]) {
+    for (const code of [
+      w.code,
+      w.code.toLowerCase(),
+      `${w.code.slice(0, 3).toLowerCase()}${w.code.slice(3)}`,
+    ]) {
       const answer = await call('GET', `/api/workshops/${code}`);
       expect(answer.status).toBe(200);
       const info = answer.body as WorkshopInfo;
@@ -189,7 +236,9 @@ describe('GET /api/workshops/:code', () => {
         phase: 'lobby',
         voteBudget: 3,
       });
-      expect(info.groups.map(({ id, name }) => ({ id, name }))).toEqual(w.groups.map(({ id, name }) => ({ id, name })));
+      expect(info.groups.map(({ id, name }) => ({ id, name }))).toEqual(
+        w.groups.map(({ id, name }) => ({ id, name })),
+      );
     }
   });
 
@@ -222,14 +271,17 @@ describe('POST /api/workshops/:code/participants', () => {
 
   it('the code is case-insensitive here too', async () => {
     const w = await createWorkshop(srv.url, validWorkshop);
-    const answer = await call('POST', `/api/workshops/${w.code.toLowerCase()}/participants`, { name: 'Louis' });
+    const answer = await call('POST', `/api/workshops/${w.code.toLowerCase()}/participants`, {
+      name: 'Louis',
+    });
     expect(answer.status).toBe(201);
   });
 
   it('participants who do not pick a group are spread round-robin over the groups', async () => {
     const w = await createWorkshop(srv.url, validWorkshop);
     const groups: string[] = [];
-    for (let i = 0; i < 6; i++) groups.push((await joinWorkshop(srv.url, w.code, { name: `P${i}` })).groupId);
+    for (let i = 0; i < 6; i++)
+      groups.push((await joinWorkshop(srv.url, w.code, { name: `P${i}` })).groupId);
     const ids = w.groups.map((g) => g.id);
     expect(groups).toEqual([...ids, ...ids]);
   });
@@ -249,23 +301,31 @@ describe('POST /api/workshops/:code/participants', () => {
     const w = await createWorkshop(srv.url, validWorkshop);
     const facilitator = await openSession(srv.url, w.facilitatorKey);
     try {
-      expect(await ok(facilitator.socket, 'workshop:settings', { groupChoiceLocked: true })).toEqual({
+      expect(
+        await ok(facilitator.socket, 'workshop:settings', { groupChoiceLocked: true }),
+      ).toEqual({
         groupChoiceLocked: true,
         joiningLocked: false,
       });
       const picks = [];
       for (let i = 0; i < 3; i++) {
-        picks.push((await joinWorkshop(srv.url, w.code, { name: `P${i}`, groupId: w.groups[2]!.id })).groupId);
+        picks.push(
+          (await joinWorkshop(srv.url, w.code, { name: `P${i}`, groupId: w.groups[2]!.id }))
+            .groupId,
+        );
       }
       expect(picks).toEqual(w.groups.map((g) => g.id));
       // Even a group id that does not exist is ignored rather than refused.
-      const stray = await call('POST', `/api/workshops/${w.code}/participants`, { name: 'Q', groupId: 'nope' });
+      const stray = await call('POST', `/api/workshops/${w.code}/participants`, {
+        name: 'Q',
+        groupId: 'nope',
+      });
       expect(stray.status).toBe(201);
 
       await ok(facilitator.socket, 'workshop:settings', { groupChoiceLocked: false });
-      expect((await joinWorkshop(srv.url, w.code, { name: 'R', groupId: w.groups[2]!.id })).groupId).toBe(
-        w.groups[2]!.id,
-      );
+      expect(
+        (await joinWorkshop(srv.url, w.code, { name: 'R', groupId: w.groups[2]!.id })).groupId,
+      ).toBe(w.groups[2]!.id);
     } finally {
       facilitator.socket.disconnect();
     }
@@ -276,11 +336,17 @@ describe('POST /api/workshops/:code/participants', () => {
     const facilitator = await openSession(srv.url, w.facilitatorKey);
     try {
       await ok(facilitator.socket, 'workshop:settings', { joiningLocked: true });
-      expectError(await call('POST', `/api/workshops/${w.code}/participants`, { name: 'Late' }), 409, 'joining_locked');
+      expectError(
+        await call('POST', `/api/workshops/${w.code}/participants`, { name: 'Late' }),
+        409,
+        'joining_locked',
+      );
       const info = (await call('GET', `/api/workshops/${w.code}`)).body as WorkshopInfo;
       expect(info.joiningLocked).toBe(true);
       await ok(facilitator.socket, 'workshop:settings', { joiningLocked: false });
-      expect((await call('POST', `/api/workshops/${w.code}/participants`, { name: 'Late' })).status).toBe(201);
+      expect(
+        (await call('POST', `/api/workshops/${w.code}/participants`, { name: 'Late' })).status,
+      ).toBe(201);
     } finally {
       facilitator.socket.disconnect();
     }
@@ -295,9 +361,16 @@ describe('POST /api/workshops/:code/participants', () => {
     );
     expect(error.field).toBe('name');
     expect(error.message).toContain('name');
-    const missing = expectError(await call('POST', `/api/workshops/${w.code}/participants`, {}), 400, 'invalid_payload');
+    const missing = expectError(
+      await call('POST', `/api/workshops/${w.code}/participants`, {}),
+      400,
+      'invalid_payload',
+    );
     expect(missing.field).toBe('name');
-    expect((await call('POST', `/api/workshops/${w.code}/participants`, { name: 'x'.repeat(60) })).status).toBe(201);
+    expect(
+      (await call('POST', `/api/workshops/${w.code}/participants`, { name: 'x'.repeat(60) }))
+        .status,
+    ).toBe(201);
   });
 
   it('a group id of another workshop or of no workshop is refused with 400 naming groupId', async () => {
@@ -314,7 +387,11 @@ describe('POST /api/workshops/:code/participants', () => {
   });
 
   it('joining a workshop that does not exist answers 404 not_found', async () => {
-    expectError(await call('POST', '/api/workshops/XXXXXX/participants', { name: 'Camille' }), 404, 'not_found');
+    expectError(
+      await call('POST', '/api/workshops/XXXXXX/participants', { name: 'Camille' }),
+      404,
+      'not_found',
+    );
   });
 });
 
@@ -333,6 +410,10 @@ describe('unknown routes', () => {
 
   it('a path with broken percent-encoding is a 400, not a server error', async () => {
     expectError(await call('GET', '/api/workshops/%E0%A4%A'), 400, 'invalid_payload');
-    expectError(await call('POST', '/api/workshops/%E0%A4%A/participants', { name: 'x' }), 400, 'invalid_payload');
+    expectError(
+      await call('POST', '/api/workshops/%E0%A4%A/participants', { name: 'x' }),
+      400,
+      'invalid_payload',
+    );
   });
 });

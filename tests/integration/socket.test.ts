@@ -38,7 +38,11 @@ async function setup(): Promise<{ w: CreateWorkshopResult; ana: JoinResult; brun
 const last = <T>(list: T[]): T | undefined => list[list.length - 1];
 
 /** Waits for a workshop:state (received after `from`) that satisfies `check`. */
-function stateWhere(s: Session, check: (state: WorkshopState) => boolean, from = 0): Promise<WorkshopState> {
+function stateWhere(
+  s: Session,
+  check: (state: WorkshopState) => boolean,
+  from = 0,
+): Promise<WorkshopState> {
   return waitFor(() => s.state.slice(from).find(check), { message: 'matching workshop:state' });
 }
 
@@ -86,11 +90,15 @@ describe('workshop:state', () => {
   it('arrives on connect with the contract shape', async () => {
     const { w, ana, bruno } = await setup();
     const s = await session(ana.token);
-    const state = await stateWhere(s, (st) => st.participants.some((p) => p.participantId === ana.participantId && p.online));
+    const state = await stateWhere(s, (st) =>
+      st.participants.some((p) => p.participantId === ana.participantId && p.online),
+    );
     expect(state.phase).toBe('lobby');
     expect(state.timer).toMatchObject({ endsAt: null });
     expect(state.votesRevealed).toBe(false);
-    expect(state.groups.map(({ id, name }) => ({ id, name }))).toEqual(w.groups.map(({ id, name }) => ({ id, name })));
+    expect(state.groups.map(({ id, name }) => ({ id, name }))).toEqual(
+      w.groups.map(({ id, name }) => ({ id, name })),
+    );
     expect(state.participants).toHaveLength(2);
     const byId = new Map(state.participants.map((p) => [p.participantId, p]));
     expect(byId.get(ana.participantId)).toEqual({
@@ -113,7 +121,11 @@ describe('workshop:state', () => {
     const facilitator = await session(w.facilitatorKey);
     const from = facilitator.state.length;
     const chloe = await joinWorkshop(srv.url, w.code, { name: 'Chloé' });
-    const state = await stateWhere(facilitator, (st) => st.participants.some((p) => p.participantId === chloe.participantId), from);
+    const state = await stateWhere(
+      facilitator,
+      (st) => st.participants.some((p) => p.participantId === chloe.participantId),
+      from,
+    );
     expect(state.participants.find((p) => p.participantId === chloe.participantId)).toMatchObject({
       name: 'Chloé',
       online: false,
@@ -124,7 +136,8 @@ describe('workshop:state', () => {
   it('is re-sent when a participant goes online and when they go offline', async () => {
     const { w, ana, bruno } = await setup();
     const facilitator = await session(w.facilitatorKey);
-    const isOnline = (st: WorkshopState, id: string) => st.participants.find((p) => p.participantId === id)?.online;
+    const isOnline = (st: WorkshopState, id: string) =>
+      st.participants.find((p) => p.participantId === id)?.online;
     expect(isOnline(last(facilitator.state)!, bruno.participantId)).toBe(false);
 
     const from = facilitator.state.length;
@@ -135,13 +148,19 @@ describe('workshop:state', () => {
     // One state per event: the second tab's arrival, then the first tab's departure.
     const b2 = await openSession(srv.url, bruno.token);
     b.socket.disconnect();
-    await waitFor(() => facilitator.state.length >= from + 3, { message: 'state after the first tab left' });
+    await waitFor(() => facilitator.state.length >= from + 3, {
+      message: 'state after the first tab left',
+    });
     expect(facilitator.state.slice(from).map((st) => isOnline(st, bruno.participantId))).toEqual(
       facilitator.state.slice(from).map(() => true),
     );
     const beforeSecondClose = facilitator.state.length;
     b2.socket.disconnect();
-    const offline = await stateWhere(facilitator, (st) => isOnline(st, bruno.participantId) === false, beforeSecondClose);
+    const offline = await stateWhere(
+      facilitator,
+      (st) => isOnline(st, bruno.participantId) === false,
+      beforeSecondClose,
+    );
     expect(isOnline(offline, ana.participantId)).toBe(false);
     closeAll();
   });
@@ -171,14 +190,23 @@ describe('facilitator commands', () => {
       ['workshop:settings', { joiningLocked: true }],
     ];
     for (const [event, payload] of attempts) {
-      expect(await refusal(participant.socket, event as 'phase:set', payload as never), event).toBe('forbidden');
+      expect(await refusal(participant.socket, event as 'phase:set', payload as never), event).toBe(
+        'forbidden',
+      );
     }
     // Nothing changed: the facilitator's fresh view is the initial one.
     const fresh = await openSession(srv.url, w.facilitatorKey);
     sessions.push(fresh);
     const state = last(fresh.state)!;
-    expect(state).toMatchObject({ phase: 'lobby', timer: { endsAt: null }, votesRevealed: false, joiningLocked: false });
-    expect(state.participants.find((p) => p.participantId === bruno.participantId)?.groupId).toBe(w.groups[1]!.id);
+    expect(state).toMatchObject({
+      phase: 'lobby',
+      timer: { endsAt: null },
+      votesRevealed: false,
+      joiningLocked: false,
+    });
+    expect(state.participants.find((p) => p.participantId === bruno.participantId)?.groupId).toBe(
+      w.groups[1]!.id,
+    );
     expect(facilitator.socket.connected).toBe(true);
     closeAll();
   });
@@ -216,9 +244,13 @@ describe('facilitator commands', () => {
     const { w, ana } = await setup();
     const facilitator = await session(w.facilitatorKey);
     const participant = await session(ana.token);
-    expect(await ok(facilitator.socket, 'votes:reveal', { revealed: true })).toEqual({ revealed: true });
+    expect(await ok(facilitator.socket, 'votes:reveal', { revealed: true })).toEqual({
+      revealed: true,
+    });
     await stateWhere(participant, (st) => st.votesRevealed);
-    expect(await ok(facilitator.socket, 'votes:reveal', { revealed: false })).toEqual({ revealed: false });
+    expect(await ok(facilitator.socket, 'votes:reveal', { revealed: false })).toEqual({
+      revealed: false,
+    });
     const from = participant.state.length;
     await stateWhere(participant, (st) => !st.votesRevealed, from);
     closeAll();
@@ -228,10 +260,19 @@ describe('facilitator commands', () => {
     const { w, ana } = await setup();
     const facilitator = await session(w.facilitatorKey);
     const target = w.groups[1]!.id;
-    expect(await ok(facilitator.socket, 'participant:move', { participantId: ana.participantId, groupId: target })).toEqual({
+    expect(
+      await ok(facilitator.socket, 'participant:move', {
+        participantId: ana.participantId,
+        groupId: target,
+      }),
+    ).toEqual({
       groupId: target,
     });
-    await stateWhere(facilitator, (st) => st.participants.find((p) => p.participantId === ana.participantId)?.groupId === target);
+    await stateWhere(
+      facilitator,
+      (st) =>
+        st.participants.find((p) => p.participantId === ana.participantId)?.groupId === target,
+    );
     // A reconnecting participant learns their new group.
     const participant = await session(ana.token);
     expect(participant.whoami[0]).toMatchObject({ groupId: target });
@@ -242,12 +283,18 @@ describe('facilitator commands', () => {
     const { w, ana } = await setup();
     const other = await setup();
     const facilitator = await session(w.facilitatorKey);
-    expect(await refusal(facilitator.socket, 'participant:move', { participantId: 'ghost', groupId: w.groups[0]!.id })).toBe(
-      'not_found',
-    );
-    expect(await refusal(facilitator.socket, 'participant:move', { participantId: ana.participantId, groupId: 'nope' })).toBe(
-      'not_found',
-    );
+    expect(
+      await refusal(facilitator.socket, 'participant:move', {
+        participantId: 'ghost',
+        groupId: w.groups[0]!.id,
+      }),
+    ).toBe('not_found');
+    expect(
+      await refusal(facilitator.socket, 'participant:move', {
+        participantId: ana.participantId,
+        groupId: 'nope',
+      }),
+    ).toBe('not_found');
     expect(
       await refusal(facilitator.socket, 'participant:move', {
         participantId: other.ana.participantId,
@@ -269,8 +316,16 @@ describe('facilitator commands', () => {
       joiningLocked: true,
     });
     await stateWhere(facilitator, (st) => st.groupChoiceLocked && st.joiningLocked);
-    expect(await ok(facilitator.socket, 'workshop:settings', {})).toEqual({ groupChoiceLocked: true, joiningLocked: true });
-    expect(await ok(facilitator.socket, 'workshop:settings', { joiningLocked: false, groupChoiceLocked: false })).toEqual({
+    expect(await ok(facilitator.socket, 'workshop:settings', {})).toEqual({
+      groupChoiceLocked: true,
+      joiningLocked: true,
+    });
+    expect(
+      await ok(facilitator.socket, 'workshop:settings', {
+        joiningLocked: false,
+        groupChoiceLocked: false,
+      }),
+    ).toEqual({
       groupChoiceLocked: false,
       joiningLocked: false,
     });
@@ -310,15 +365,21 @@ describe('payload validation', () => {
       ['workshop:settings', { phase: 'vote' }],
     ];
     for (const [event, payload] of bad) {
-      expect(await refusal(facilitator.socket, event as 'phase:set', payload as never), `${event} ${JSON.stringify(payload)}`).toBe(
-        'invalid_payload',
-      );
+      expect(
+        await refusal(facilitator.socket, event as 'phase:set', payload as never),
+        `${event} ${JSON.stringify(payload)}`,
+      ).toBe('invalid_payload');
     }
     const participant = await session(ana.token);
     for (const payload of [{ targetId: 'g/r', delta: 2 }, { targetId: 'g/r' }, { delta: 1 }, 42]) {
-      expect(await refusal(participant.socket, 'vote:cast', payload as never), JSON.stringify(payload)).toBe('invalid_payload');
+      expect(
+        await refusal(participant.socket, 'vote:cast', payload as never),
+        JSON.stringify(payload),
+      ).toBe('invalid_payload');
     }
-    const state = last((await openSession(srv.url, w.facilitatorKey).then((s) => (sessions.push(s), s))).state)!;
+    const state = last(
+      (await openSession(srv.url, w.facilitatorKey).then((s) => (sessions.push(s), s))).state,
+    )!;
     expect(state).toMatchObject({ phase: 'lobby', timer: { endsAt: null }, votesRevealed: false });
     closeAll();
   });
@@ -341,7 +402,9 @@ describe('payload validation', () => {
     expect(sameParticipant.socket.connected).toBe(true);
     expect(facilitator.socket.connected).toBe(true);
     expect(await refusal(sameParticipant.socket, 'phase:set', { phase: 'vote' })).toBe('forbidden');
-    expect(await ok(facilitator.socket, 'phase:set', { phase: 'write' })).toEqual({ phase: 'write' });
+    expect(await ok(facilitator.socket, 'phase:set', { phase: 'write' })).toEqual({
+      phase: 'write',
+    });
     closeAll();
   });
 
@@ -349,7 +412,9 @@ describe('payload validation', () => {
     const { w } = await setup();
     const rude = await session(w.facilitatorKey);
     const polite = await session(w.facilitatorKey);
-    (rude.socket.emit as (event: string, payload: unknown) => void)('phase:set', { phase: 'closed' });
+    (rude.socket.emit as (event: string, payload: unknown) => void)('phase:set', {
+      phase: 'closed',
+    });
     await waitFor(() => !rude.socket.connected, { message: 'rude socket disconnected' });
     const answer = await command(polite.socket, 'timer:stop', {});
     expect(answer).toEqual({ ok: true, data: { endsAt: null } });

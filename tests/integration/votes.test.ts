@@ -8,7 +8,14 @@ import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { removeRecommendation } from '../../shared/doc.js';
 import { groupDocName } from '../../shared/ids.js';
 import { command, connectDoc, synced } from '../helpers/clients.js';
-import { ok, openSession, refusal, writeItems, writeRecommendations, type Session } from '../helpers/realtime.js';
+import {
+  ok,
+  openSession,
+  refusal,
+  writeItems,
+  writeRecommendations,
+  type Session,
+} from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -58,14 +65,25 @@ async function board(voteBudget = 5): Promise<Board> {
     { id: 'r3', title: 'Stocker de l’eau' },
   ]);
   const facilitator = await session(w.facilitatorKey);
-  return { w, groupA, groupB, ana, bruno, facilitator, a1: `${groupA}/r1`, a2: `${groupA}/r2`, b1: `${groupB}/r3` };
+  return {
+    w,
+    groupA,
+    groupB,
+    ana,
+    bruno,
+    facilitator,
+    a1: `${groupA}/r1`,
+    a2: `${groupA}/r2`,
+    b1: `${groupB}/r3`,
+  };
 }
 
 async function setPhase(b: Board, phase: Phase): Promise<void> {
   await ok(b.facilitator.socket, 'phase:set', { phase });
 }
 
-const cast = (s: Session, targetId: string, delta: 1 | -1 = 1) => command(s.socket, 'vote:cast', { targetId, delta });
+const cast = (s: Session, targetId: string, delta: 1 | -1 = 1) =>
+  command(s.socket, 'vote:cast', { targetId, delta });
 
 function mineWhere(s: Session, check: (mine: VotesMine) => boolean, from = 0): Promise<VotesMine> {
   return waitFor(() => s.mine.slice(from).find(check), { message: 'matching votes:mine' });
@@ -85,11 +103,17 @@ describe('when voting is open', () => {
     const ana = await session(b.ana.token);
     for (const phase of ['lobby', 'write', 'merge', 'closed'] as const) {
       await setPhase(b, phase);
-      expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 }), phase).toBe('voting_closed');
-      expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 }), phase).toBe('voting_closed');
+      expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 }), phase).toBe(
+        'voting_closed',
+      );
+      expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 }), phase).toBe(
+        'voting_closed',
+      );
     }
     await setPhase(b, 'vote');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({ remaining: 4 });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({
+      remaining: 4,
+    });
     closeAll();
   });
 
@@ -99,7 +123,9 @@ describe('when voting is open', () => {
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
     await setPhase(b, 'merge');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe('voting_closed');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe(
+      'voting_closed',
+    );
     const from = ana.mine.length;
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 });
@@ -116,9 +142,16 @@ describe('in the vote phase', () => {
     const b = await board();
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({ remaining: 4 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({ remaining: 3 });
-    expect(await mineWhere(ana, (m) => m.remaining === 3)).toEqual({ remaining: 3, votes: { [b.a1]: 1, [b.a2]: 1 } });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({
+      remaining: 4,
+    });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({
+      remaining: 3,
+    });
+    expect(await mineWhere(ana, (m) => m.remaining === 3)).toEqual({
+      remaining: 3,
+      votes: { [b.a1]: 1, [b.a2]: 1 },
+    });
     closeAll();
   });
 
@@ -127,7 +160,9 @@ describe('in the vote phase', () => {
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
     expect(await refusal(ana.socket, 'vote:cast', { targetId: b.b1, delta: 1 })).toBe('forbidden');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({ remaining: 4 });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({
+      remaining: 4,
+    });
     closeAll();
   });
 
@@ -135,16 +170,22 @@ describe('in the vote phase', () => {
     const b = await board();
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: `${b.groupA}/nope`, delta: 1 })).toBe('not_found');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: `${b.groupA}/nope`, delta: 1 })).toBe(
+      'not_found',
+    );
     closeAll();
   });
 
   it('a vote on a plenary item is refused with not_found in the vote phase', async () => {
     const b = await board();
-    await writeItems(srv.url, b.w.workshopId, b.w.facilitatorKey, b.ana.token, [{ id: 'i1', title: 'Synthèse' }]);
+    await writeItems(srv.url, b.w.workshopId, b.w.facilitatorKey, b.ana.token, [
+      { id: 'i1', title: 'Synthèse' },
+    ]);
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toBe('not_found');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toBe(
+      'not_found',
+    );
     closeAll();
   });
 
@@ -153,7 +194,9 @@ describe('in the vote phase', () => {
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
     for (const targetId of ['abc', `${b.groupA}/r1/x`, `/r1`, `${b.groupA}/`, `${b.groupA}//r1`]) {
-      expect(await refusal(ana.socket, 'vote:cast', { targetId, delta: 1 }), targetId).toBe('invalid_payload');
+      expect(await refusal(ana.socket, 'vote:cast', { targetId, delta: 1 }), targetId).toBe(
+        'invalid_payload',
+      );
     }
     closeAll();
   });
@@ -161,7 +204,9 @@ describe('in the vote phase', () => {
   it('the facilitator cannot vote: forbidden', async () => {
     const b = await board();
     await setPhase(b, 'vote');
-    expect(await refusal(b.facilitator.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe('forbidden');
+    expect(await refusal(b.facilitator.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe(
+      'forbidden',
+    );
     closeAll();
   });
 });
@@ -172,11 +217,22 @@ describe('the budget', () => {
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
     expect(await mineWhere(ana, (m) => m.remaining === 3)).toEqual({ remaining: 3, votes: {} });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({ remaining: 2 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({ remaining: 1 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({ remaining: 0 });
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe('budget_exhausted');
-    expect(await mineWhere(ana, (m) => m.remaining === 0)).toEqual({ remaining: 0, votes: { [b.a1]: 1, [b.a2]: 2 } });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({
+      remaining: 2,
+    });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({
+      remaining: 1,
+    });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({
+      remaining: 0,
+    });
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe(
+      'budget_exhausted',
+    );
+    expect(await mineWhere(ana, (m) => m.remaining === 0)).toEqual({
+      remaining: 0,
+      votes: { [b.a1]: 1, [b.a2]: 2 },
+    });
     closeAll();
   });
 
@@ -185,7 +241,10 @@ describe('the budget', () => {
     const ana = await session(b.ana.token);
     await setPhase(b, 'vote');
     for (let i = 0; i < 5; i++) await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    expect(await mineWhere(ana, (m) => m.remaining === 0)).toEqual({ remaining: 0, votes: { [b.a1]: 5 } });
+    expect(await mineWhere(ana, (m) => m.remaining === 0)).toEqual({
+      remaining: 0,
+      votes: { [b.a1]: 5 },
+    });
     closeAll();
   });
 
@@ -195,15 +254,25 @@ describe('the budget', () => {
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({ remaining: 4 });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({
+      remaining: 4,
+    });
     // The last dot on a target comes back too, and the target leaves votes:mine.
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({ remaining: 5 });
-    expect(await mineWhere(ana, (m) => m.remaining === 5 && Object.keys(m.votes).length === 0)).toEqual({
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({
+      remaining: 5,
+    });
+    expect(
+      await mineWhere(ana, (m) => m.remaining === 5 && Object.keys(m.votes).length === 0),
+    ).toEqual({
       remaining: 5,
       votes: {},
     });
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe('invalid_payload');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: -1 })).toBe('invalid_payload');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe(
+      'invalid_payload',
+    );
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: -1 })).toBe(
+      'invalid_payload',
+    );
     closeAll();
   });
 
@@ -213,9 +282,13 @@ describe('the budget', () => {
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe('budget_exhausted');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe(
+      'budget_exhausted',
+    );
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({ remaining: 0 });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toEqual({
+      remaining: 0,
+    });
     closeAll();
   });
 
@@ -229,37 +302,61 @@ describe('the budget', () => {
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe('budget_exhausted');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe(
+      'budget_exhausted',
+    );
 
     const from = ana.mine.length;
     await setPhase(b, 'prioritise');
     // The new phase's budget is announced without asking.
-    expect((await mineWhere(ana, (m) => m.remaining === 2, from)).votes).toMatchObject({ [b.a1]: 2 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toEqual({ remaining: 1 });
-    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toEqual({ remaining: 0 });
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toBe('budget_exhausted');
+    expect((await mineWhere(ana, (m) => m.remaining === 2, from)).votes).toMatchObject({
+      [b.a1]: 2,
+    });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toEqual({
+      remaining: 1,
+    });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toEqual({
+      remaining: 0,
+    });
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toBe(
+      'budget_exhausted',
+    );
     // Vote-phase dots are not this phase's: they cannot be withdrawn here.
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe('invalid_payload');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: -1 })).toEqual({ remaining: 1 });
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toBe(
+      'invalid_payload',
+    );
+    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i2', delta: -1 })).toEqual({
+      remaining: 1,
+    });
 
     // Every participant, in any group, votes on any plenary item.
     const bruno = await session(b.bruno.token);
-    expect(await ok(bruno.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toEqual({ remaining: 1 });
+    expect(await ok(bruno.socket, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).toEqual({
+      remaining: 1,
+    });
 
     // Back in vote, the vote budget is still spent.
     await setPhase(b, 'vote');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe('budget_exhausted');
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 })).toBe(
+      'budget_exhausted',
+    );
     closeAll();
   });
 
   it('in prioritise, a recommendation target or an item that does not exist is refused with not_found', async () => {
     const b = await board();
-    await writeItems(srv.url, b.w.workshopId, b.w.facilitatorKey, b.ana.token, [{ id: 'i1', title: 'Eau' }]);
+    await writeItems(srv.url, b.w.workshopId, b.w.facilitatorKey, b.ana.token, [
+      { id: 'i1', title: 'Eau' },
+    ]);
     const ana = await session(b.ana.token);
     await setPhase(b, 'prioritise');
     expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe('not_found');
-    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/nope', delta: 1 })).toBe('not_found');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toEqual({ remaining: 4 });
+    expect(await refusal(ana.socket, 'vote:cast', { targetId: 'plenary/nope', delta: 1 })).toBe(
+      'not_found',
+    );
+    expect(await ok(ana.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toEqual({
+      remaining: 4,
+    });
     closeAll();
   });
 
@@ -269,12 +366,15 @@ describe('the budget', () => {
     const tab2 = await session(b.ana.token);
     await setPhase(b, 'vote');
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => cast(i % 2 === 0 ? tab1 : tab2, i % 3 === 0 ? b.a1 : b.a2)),
+      Array.from({ length: 20 }, (_, i) =>
+        cast(i % 2 === 0 ? tab1 : tab2, i % 3 === 0 ? b.a1 : b.a2),
+      ),
     );
     expect(answers.filter((a) => a.ok)).toHaveLength(5);
     const refused = answers.filter((a) => !a.ok);
     expect(refused).toHaveLength(15);
-    for (const a of refused) expect(a).toMatchObject({ ok: false, error: { code: 'budget_exhausted' } });
+    for (const a of refused)
+      expect(a).toMatchObject({ ok: false, error: { code: 'budget_exhausted' } });
     const remaining = answers.flatMap((a) => (a.ok ? [a.data.remaining] : [])).sort();
     expect(remaining).toEqual([0, 1, 2, 3, 4]);
     for (const tab of [tab1, tab2]) {
@@ -311,7 +411,9 @@ describe('who hears about votes', () => {
 
     // Hidden: the facilitator sees the totals, participants get nothing.
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    await waitFor(() => b.facilitator.tally.some((t) => t.tallies[b.a1] === 1), { message: 'facilitator tally 1' });
+    await waitFor(() => b.facilitator.tally.some((t) => t.tallies[b.a1] === 1), {
+      message: 'facilitator tally 1',
+    });
     await drained(bruno);
     await drained(ana);
     expect(bruno.tally).toEqual([]);
@@ -319,19 +421,27 @@ describe('who hears about votes', () => {
 
     // Revealed: everyone gets the totals at once, and with every later vote.
     await ok(b.facilitator.socket, 'votes:reveal', { revealed: true });
-    await waitFor(() => bruno.tally.some((t) => t.tallies[b.a1] === 1), { message: 'revealed tally' });
+    await waitFor(() => bruno.tally.some((t) => t.tallies[b.a1] === 1), {
+      message: 'revealed tally',
+    });
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
-    await waitFor(() => bruno.tally.some((t) => t.tallies[b.a1] === 2), { message: 'participant tally 2' });
+    await waitFor(() => bruno.tally.some((t) => t.tallies[b.a1] === 2), {
+      message: 'participant tally 2',
+    });
     await waitFor(() => ana.tally.some((t) => t.tallies[b.a1] === 2), { message: 'voter tally 2' });
 
     // A participant who connects while votes are revealed gets the totals on connect.
     const late = await session(b.bruno.token);
-    await waitFor(() => late.tally.some((t) => t.tallies[b.a1] === 2), { message: 'tally on connect' });
+    await waitFor(() => late.tally.some((t) => t.tallies[b.a1] === 2), {
+      message: 'tally on connect',
+    });
 
     // Hidden again: new totals reach the facilitator only.
     await ok(b.facilitator.socket, 'votes:reveal', { revealed: false });
     await ok(ana.socket, 'vote:cast', { targetId: b.a2, delta: 1 });
-    await waitFor(() => b.facilitator.tally.some((t) => t.tallies[b.a2] === 1), { message: 'facilitator tally' });
+    await waitFor(() => b.facilitator.tally.some((t) => t.tallies[b.a2] === 1), {
+      message: 'facilitator tally',
+    });
     await drained(bruno);
     await drained(ana);
     await drained(late);
@@ -375,9 +485,15 @@ describe('rejoining', () => {
     first.socket.disconnect();
 
     const again = await session(b.ana.token);
-    expect(again.whoami[0]).toMatchObject({ role: 'participant', participantId: b.ana.participantId, groupId: b.groupA });
+    expect(again.whoami[0]).toMatchObject({
+      role: 'participant',
+      participantId: b.ana.participantId,
+      groupId: b.groupA,
+    });
     expect(await mineWhere(again, () => true)).toEqual(before);
-    expect(await ok(again.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({ remaining: 2 });
+    expect(await ok(again.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toEqual({
+      remaining: 2,
+    });
     closeAll();
   });
 
@@ -387,14 +503,21 @@ describe('rejoining', () => {
     await setPhase(b, 'vote');
     await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 });
     const editor = connectDoc(srv.url, b.w.workshopId, groupDocName(b.groupA), b.ana.token);
-    const observer = connectDoc(srv.url, b.w.workshopId, groupDocName(b.groupA), b.w.facilitatorKey);
+    const observer = connectDoc(
+      srv.url,
+      b.w.workshopId,
+      groupDocName(b.groupA),
+      b.w.facilitatorKey,
+    );
     await Promise.all([synced(editor), synced(observer)]);
     removeRecommendation(editor.doc, 'r1');
     await waitFor(() => !observer.doc.getMap('recommendations').has('r1'));
     editor.destroy();
     observer.destroy();
     expect(await refusal(ana.socket, 'vote:cast', { targetId: b.a1, delta: 1 })).toBe('not_found');
-    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({ remaining: 5 });
+    expect(await ok(ana.socket, 'vote:cast', { targetId: b.a1, delta: -1 })).toEqual({
+      remaining: 5,
+    });
     closeAll();
   });
 });

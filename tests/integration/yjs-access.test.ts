@@ -62,14 +62,19 @@ function rec(doc: Y.Doc, id: string, title: string): Y.Map<unknown> {
 async function handled(from: YClient, observer: YClient): Promise<void> {
   const mark = Math.random();
   from.provider.awareness.setLocalStateField('mark', mark);
-  await waitFor(() => observer.provider.awareness.getStates().get(from.doc.clientID)?.mark === mark, {
-    message: 'awareness barrier',
-  });
+  await waitFor(
+    () => observer.provider.awareness.getStates().get(from.doc.clientID)?.mark === mark,
+    {
+      message: 'awareness barrier',
+    },
+  );
 }
 
 /** The document as the server has it stored: the room is unloaded first, then read back. */
 async function storedDoc(workshopId: string, docName: string): Promise<Y.Doc> {
-  await waitFor(() => !srv.server.rooms.isLoaded(workshopId, docName), { message: 'room unloaded' });
+  await waitFor(() => !srv.server.rooms.isLoaded(workshopId, docName), {
+    message: 'room unloaded',
+  });
   const stored = await srv.server.store.loadDoc(workshopId, docName);
   const doc = new Y.Doc();
   if (stored.state) Y.applyUpdate(doc, stored.state);
@@ -84,7 +89,9 @@ async function closeCodeOf(client: YClient): Promise<number> {
 describe('opening a document', () => {
   it('a connection without a token is closed with 4401', async () => {
     const { w, groupA } = await setup();
-    expect(await closeCodeOf(open(w.workshopId, groupDocName(groupA), null))).toBe(CloseCode.unauthorized);
+    expect(await closeCodeOf(open(w.workshopId, groupDocName(groupA), null))).toBe(
+      CloseCode.unauthorized,
+    );
     closeAll();
   });
 
@@ -110,7 +117,9 @@ describe('opening a document', () => {
     const { w, memberA } = await setup();
     const other = await setup();
     for (const docName of ['group-nope', groupDocName(other.groupA), 'notes', 'group-']) {
-      expect(await closeCodeOf(open(w.workshopId, docName, memberA.token)), docName).toBe(CloseCode.notFound);
+      expect(await closeCodeOf(open(w.workshopId, docName, memberA.token)), docName).toBe(
+        CloseCode.notFound,
+      );
     }
     closeAll();
   });
@@ -140,7 +149,10 @@ describe('write rights', () => {
     await Promise.all([synced(owner), synced(facilitator), synced(intruder)]);
 
     const legit = rec(owner.doc, 'legit', 'Cartographier');
-    await waitFor(() => titles(intruder).includes('Cartographier') && titles(facilitator).includes('Cartographier'));
+    await waitFor(
+      () =>
+        titles(intruder).includes('Cartographier') && titles(facilitator).includes('Cartographier'),
+    );
 
     // The intruder adds a recommendation and edits the owner's one.
     rec(intruder.doc, 'intrusion', 'Intrus');
@@ -179,10 +191,25 @@ describe('write rights', () => {
     const observer = open(w.workshopId, PLENARY_DOC, memberB.token);
     await Promise.all([synced(facilitator), synced(participant), synced(observer)]);
 
-    addItem(participant.doc, { id: 'fake', title: 'Proposition', body: '', sources: [], createdAt: 1 });
+    addItem(participant.doc, {
+      id: 'fake',
+      title: 'Proposition',
+      body: '',
+      sources: [],
+      createdAt: 1,
+    });
     await handled(participant, observer);
-    addItem(facilitator.doc, { id: 'real', title: 'Synthèse', body: '', sources: [], createdAt: 2 });
-    await waitFor(() => itemTitles(observer).includes('Synthèse') && itemTitles(participant).includes('Synthèse'));
+    addItem(facilitator.doc, {
+      id: 'real',
+      title: 'Synthèse',
+      body: '',
+      sources: [],
+      createdAt: 2,
+    });
+    await waitFor(
+      () =>
+        itemTitles(observer).includes('Synthèse') && itemTitles(participant).includes('Synthèse'),
+    );
     expect(itemTitles(observer)).toEqual(['Synthèse']);
     expect(itemTitles(facilitator)).toEqual(['Synthèse']);
 
@@ -209,13 +236,21 @@ describe('write rights', () => {
     const groupObserver = open(w.workshopId, docA, w.facilitatorKey);
     const facilitatorPlenary = open(w.workshopId, PLENARY_DOC, w.facilitatorKey);
     const plenaryObserver = open(w.workshopId, PLENARY_DOC, memberB.token);
-    await Promise.all([member, groupObserver, facilitatorPlenary, plenaryObserver].map((c) => synced(c)));
+    await Promise.all(
+      [member, groupObserver, facilitatorPlenary, plenaryObserver].map((c) => synced(c)),
+    );
     rec(member.doc, 'before', 'Avant');
     await waitFor(() => titles(groupObserver).includes('Avant'));
 
     await ok(control.socket, 'phase:set', { phase: 'closed' });
     rec(member.doc, 'closed-rec', 'Pendant');
-    addItem(facilitatorPlenary.doc, { id: 'closed-item', title: 'Pendant', body: '', sources: [], createdAt: 1 });
+    addItem(facilitatorPlenary.doc, {
+      id: 'closed-item',
+      title: 'Pendant',
+      body: '',
+      sources: [],
+      createdAt: 1,
+    });
     rec(groupObserver.doc, 'closed-by-facilitator', 'Pendant aussi');
     await handled(member, groupObserver);
     await handled(facilitatorPlenary, plenaryObserver);
@@ -240,20 +275,31 @@ describe('write rights', () => {
     await waitFor(() => titles(freshGroup).includes('Après'));
     const newFacilitator = open(w.workshopId, PLENARY_DOC, w.facilitatorKey);
     await synced(newFacilitator);
-    addItem(newFacilitator.doc, { id: 'after-item', title: 'Après', body: '', sources: [], createdAt: 3 });
+    addItem(newFacilitator.doc, {
+      id: 'after-item',
+      title: 'Après',
+      body: '',
+      sources: [],
+      createdAt: 3,
+    });
     await waitFor(() => itemTitles(freshPlenary).includes('Après'));
     expect(titles(freshGroup)).toEqual(expect.arrayContaining(['Après', 'Avant']));
 
     control.socket.disconnect();
     closeAll();
     const stored = await storedDoc(w.workshopId, docA);
-    expect(readRecommendations(stored).map((r) => r.title)).toEqual(expect.arrayContaining(['Après', 'Avant']));
+    expect(readRecommendations(stored).map((r) => r.title)).toEqual(
+      expect.arrayContaining(['Après', 'Avant']),
+    );
   });
 
   it('a participant moved to another group writes there at once, and no longer in the old group', async () => {
     const { w, groupA, groupB, memberA, memberB } = await setup();
     const control = await openSession(srv.url, w.facilitatorKey);
-    await ok(control.socket, 'participant:move', { participantId: memberA.participantId, groupId: groupB });
+    await ok(control.socket, 'participant:move', {
+      participantId: memberA.participantId,
+      groupId: groupB,
+    });
     const inB = open(w.workshopId, groupDocName(groupB), memberA.token);
     const observerB = open(w.workshopId, groupDocName(groupB), memberB.token);
     const inA = open(w.workshopId, groupDocName(groupA), memberA.token);
@@ -297,34 +343,41 @@ describe('malformed messages', () => {
     ['an empty message', []],
   ];
 
-  it.each(garbage)('%s closes that one connection with 4400, and the room keeps syncing', async (_, bytes) => {
-    const { w, groupA, memberA } = await setup();
-    const docA = groupDocName(groupA);
-    const a = open(w.workshopId, docA, memberA.token);
-    const b = open(w.workshopId, docA, w.facilitatorKey);
-    await Promise.all([synced(a), synced(b)]);
+  it.each(garbage)(
+    '%s closes that one connection with 4400, and the room keeps syncing',
+    async (_, bytes) => {
+      const { w, groupA, memberA } = await setup();
+      const docA = groupDocName(groupA);
+      const a = open(w.workshopId, docA, memberA.token);
+      const b = open(w.workshopId, docA, w.facilitatorKey);
+      await Promise.all([synced(a), synced(b)]);
 
-    // A second connection of a member who may write: its updates are decoded, not just dropped.
-    const raw = rawSocket(w.workshopId, docA, memberA.token);
-    // The server greets an accepted connection with its sync step 1.
-    await waitFor(() => raw.state.messages > 0, { message: 'raw socket greeted' });
-    raw.ws.send(new Uint8Array(bytes));
-    expect(await waitFor(() => raw.state.closeCode, { message: 'raw socket closed' })).toBe(CloseCode.badMessage);
+      // A second connection of a member who may write: its updates are decoded, not just dropped.
+      const raw = rawSocket(w.workshopId, docA, memberA.token);
+      // The server greets an accepted connection with its sync step 1.
+      await waitFor(() => raw.state.messages > 0, { message: 'raw socket greeted' });
+      raw.ws.send(new Uint8Array(bytes));
+      expect(await waitFor(() => raw.state.closeCode, { message: 'raw socket closed' })).toBe(
+        CloseCode.badMessage,
+      );
 
-    rec(a.doc, 'after', 'Toujours là');
-    await waitFor(() => titles(b).includes('Toujours là'));
-    expect(a.closes).toEqual([]);
-    expect(b.closes).toEqual([]);
-    expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
-    closeAll();
-  });
+      rec(a.doc, 'after', 'Toujours là');
+      await waitFor(() => titles(b).includes('Toujours là'));
+      expect(a.closes).toEqual([]);
+      expect(b.closes).toEqual([]);
+      expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
+      closeAll();
+    },
+  );
 
   it('garbage sent before the connection is authenticated closes it with 4400 too', async () => {
     const { w, groupA, memberA } = await setup();
     const raw = rawSocket(w.workshopId, groupDocName(groupA), memberA.token);
     await waitFor(() => raw.state.opened);
     raw.ws.send(new Uint8Array([0, 9, 9]));
-    expect(await waitFor(() => raw.state.closeCode, { message: 'raw socket closed' })).toBe(CloseCode.badMessage);
+    expect(await waitFor(() => raw.state.closeCode, { message: 'raw socket closed' })).toBe(
+      CloseCode.badMessage,
+    );
     const client = open(w.workshopId, groupDocName(groupA), memberA.token);
     await synced(client);
     closeAll();

@@ -88,7 +88,9 @@ describe('recommendations', () => {
     entry.set('title', 12);
     entry.set('authorId', new Y.Text('p9'));
     entry.set('createdAt', 'yesterday');
-    expect(readRecommendations(doc)).toEqual([{ id: 'odd', title: '', body: '', authorId: '', createdAt: 0 }]);
+    expect(readRecommendations(doc)).toEqual([
+      { id: 'odd', title: '', body: '', authorId: '', createdAt: 0 },
+    ]);
     expect(fieldText(entry, 'title')).toBeNull();
     expect(fieldText(entry, 'body')).toBeNull();
   });
@@ -129,10 +131,24 @@ describe('plenary items', () => {
     const doc = new Y.Doc();
     let updates = 0;
     doc.on('update', () => updates++);
-    const entry = addItem(doc, { id: 'i1', title: 'Eau', body: 'b', sources: ['g1/r1', 'g2/r4'], createdAt: 7 });
+    const entry = addItem(doc, {
+      id: 'i1',
+      title: 'Eau',
+      body: 'b',
+      sources: ['g1/r1', 'g2/r4'],
+      createdAt: 7,
+    });
     expect(updates).toBe(1);
     expect(readItems(doc)).toEqual([
-      { id: 'i1', title: 'Eau', body: 'b', sources: ['g1/r1', 'g2/r4'], createdAt: 7, impact: null, feasibility: null },
+      {
+        id: 'i1',
+        title: 'Eau',
+        body: 'b',
+        sources: ['g1/r1', 'g2/r4'],
+        createdAt: 7,
+        impact: null,
+        feasibility: null,
+      },
     ]);
     expect(entry.get('sources')).toBeInstanceOf(Y.Array);
     expect(doc.getMap('items').get('i1')).toBe(entry);
@@ -163,8 +179,24 @@ describe('plenary items', () => {
     mixed.set('sources', sources);
     mixed.set('createdAt', 1);
     expect(readItems(doc)).toEqual([
-      { id: 'noSources', title: '', body: '', sources: [], createdAt: 0, impact: null, feasibility: null },
-      { id: 'mixed', title: '', body: '', sources: ['g1/r1', 'g2/r2'], createdAt: 1, impact: null, feasibility: null },
+      {
+        id: 'noSources',
+        title: '',
+        body: '',
+        sources: [],
+        createdAt: 0,
+        impact: null,
+        feasibility: null,
+      },
+      {
+        id: 'mixed',
+        title: '',
+        body: '',
+        sources: ['g1/r1', 'g2/r2'],
+        createdAt: 1,
+        impact: null,
+        feasibility: null,
+      },
     ]);
     expect(readItem('x', 5)).toBeNull();
   });

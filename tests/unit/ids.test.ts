@@ -129,7 +129,19 @@ describe('vote targets', () => {
   });
 
   it('a target without exactly one slash between two non-empty parts is refused', () => {
-    for (const bad of ['', '/', 'abc', '/r1', 'g1/', 'g1/r1/x', 'g1//r1', '//', 'plenary/', '/plenary', 'plenary/a/b']) {
+    for (const bad of [
+      '',
+      '/',
+      'abc',
+      '/r1',
+      'g1/',
+      'g1/r1/x',
+      'g1//r1',
+      '//',
+      'plenary/',
+      '/plenary',
+      'plenary/a/b',
+    ]) {
       expect(parseTargetId(bad), bad).toBeNull();
     }
   });

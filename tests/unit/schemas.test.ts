@@ -31,7 +31,11 @@ describe('creating a workshop', () => {
   });
 
   it('titles and group names are trimmed', () => {
-    const parsed = createWorkshopBody.parse({ title: '  Résilience ', groups: [' A  '], language: 'en' });
+    const parsed = createWorkshopBody.parse({
+      title: '  Résilience ',
+      groups: [' A  '],
+      language: 'en',
+    });
     expect(parsed.title).toBe('Résilience');
     expect(parsed.groups).toEqual(['A']);
     expect(parsed.language).toBe('en');
@@ -61,10 +65,12 @@ describe('creating a workshop', () => {
 
   it('an empty or too long group name is refused, naming its position', () => {
     expect(refusedField(createWorkshopBody, { title: 't', groups: ['A', ' '] })).toBe('groups.1');
-    expect(refusedField(createWorkshopBody, { title: 't', groups: ['x'.repeat(LIMITS.groupName)] })).toBeNull();
-    expect(refusedField(createWorkshopBody, { title: 't', groups: ['x'.repeat(LIMITS.groupName + 1)] })).toBe(
-      'groups.0',
-    );
+    expect(
+      refusedField(createWorkshopBody, { title: 't', groups: ['x'.repeat(LIMITS.groupName)] }),
+    ).toBeNull();
+    expect(
+      refusedField(createWorkshopBody, { title: 't', groups: ['x'.repeat(LIMITS.groupName + 1)] }),
+    ).toBe('groups.0');
   });
 
   it('a group may also be given as its name and the question it works on', () => {
@@ -72,11 +78,20 @@ describe('creating a workshop', () => {
       title: 't',
       groups: ['A', { name: ' B ', prompt: ' Comment ? ' }, { name: 'C' }],
     });
-    expect(parsed.groups).toEqual(['A', { name: 'B', prompt: 'Comment ?' }, { name: 'C', prompt: '' }]);
+    expect(parsed.groups).toEqual([
+      'A',
+      { name: 'B', prompt: 'Comment ?' },
+      { name: 'C', prompt: '' },
+    ]);
     expect(
-      refusedField(createWorkshopBody, { title: 't', groups: [{ name: 'A', prompt: 'x'.repeat(LIMITS.groupPrompt + 1) }] }),
+      refusedField(createWorkshopBody, {
+        title: 't',
+        groups: [{ name: 'A', prompt: 'x'.repeat(LIMITS.groupPrompt + 1) }],
+      }),
     ).toMatch(/^groups\.0/);
-    expect(refusedField(createWorkshopBody, { title: 't', groups: [{ prompt: 'Comment ?' }] })).toMatch(/^groups\.0/);
+    expect(
+      refusedField(createWorkshopBody, { title: 't', groups: [{ prompt: 'Comment ?' }] }),
+    ).toMatch(/^groups\.0/);
   });
 
   it('a vote budget must be a whole number from 1 to 99', () => {
@@ -89,11 +104,15 @@ describe('creating a workshop', () => {
   });
 
   it('only French and English are languages', () => {
-    expect(refusedField(createWorkshopBody, { title: 't', groups: ['A'], language: 'de' })).toBe('language');
+    expect(refusedField(createWorkshopBody, { title: 't', groups: ['A'], language: 'de' })).toBe(
+      'language',
+    );
   });
 
   it('an unknown field is refused rather than silently dropped', () => {
-    expect(refusedField(createWorkshopBody, { title: 't', groups: ['A'], admin: true })).not.toBeNull();
+    expect(
+      refusedField(createWorkshopBody, { title: 't', groups: ['A'], admin: true }),
+    ).not.toBeNull();
   });
 
   it('a refusal message starts with the field it names', () => {
@@ -115,7 +134,10 @@ describe('creating a workshop', () => {
 describe('joining a workshop', () => {
   it('a name of 1 to 60 characters is accepted, trimmed, with an optional group', () => {
     expect(joinBody.parse({ name: ' Camille ' })).toEqual({ name: 'Camille' });
-    expect(joinBody.parse({ name: 'Camille', groupId: 'g1' })).toEqual({ name: 'Camille', groupId: 'g1' });
+    expect(joinBody.parse({ name: 'Camille', groupId: 'g1' })).toEqual({
+      name: 'Camille',
+      groupId: 'g1',
+    });
     expect(refusedField(joinBody, { name: 'x'.repeat(LIMITS.participantName) })).toBeNull();
   });
 
@@ -137,7 +159,9 @@ describe('snapshot labels', () => {
   it('a label of 1 to 120 characters is accepted; empty or longer is refused', () => {
     expect(refusedField(snapshotBody, { label: 'Avant la pause' })).toBeNull();
     expect(refusedField(snapshotBody, { label: '' })).toBe('label');
-    expect(refusedField(snapshotBody, { label: 'x'.repeat(LIMITS.snapshotLabel + 1) })).toBe('label');
+    expect(refusedField(snapshotBody, { label: 'x'.repeat(LIMITS.snapshotLabel + 1) })).toBe(
+      'label',
+    );
   });
 });
 
@@ -146,7 +170,9 @@ describe('Socket.IO payloads', () => {
     expect(refusedField(voteCastPayload, { targetId: 'g/r', delta: 1 })).toBeNull();
     expect(refusedField(voteCastPayload, { targetId: 'g/r', delta: -1 })).toBeNull();
     for (const delta of [0, 2, -2, '1', 0.5]) {
-      expect(refusedField(voteCastPayload, { targetId: 'g/r', delta }), String(delta)).toBe('delta');
+      expect(refusedField(voteCastPayload, { targetId: 'g/r', delta }), String(delta)).toBe(
+        'delta',
+      );
     }
     expect(refusedField(voteCastPayload, { targetId: '', delta: 1 })).toBe('targetId');
     expect(refusedField(voteCastPayload, { targetId: 'x'.repeat(201), delta: 1 })).toBe('targetId');
@@ -175,10 +201,14 @@ describe('Socket.IO payloads', () => {
     expect(refusedField(votesRevealPayload, { revealed: true })).toBeNull();
     expect(refusedField(votesRevealPayload, { revealed: 'yes' })).toBe('revealed');
     expect(refusedField(participantMovePayload, { participantId: 'p', groupId: 'g' })).toBeNull();
-    expect(refusedField(participantMovePayload, { participantId: '', groupId: 'g' })).toBe('participantId');
+    expect(refusedField(participantMovePayload, { participantId: '', groupId: 'g' })).toBe(
+      'participantId',
+    );
     expect(refusedField(participantMovePayload, { participantId: 'p' })).toBe('groupId');
     expect(refusedField(workshopSettingsPayload, {})).toBeNull();
-    expect(refusedField(workshopSettingsPayload, { groupChoiceLocked: true, joiningLocked: false })).toBeNull();
+    expect(
+      refusedField(workshopSettingsPayload, { groupChoiceLocked: true, joiningLocked: false }),
+    ).toBeNull();
     expect(refusedField(workshopSettingsPayload, { joiningLocked: 1 })).toBe('joiningLocked');
     expect(refusedField(workshopSettingsPayload, { phase: 'vote' })).not.toBeNull();
   });

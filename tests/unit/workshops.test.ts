@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Phase } from '../../shared/phases.js';
 import { PHASES } from '../../shared/phases.js';
-import { canWrite, writingFrozen, type LiveWorkshop, type Principal } from '../../server/services/workshops.js';
+import {
+  canWrite,
+  writingFrozen,
+  type LiveWorkshop,
+  type Principal,
+} from '../../server/services/workshops.js';
 
 function workshop(phase: Phase): LiveWorkshop {
   return {
@@ -28,7 +33,10 @@ function workshop(phase: Phase): LiveWorkshop {
       { id: 'gB', workshopId: 'w1', name: 'B', prompt: '', position: 1 },
     ],
     participants: new Map([
-      ['pA', { id: 'pA', workshopId: 'w1', groupId: 'gA', name: 'Ana', tokenHash: 'h1', createdAt: 0 }],
+      [
+        'pA',
+        { id: 'pA', workshopId: 'w1', groupId: 'gA', name: 'Ana', tokenHash: 'h1', createdAt: 0 },
+      ],
     ]),
   };
 }
@@ -43,20 +51,24 @@ describe('canWrite', () => {
   const open = PHASES.filter((p) => p !== 'closed');
 
   it('a participant writes their own group document in every phase but closed', () => {
-    for (const phase of open) expect(canWrite(workshop(phase), memberOfA, groupA), phase).toBe(true);
+    for (const phase of open)
+      expect(canWrite(workshop(phase), memberOfA, groupA), phase).toBe(true);
   });
 
   it("a participant never writes another group's document", () => {
-    for (const phase of PHASES) expect(canWrite(workshop(phase), memberOfA, groupB), phase).toBe(false);
+    for (const phase of PHASES)
+      expect(canWrite(workshop(phase), memberOfA, groupB), phase).toBe(false);
   });
 
   it('a participant never writes the plenary', () => {
-    for (const phase of PHASES) expect(canWrite(workshop(phase), memberOfA, plenary), phase).toBe(false);
+    for (const phase of PHASES)
+      expect(canWrite(workshop(phase), memberOfA, plenary), phase).toBe(false);
   });
 
   it('the facilitator writes every document in every phase but closed', () => {
     for (const phase of open) {
-      for (const doc of [groupA, groupB, plenary]) expect(canWrite(workshop(phase), facilitator, doc)).toBe(true);
+      for (const doc of [groupA, groupB, plenary])
+        expect(canWrite(workshop(phase), facilitator, doc)).toBe(true);
     }
   });
 
