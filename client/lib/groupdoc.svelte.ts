@@ -74,8 +74,12 @@ export class LiveDoc {
 
   constructor(readonly options: LiveDocOptions) {
     const { workshopId, docName, token } = options;
+    // Without IndexedDB (some private modes) the board still works, from the server only.
     this.#persistence = new IndexeddbPersistence(`atelier:${workshopId}:${docName}`, this.doc);
-    void this.#persistence.whenSynced.then(() => (this.loaded = true));
+    this.#persistence.whenSynced.then(
+      () => (this.loaded = true),
+      () => undefined,
+    );
 
     const url = `${location.origin.replace(/^http/, 'ws')}/yjs/${workshopId}`;
     this.#provider = new WebsocketProvider(url, docName, this.doc, {
@@ -92,6 +96,7 @@ export class LiveDoc {
     });
     provider.on('sync', (synced: boolean) => {
       if (synced) {
+        this.loaded = true;
         this.#attempt = 0;
         this.#everConnected = true;
         this.pending = 0;
