@@ -94,8 +94,6 @@ export const en: Messages = {
     online: { one: '{count} online', other: '{count} online' },
     you: 'you',
     away: 'away',
-    youAre: 'You are {name}',
-    leave: 'Switch participant',
   },
   card: {
     title: 'Title',

@@ -93,8 +93,6 @@ export const fr = {
     online: { one: '{count} en ligne', other: '{count} en ligne' },
     you: 'vous',
     away: 'absent·e',
-    youAre: 'Vous êtes {name}',
-    leave: 'Changer de participant·e',
   },
   card: {
     title: 'Titre',
