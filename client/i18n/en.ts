@@ -126,6 +126,7 @@ export const en: Messages = {
       closed: 'The workshop is closed: the board stays readable, read-only.',
     },
     closedInputs: 'Workshop closed: no more changes are possible.',
+    frozenInputs: 'Time is up: writing is paused until the facilitator resumes it.',
   },
   votes: {
     dotsLeft: 'Dots left',

@@ -125,6 +125,7 @@ export const fr = {
       closed: 'L’atelier est clos : le tableau reste consultable, en lecture seule.',
     },
     closedInputs: 'Atelier clos : plus aucune modification n’est possible.',
+    frozenInputs: 'Temps écoulé : l’écriture est en pause jusqu’à ce que l’animateur·rice relance.',
   },
   votes: {
     dotsLeft: 'Gommettes restantes',

@@ -212,6 +212,23 @@ describe('the group board', () => {
     expect(await alice.getByRole('button', { name: /Retirer la recommandation/ }).count()).toBe(0);
   });
 
+  it('pauses writing, and says so, when a freezing timer runs out', async () => {
+    const w = await workshop();
+    const alice = await join(w, 'Alice');
+    await addCard(alice, 'Tenir un registre');
+    const facilitator = await setPhase(w, 'write');
+    expect((await command(facilitator, 'timer:start', { seconds: 1, freezeAtZero: true })).ok).toBe(true);
+
+    await alice.getByTestId('frozen-notice').waitFor();
+    expect(await alice.getByTestId('timer').textContent()).toContain('Temps écoulé');
+    expect(await titleOf(alice, 0).getAttribute('readonly')).not.toBeNull();
+    expect(await alice.getByRole('button', { name: 'Ajouter une recommandation' }).isDisabled()).toBe(true);
+
+    expect((await command(facilitator, 'timer:stop', {})).ok).toBe(true);
+    await expect.poll(() => titleOf(alice, 0).getAttribute('readonly')).toBeNull();
+    expect(await alice.getByTestId('frozen-notice').count()).toBe(0);
+  });
+
   it('follows the participant when the facilitator moves them to another group', async () => {
     const w = await workshop();
     const alice = await join(w, 'Alice');
