@@ -3,15 +3,18 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** An empty variable (`PORT=`) means "not set", never 0 or the empty path. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
+  DATA_DIR: z.preprocess(unsetIfEmpty, z.string().min(1).default('./data')),
   /** Updates kept in a document's log before it is compacted into one state row. */
-  COMPACT_AFTER: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  COMPACT_AFTER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(500)),
   /** Where the built client lives (unset: dist/client); empty disables static serving (API-only). */
   CLIENT_DIR: z.string().optional(),
-  LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['silent', 'error', 'info']).default('info')),
 });
 
 export interface Config {

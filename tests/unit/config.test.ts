@@ -61,11 +61,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'debug' }, defaults)).toThrow(/LOG_LEVEL/);
     expect(() => loadConfig({ COMPACT_AFTER: '0' }, defaults)).toThrow(/COMPACT_AFTER/);
     expect(() => loadConfig({ COMPACT_AFTER: 'often' }, defaults)).toThrow(/COMPACT_AFTER/);
-    expect(() => loadConfig({ HOST: '' }, defaults)).toThrow(/HOST/);
-    expect(() => loadConfig({ DATA_DIR: '' }, defaults)).toThrow(/DATA_DIR/);
+    expect(() => loadConfig({ PORT: '70000' }, defaults)).toThrow(/PORT/);
   });
 
   it('unrelated environment variables are ignored', () => {
     expect(() => loadConfig({ PATH: '/usr/bin', NODE_ENV: 'production' }, defaults)).not.toThrow();
+  });
+});
+
+describe('empty variables', () => {
+  it('an empty PORT, HOST or DATA_DIR means the default, never port 0 or an empty path', () => {
+    const config = loadConfig({ PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: '' }, { clientDir: '/c' });
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.logLevel).toBe('info');
   });
 });
