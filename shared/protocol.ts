@@ -26,6 +26,8 @@ export interface ParticipantPresence {
 export interface WorkshopState {
   phase: Phase;
   timer: { endsAt: number | null; freezeAtZero: boolean };
+  /** Extension: the server's clock (epoch ms) when this state was sent, so clients can correct theirs. */
+  serverNow: number;
   votesRevealed: boolean;
   groupChoiceLocked: boolean;
   joiningLocked: boolean;

@@ -1,6 +1,7 @@
 // The Socket.IO session of a participant, as runes: the workshop state (phase, timer, groups,
 // who is here), who I am, my dots and, once revealed, the totals. Commands go out with an ack.
 // The only importer of socket.io-client on the participant side.
+import { syncServerTime } from './clock.svelte.js';
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../shared/errors.js';
 import type {
@@ -59,7 +60,10 @@ class SocketSession implements Session {
         this.#retry = setTimeout(() => socket.connect(), 2000 + Math.random() * 3000);
       }
     });
-    socket.on('workshop:state', (state) => (this.state = state));
+    socket.on('workshop:state', (state) => {
+      syncServerTime(state.serverNow);
+      this.state = state;
+    });
     socket.on('workshop:whoami', (whoami) => {
       if (whoami.role === 'participant') this.whoami = whoami;
     });

@@ -71,6 +71,7 @@ export function createRealtime(deps: {
     return {
       phase: r.phase,
       timer: { endsAt: r.timerEndsAt, freezeAtZero: r.timerFreeze },
+      serverNow: now(),
       votesRevealed: r.votesRevealed,
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
