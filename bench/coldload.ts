@@ -4,9 +4,12 @@
 // would: 60 participants join, then every recommendation is typed keystroke by keystroke by its
 // author's own replica (with typos corrected and co-authors' additions), each keystroke applied to
 // the server's room so the update log and its compactions are the real ones. The facilitator
-// then merges the fixture's clusters into plenary items. `load` is run in a fresh process:
+// then merges the fixture's clusters into plenary items; a clean shutdown compacts everything
+// (one copy of the file is kept so), and a crash just before the next compactions leaves a full
+// log tail on every group document (the other copy). `load` is run in a fresh process:
 // open the database, load the workshop, and bring its 7 documents (6 groups + plenary) into
 // memory, timed.
+import { copyFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { addItem, addRecommendation, readItems, readRecommendations, recommendationsMap } from '../shared/doc.js';
@@ -36,6 +39,13 @@ export interface LoadTimes {
   items: number;
   storedBytes: number;
   logRows: number;
+  /**
+   * The same 7 documents decoded the two ways, after the timed load (medians of 3, ms): what
+   * the room layer does (one Y.mergeUpdates over state + log, then one applyUpdate), and the
+   * alternative (each row applied in turn inside one transaction); and the state rows alone,
+   * which is what a load costs after a compaction.
+   */
+  decode: { mergeUpdatesMs: number; sequentialMs: number; stateOnlyMs: number };
 }
 
 /** A deterministic pseudo-random sequence, so every run writes the same history. */
@@ -47,9 +57,9 @@ function prng(seed: number) {
   };
 }
 
-async function prepare({ file }: { file: string }): Promise<PrepareResult> {
+async function prepare({ file, cleanFile }: { file: string; cleanFile: string }): Promise<PrepareResult> {
   const fixture = loadFixture();
-  const store = createSqliteStore(file);
+  let store = createSqliteStore(file);
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: COMPACT_AFTER, log: silent });
   const created = await workshops.create({
@@ -138,6 +148,10 @@ async function prepare({ file }: { file: string }): Promise<PrepareResult> {
     }
   });
   await rooms.close();
+  // A clean shutdown compacted every document: that copy is the usual case.
+  await store.close();
+  copyFileSync(file, cleanFile);
+  store = createSqliteStore(file);
 
   // The worst case for a load: the server was killed just before a compaction, so each group
   // document has a full log tail (COMPACT_AFTER − 1 keystrokes) on top of its state row. These
@@ -187,11 +201,41 @@ async function load({ file, workshopId, docs }: { file: string; workshopId: stri
   // What the load read: state rows and the log tails since the last compaction.
   let storedBytes = 0;
   let logRows = 0;
-  for (const name of docs) {
-    const stored = await store.loadDoc(workshopId, name);
-    storedBytes += (stored.state?.byteLength ?? 0) + stored.updates.reduce((n, u) => n + u.byteLength, 0);
-    logRows += stored.updates.length;
+  const stored = await Promise.all(docs.map((name) => store.loadDoc(workshopId, name)));
+  for (const s of stored) {
+    storedBytes += (s.state?.byteLength ?? 0) + s.updates.reduce((n, u) => n + u.byteLength, 0);
+    logRows += s.updates.length;
   }
+  const time = (fn: () => void) => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  };
+  const partsOf = (s: (typeof stored)[number]) => (s.state ? [s.state, ...s.updates] : s.updates);
+  const samples = { mergeUpdatesMs: [] as number[], sequentialMs: [] as number[], stateOnlyMs: [] as number[] };
+  for (let rep = 0; rep < 3; rep++) {
+    samples.mergeUpdatesMs.push(
+      time(() => {
+        for (const s of stored) Y.applyUpdate(new Y.Doc(), Y.mergeUpdates(partsOf(s)));
+      }),
+    );
+    samples.sequentialMs.push(
+      time(() => {
+        for (const s of stored) {
+          const doc = new Y.Doc();
+          doc.transact(() => {
+            for (const part of partsOf(s)) Y.applyUpdate(doc, part);
+          });
+        }
+      }),
+    );
+    samples.stateOnlyMs.push(
+      time(() => {
+        for (const s of stored) if (s.state) Y.applyUpdate(new Y.Doc(), s.state);
+      }),
+    );
+  }
+  const median3 = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
   await rooms.close();
   await store.close();
   return {
@@ -203,6 +247,11 @@ async function load({ file, workshopId, docs }: { file: string; workshopId: stri
     items: counts.reduce((n, c) => n + c.items, 0),
     storedBytes,
     logRows,
+    decode: {
+      mergeUpdatesMs: median3(samples.mergeUpdatesMs),
+      sequentialMs: median3(samples.sequentialMs),
+      stateOnlyMs: median3(samples.stateOnlyMs),
+    },
   };
 }
 

@@ -89,6 +89,8 @@ export function renderReport(r: BenchResults): string {
   const memory = marginalMemory(ramp, 'atelier');
   const loads = r.coldLoad?.cold.map((c) => c.workshopMs + c.docsMs) ?? [];
   const load = median(loads);
+  const cleanLoads = r.coldLoad?.cleanCold.map((c) => c.workshopMs + c.docsMs) ?? [];
+  const cleanLoad = median(cleanLoads);
 
   // Targets.
   const rows: string[][] = [];
@@ -117,8 +119,11 @@ export function renderReport(r: BenchResults): string {
   if (memory) {
     rows.push([`server memory per connected participant (RSS, marginal ${memory.from}→${memory.to})`, `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`, kib(memory.bytes), verdict(memory.bytes <= TARGETS.memoryPerParticipantBytes)]);
   }
+  if (cleanLoads.length) {
+    rows.push([`loading a 60-person workshop from disk, after a clean shutdown (median of ${cleanLoads.length} fresh processes)`, `≤ ${TARGETS.loadMs} ms`, `${ms(cleanLoad)} ms`, verdict(cleanLoad <= TARGETS.loadMs)]);
+  }
   if (loads.length) {
-    rows.push([`loading a 60-person workshop from disk (median of ${loads.length} cold processes)`, `≤ ${TARGETS.loadMs} ms`, `${ms(load)} ms`, verdict(load <= TARGETS.loadMs)]);
+    rows.push([`loading it after a crash just before compaction (worst case, median of ${loads.length})`, `≤ ${TARGETS.loadMs} ms`, `${ms(load)} ms`, verdict(load <= TARGETS.loadMs)]);
   }
   if (r.bundle) {
     rows.push([`participant page JavaScript, gzipped, loaded up front`, `≤ ${TARGETS.bundleGzipBytes / 1000} kB`, `${(r.bundle.initialGzipBytes / 1000).toFixed(1)} kB`, verdict(r.bundle.initialGzipBytes <= TARGETS.bundleGzipBytes)]);
@@ -150,7 +155,8 @@ export function renderReport(r: BenchResults): string {
           ['server heap + external per participant', ...KINDS.map((k) => kib(med(byKind(main, k), (x) => x.server.heapPerParticipantBytes)))],
           ['bytes written per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.appendedBytesPerEdit), 1)))],
           ['database writes per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.writesPerEdit), 3)))],
-          ['bytes stored per edit, at rest', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.restBytesPerEdit), 1)))],
+          ['bytes stored per edit, at rest (as left by kill -9)', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.restBytesPerEdit), 1)))],
+          ['bytes stored per edit, once compacted', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.compactedBytesPerEdit), 1)))],
           ['every replica converged (+ late joiner)', ...KINDS.map((k) => yes(byKind(main, k).every((x) => x.converged && x.serverCopyMatches && x.missing === 0)))],
           ['edits lost on kill -9 right after the last delivery', ...KINDS.map((k) => (k === 'relay' ? 'everything' : ms(med(byKind(main, k), (x) => x.lostOnKill), 0)))],
           ['load generators: CPU / loop p99', ...KINDS.map((k) => `${pct(med(byKind(main, k), (x) => x.loadgen.cpuCores.reduce((a, b) => a + b, 0)))} / ${ms(med(byKind(main, k), (x) => Math.max(...x.loadgen.loopP99)))} ms`)],
@@ -275,15 +281,21 @@ export function renderReport(r: BenchResults): string {
       `${x.recommendations} / ${x.items}`,
       kib(x.storedBytes),
       String(x.logRows),
+      `${ms(x.decode.mergeUpdatesMs)} / ${ms(x.decode.sequentialMs)} / ${ms(x.decode.stateOnlyMs)}`,
     ];
     push(
       '### Loading a 60-person workshop from disk',
       '',
-      `The fixture's workshop written keystroke by keystroke (${c.prepared.updates.toLocaleString('en')} updates through the room layer, typos and co-authors included), then a crash just before compaction leaves a full log tail on each group document. Loaded through the store and the room layer: the workshop (participants, groups) and its 7 documents. "Cold" is a fresh process; "warm" reloads in the same process. Milliseconds.`,
+      `The fixture's workshop written keystroke by keystroke (${c.prepared.updates.toLocaleString('en')} updates through the room layer, typos and co-authors included), once after a clean shutdown (every document compacted into one state row) and once after a crash just before compaction (a full log tail of 499 rows on each group document, the worst case). Loaded through the store and the room layer: the workshop (participants, groups) and its 7 documents. "Cold" is a fresh process; "warm" reloads in the same process. The last column decodes the same rows again after the load, three ways: as the room layer does (\`Y.mergeUpdates\` of state and log, then one \`applyUpdate\`), row by row inside one transaction, and the state rows alone (a load after compaction). Milliseconds.`,
       '',
       table(
-        ['run', 'open database', 'workshop', '7 documents', 'load (workshop + documents)', 'recommendations / items', 'bytes read', 'log rows replayed'],
-        [...c.cold.map((x, i) => row(`cold ${i + 1}`, x)), ...c.warm.map((x, i) => row(`warm ${i + 1}`, x))],
+        ['run', 'open database', 'workshop', '7 documents', 'load (workshop + documents)', 'recommendations / items', 'bytes read', 'log rows replayed', 'decode: mergeUpdates / row by row / state only'],
+        [
+          ...c.cleanCold.map((x, i) => row(`clean shutdown, cold ${i + 1}`, x)),
+          ...c.cleanWarm.map((x, i) => row(`clean shutdown, warm ${i + 1}`, x)),
+          ...c.cold.map((x, i) => row(`crash, cold ${i + 1}`, x)),
+          ...c.warm.map((x, i) => row(`crash, warm ${i + 1}`, x)),
+        ],
       ),
     );
   }

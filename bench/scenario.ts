@@ -38,6 +38,8 @@ export interface ScenarioOptions {
   votes: boolean;
   /** Atelier participants and facilitator also hold a Socket.IO connection (default true). */
   sockets?: boolean;
+  /** Atelier what-if variant (BENCH_ATELIER_VARIANT of bench/servers/atelier.ts). */
+  variant?: 'group-commit';
   /** Load-generator processes. */
   workers: number;
   connectDeadlineMs: number;
@@ -52,6 +54,7 @@ export interface ScenarioResult {
   groups: number;
   rate: number;
   sockets: boolean;
+  variant?: string;
   /** Wall time of the whole scenario, start to teardown. */
   tookMs: number;
   ok: boolean;
@@ -72,6 +75,8 @@ export interface ScenarioResult {
   votes?: Record<string, VoteResult & { summary: Summary; editToPeerDuringVotes: Summary; machine: MachineLoad }>;
   /** Load on the whole machine during the measured typing window. */
   machine?: MachineLoad;
+  /** How long the runner waited for a quiet machine before this scenario, and what it found. */
+  quietBefore?: { waitedMs: number; otherCores: number };
   server: {
     cpuCores: number;
     loopDelay: ServerMetrics['loopDelay'];
@@ -88,9 +93,13 @@ export interface ScenarioResult {
     appendMsPerEdit: number;
     /** Growth of the stored document bytes (state + log) per typed edit, after kill -9. */
     restBytesPerEdit: number;
+    /** The same once compacted (one state row per document). */
+    compactedBytesPerEdit?: number;
     writesPerEdit: number;
-    /** How long one append blocked the server's event loop, ms. */
+    /** How long one append blocked the server's event loop, ms (until committed, with group commit). */
     appendTimes?: Summary;
+    /** Appends per transaction. */
+    meanBatch?: number;
   };
   loadgen: { cpuCores: number[]; loopP99: number[]; loopMax: number[] };
   /** Phase → .cpuprofile file of the server during that phase (with --profile). */
@@ -161,7 +170,7 @@ function readStored(
   databaseFile: string,
   workshopId: string,
   docNames: string[],
-): { bytes: number; docs: Y.Doc[] } {
+): { bytes: number; compactBytes: number; docs: Y.Doc[] } {
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
   try {
     let bytes = 0;
@@ -190,7 +199,9 @@ function readStored(
       if (parts.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(parts));
       return doc;
     });
-    return { bytes, docs };
+    // What the same documents take once compacted into one state row each.
+    const compactBytes = docs.reduce((n, doc) => n + Y.encodeStateAsUpdate(doc).byteLength, 0);
+    return { bytes, compactBytes, docs };
   } finally {
     db.close();
   }
@@ -201,7 +212,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `atelier-bench-${o.kind}-`));
   const server = Child.start(new URL(`./servers/${o.kind}.ts`, import.meta.url), {
     label: `${o.kind} server`,
-    env: { BENCH_DATA_DIR: dataDir },
+    env: { BENCH_DATA_DIR: dataDir, BENCH_ATELIER_VARIANT: o.variant ?? '' },
     nodeFlags: ['--expose-gc'],
   });
   const workers = Array.from({ length: o.workers }, (_, i) =>
@@ -213,6 +224,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     groups: o.groups,
     rate: o.rate,
     sockets: o.kind === 'atelier' && o.sockets !== false,
+    variant: o.variant,
     tookMs: 0,
     ok: false,
     edits: 0,
@@ -365,7 +377,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     await Promise.all(workers.map((w, i) => w.call('seed', { seeds: seeds[i] })));
     await Promise.all(workers.map((w) => w.call('barrier', { expected, deadlineMs: 30_000 }, 40_000)));
     const restBefore =
-      databaseFile && o.kind !== 'relay' ? readStored(o.kind, databaseFile, workshopId, docNames).bytes : 0;
+      databaseFile && o.kind !== 'relay' ? readStored(o.kind, databaseFile, workshopId, docNames) : null;
     if (o.kind === 'atelier' && o.sockets !== false) await workers[0]!.call('phase', { phase: 'write' });
 
     // 4. Type: a warm-up, then the measured window.
@@ -413,6 +425,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         appendMs: number;
         compactions: number;
         appendTimes: Summary;
+        meanBatch: number;
       };
       result.storage = {
         appendsPerEdit: x.appends / measuredEdits,
@@ -421,6 +434,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         writesPerEdit: (x.appends + x.compactions) / measuredEdits,
         restBytesPerEdit: NaN,
         appendTimes: x.appendTimes,
+        meanBatch: x.meanBatch,
       };
     } else if (o.kind === 'hocuspocus') {
       const x = during.extra as { stores: number; storedBytes: number; storeMs: number };
@@ -540,7 +554,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       });
       result.lostOnKill = lost;
       result.diskCopyMatches = stored.docs.every((doc, d) => contentHash(doc) === late[d]);
-      if (result.storage) result.storage.restBytesPerEdit = (stored.bytes - restBefore) / edits;
+      if (result.storage && restBefore) {
+        result.storage.restBytesPerEdit = (stored.bytes - restBefore.bytes) / edits;
+        result.storage.compactedBytesPerEdit = (stored.compactBytes - restBefore.compactBytes) / edits;
+      }
     }
     result.ok = result.missing === 0 && result.converged && result.serverCopyMatches;
     if (!result.ok) {

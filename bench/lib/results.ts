@@ -13,12 +13,18 @@ export interface Plan {
   ramp: { rate: number; warmupMs: number; measureMs: number };
   coldSamples: number;
   capacityP99Ms: number;
+  quietWaitMs: number;
+  quietCores: number;
 }
 
 export interface ColdLoadResult {
   prepared: PrepareResult & { prepareMs: number };
+  /** After a crash just before compaction (full log tails): the worst case. */
   cold: LoadTimes[];
   warm: LoadTimes[];
+  /** After a clean shutdown (every document compacted): the usual case. */
+  cleanCold: LoadTimes[];
+  cleanWarm: LoadTimes[];
 }
 
 export interface BenchResults {
