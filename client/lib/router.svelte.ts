@@ -5,10 +5,22 @@ export type Route =
   | { name: 'workshop'; code: string }
   | { name: 'facilitate'; code: string }
   | { name: 'screen'; code: string }
+  | { name: 'organiser' }
+  | { name: 'organiserWorkshop'; code: string }
+  | { name: 'report'; code: string }
   | { name: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
+  // The organiser's pages: /organiser, /organiser/CODE (snapshots), /w/CODE/report.
+  const organiser = /^\/organiser(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (organiser) {
+    return organiser[1]
+      ? { name: 'organiserWorkshop', code: decodeURIComponent(organiser[1]).toUpperCase() }
+      : { name: 'organiser' };
+  }
+  const report = /^\/w\/([^/]+)\/report\/?$/.exec(pathname);
+  if (report) return { name: 'report', code: decodeURIComponent(report[1]!).toUpperCase() };
   const match = /^\/w\/([^/]+)(?:\/(facilitate|screen))?\/?$/.exec(pathname);
   if (!match) return { name: 'notFound' };
   const code = decodeURIComponent(match[1]!).toUpperCase();
