@@ -11,6 +11,7 @@ import { createWorkshop, joinWorkshop } from '../tests/helpers/api.js';
 import { launchBrowser } from '../tests/helpers/browser.js';
 import { command, connectDoc, connectSocket, synced, type TestSocket, type YClient } from '../tests/helpers/clients.js';
 import { startServer, type TestServer } from '../tests/helpers/server.js';
+import { ORGANISER_SHOTS } from './screenshots-organiser.js';
 
 const OUT = path.resolve('.screenshots');
 const VIEWPORTS = {
@@ -264,6 +265,7 @@ const SHOTS: Shot[] = [
       await page.getByTestId('card').first().waitFor();
     },
   },
+  ...ORGANISER_SHOTS,
 ];
 
 async function main() {

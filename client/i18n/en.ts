@@ -215,6 +215,7 @@ export const en: Messages = {
     forbidden: 'The key in this link does not open this workshop.',
     notFound: 'No workshop has this code.',
     back: 'My workshops',
+    groupsLabel: 'Groups of the workshop',
   },
   downloads: {
     title: 'Downloads',
@@ -232,9 +233,9 @@ export const en: Messages = {
   snapshots: {
     title: 'Snapshots',
     hint: 'A picture of the whole board: recommendations, votes, merged board and phase. An automatic snapshot is taken at every phase change.',
-    label: 'Snapshot name',
+    label: 'Name of the new snapshot',
     placeholder: 'Before the break',
-    save: 'Save snapshot',
+    save: 'Save',
     saving: 'Saving…',
     saved: 'Snapshot “{label}” saved.',
     auto: 'automatic',
@@ -284,7 +285,7 @@ export const en: Messages = {
     hint: 'Two versions of the board side by side: what was added, changed, withdrawn, merged, and how the votes moved.',
     from: 'Before',
     to: 'After',
-    now: 'Now (live board)',
+    now: 'Now (live)',
     refresh: 'Refresh',
     loading: 'Comparing…',
     pick: 'Save a snapshot to be able to compare.',

@@ -214,6 +214,7 @@ export const fr = {
     forbidden: 'La clé de ce lien n’ouvre pas cet atelier.',
     notFound: 'Aucun atelier ne porte ce code.',
     back: 'Mes ateliers',
+    groupsLabel: 'Groupes de l’atelier',
   },
   downloads: {
     title: 'Téléchargements',
@@ -231,9 +232,9 @@ export const fr = {
   snapshots: {
     title: 'Instantanés',
     hint: 'Une photo du tableau entier : recommandations, votes, tableau de synthèse et phase. Un instantané automatique est pris à chaque changement de phase.',
-    label: 'Nom de l’instantané',
+    label: 'Nom du nouvel instantané',
     placeholder: 'Avant la pause',
-    save: 'Enregistrer l’instantané',
+    save: 'Enregistrer',
     saving: 'Enregistrement…',
     saved: 'Instantané « {label} » enregistré.',
     auto: 'automatique',
@@ -284,7 +285,7 @@ export const fr = {
     hint: 'Deux versions du tableau côte à côte : ce qui a été ajouté, modifié, retiré, fusionné, et comment les votes ont bougé.',
     from: 'Avant',
     to: 'Après',
-    now: 'Maintenant (tableau en direct)',
+    now: 'Maintenant (en direct)',
     refresh: 'Actualiser',
     loading: 'Comparaison…',
     pick: 'Enregistrez un instantané pour pouvoir comparer.',

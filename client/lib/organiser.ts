@@ -36,16 +36,30 @@ async function failure(res: Response): Promise<ApiError> {
     error?: { code?: string; message?: string; field?: string };
   } | null;
   const error = data?.error;
-  return new ApiError(res.status, error?.code ?? 'internal_error', error?.message ?? res.statusText, error?.field);
+  return new ApiError(
+    res.status,
+    error?.code ?? 'internal_error',
+    error?.message ?? res.statusText,
+    error?.field,
+  );
 }
 
-async function send(access: OrganiserAccess | null, method: string, path: string, body?: unknown): Promise<Response> {
+async function send(
+  access: OrganiserAccess | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (access) headers.authorization = `Bearer ${access.key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
@@ -53,14 +67,23 @@ async function send(access: OrganiserAccess | null, method: string, path: string
   return res;
 }
 
-async function json<T>(access: OrganiserAccess | null, method: string, path: string, body?: unknown): Promise<T> {
+async function json<T>(
+  access: OrganiserAccess | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   return (await (await send(access, method, path, body)).json()) as T;
 }
 
 const base = (access: OrganiserAccess) => `/api/workshops/${encodeURIComponent(access.workshopId)}`;
-const snap = (access: OrganiserAccess, id: string) => `${base(access)}/snapshots/${encodeURIComponent(id)}`;
+const snap = (access: OrganiserAccess, id: string) =>
+  `${base(access)}/snapshots/${encodeURIComponent(id)}`;
 
-function exportPath(access: OrganiserAccess, options: { format: ExportFormat; lang?: ReportLang; snapshot?: string }) {
+function exportPath(
+  access: OrganiserAccess,
+  options: { format: ExportFormat; lang?: ReportLang; snapshot?: string },
+) {
   const query = new URLSearchParams({ format: options.format });
   if (options.lang) query.set('lang', options.lang);
   if (options.snapshot) query.set('snapshot', options.snapshot);
@@ -72,20 +95,26 @@ export const organiserApi = {
   saveSnapshot: (a: OrganiserAccess, label: string) =>
     json<SnapshotSummary>(a, 'POST', `${base(a)}/snapshots`, { label }),
   snapshot: (a: OrganiserAccess, id: string) => json<BoardExport>(a, 'GET', snap(a, id)),
-  restore: (a: OrganiserAccess, id: string) => json<RestoreResult>(a, 'POST', `${snap(a, id)}/restore`),
-  fork: (a: OrganiserAccess, id: string) => json<CreateWorkshopResult>(a, 'POST', `${snap(a, id)}/fork`),
+  restore: (a: OrganiserAccess, id: string) =>
+    json<RestoreResult>(a, 'POST', `${snap(a, id)}/restore`),
+  fork: (a: OrganiserAccess, id: string) =>
+    json<CreateWorkshopResult>(a, 'POST', `${snap(a, id)}/fork`),
   compare: (a: OrganiserAccess, from: string, to: string | 'now') =>
     json<BoardComparison>(a, 'GET', `${base(a)}/compare?${new URLSearchParams({ from, to })}`),
   /** The board as export JSON: the live one, or a snapshot's. */
   board: (a: OrganiserAccess, snapshot?: string) =>
     json<BoardExport>(a, 'GET', exportPath(a, { format: 'json', snapshot })),
   /** An export file read as a Blob: the Bearer header rules out a plain link. */
-  async file(a: OrganiserAccess, options: { format: ExportFormat; lang?: ReportLang; snapshot?: string }) {
+  async file(
+    a: OrganiserAccess,
+    options: { format: ExportFormat; lang?: ReportLang; snapshot?: string },
+  ) {
     const res = await send(a, 'GET', exportPath(a, options));
     return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition')) };
   },
   /** A whole board from an export file becomes a new workshop; a bad file answers 400 with why. */
-  importWorkshop: (board: unknown) => json<CreateWorkshopResult>(null, 'POST', '/api/workshops/import', board),
+  importWorkshop: (board: unknown) =>
+    json<CreateWorkshopResult>(null, 'POST', '/api/workshops/import', board),
 };
 
 /** The file name a Content-Disposition header proposes, if any. */
@@ -125,7 +154,8 @@ export async function downloadExport(
 ): Promise<string> {
   const { blob, fileName } = await organiserApi.file(access, options);
   let name = fileName ?? fileNameFromTitle(options.title, options.format);
-  if (options.format === 'md' && options.lang) name = name.replace(/(\.md)?$/, `.${options.lang}.md`);
+  if (options.format === 'md' && options.lang)
+    name = name.replace(/(\.md)?$/, `.${options.lang}.md`);
   saveBlob(blob, name);
   return name;
 }
@@ -157,7 +187,11 @@ export function clearFragment(): void {
 
 export type AccessResult =
   | { ok: true; access: OrganiserAccess; info: WorkshopInfo }
-  | { ok: false; reason: 'not_found' | 'no_key' | 'forbidden' | 'network' | 'other'; message?: string };
+  | {
+      ok: false;
+      reason: 'not_found' | 'no_key' | 'forbidden' | 'network' | 'other';
+      message?: string;
+    };
 
 /**
  * Finds the key of a workshop by its code: the fragment's first (someone who only has the link),
@@ -197,7 +231,8 @@ export async function resolveAccess(code: string): Promise<AccessResult> {
 function failureResult(error: unknown): AccessResult {
   if (error instanceof ApiError) {
     if (error.code === 'not_found') return { ok: false, reason: 'not_found' };
-    if (error.code === 'forbidden' || error.code === 'unauthorized') return { ok: false, reason: 'forbidden' };
+    if (error.code === 'forbidden' || error.code === 'unauthorized')
+      return { ok: false, reason: 'forbidden' };
     if (error.code === 'network') return { ok: false, reason: 'network' };
     return { ok: false, reason: 'other', message: error.message };
   }

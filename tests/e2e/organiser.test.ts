@@ -4,12 +4,24 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readRecommendations, recommendationsMap, setField, addRecommendation } from '../../shared/doc.js';
+import {
+  readRecommendations,
+  recommendationsMap,
+  setField,
+  addRecommendation,
+} from '../../shared/doc.js';
 import { groupDocName } from '../../shared/ids.js';
 import type { CreateWorkshopResult } from '../../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { command, connectDoc, connectSocket, synced, type TestSocket, type YClient } from '../helpers/clients.js';
+import {
+  command,
+  connectDoc,
+  connectSocket,
+  synced,
+  type TestSocket,
+  type YClient,
+} from '../helpers/clients.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -47,14 +59,26 @@ async function workshop(): Promise<CreateWorkshopResult> {
 }
 
 /** A browser context that remembers having created `w` (what the landing page stores). */
-async function organiser(w: CreateWorkshopResult | null, viewport = { width: 1366, height: 820 }): Promise<Page> {
+async function organiser(
+  w: CreateWorkshopResult | null,
+  viewport = { width: 1366, height: 820 },
+): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', viewport, acceptDownloads: true });
   contexts.push(context);
   if (w) {
-    const created = [{ workshopId: w.workshopId, code: w.code, title: TITLE, facilitatorKey: w.facilitatorKey, createdAt: Date.now() }];
+    const created = [
+      {
+        workshopId: w.workshopId,
+        code: w.code,
+        title: TITLE,
+        facilitatorKey: w.facilitatorKey,
+        createdAt: Date.now(),
+      },
+    ];
     // Only on the first page load: later loads keep what the page itself remembered since.
     await context.addInitScript((value) => {
-      if (localStorage.getItem('atelier.created') === null) localStorage.setItem('atelier.created', value);
+      if (localStorage.getItem('atelier.created') === null)
+        localStorage.setItem('atelier.created', value);
     }, JSON.stringify(created));
   }
   return context.newPage();
@@ -78,7 +102,10 @@ async function participantDoc(w: CreateWorkshopResult) {
 }
 
 /** Polls the server's own view of the board (the export JSON) until `check` holds. */
-async function boardHas(w: CreateWorkshopResult, check: (titles: string[]) => boolean): Promise<void> {
+async function boardHas(
+  w: CreateWorkshopResult,
+  check: (titles: string[]) => boolean,
+): Promise<void> {
   await waitFor(
     async () => {
       const res = await fetch(`${srv.url}/api/workshops/${w.workshopId}/export?format=json`, {
@@ -108,7 +135,10 @@ describe('the organiser', () => {
       [`atelier.identity.${w.code}`, JSON.stringify({ ...bruno, name: 'Bruno' })],
     );
     await board.goto(`${srv.url}/w/${w.code}`);
-    const cardTitles = () => board.locator('[data-testid=card] textarea[name=title]').evaluateAll((els) => els.map((el) => (el as HTMLTextAreaElement).value));
+    const cardTitles = () =>
+      board
+        .locator('[data-testid=card] textarea[name=title]')
+        .evaluateAll((els) => els.map((el) => (el as HTMLTextAreaElement).value));
     await expect.poll(cardTitles).toEqual(['Cartographier les risques']);
 
     // The organiser finds the workshop in their list and saves a snapshot.
@@ -117,19 +147,33 @@ describe('the organiser', () => {
     const card = page.getByTestId('workshop-card');
     await card.getByRole('heading', { name: TITLE }).waitFor();
     await card.getByRole('link', { name: 'Instantanés et comparaison' }).click();
-    await page.getByLabel('Nom de l’instantané').fill('Avant la pause');
-    await page.getByRole('button', { name: 'Enregistrer l’instantané' }).click();
+    await page.getByLabel('Nom du nouvel instantané').fill('Avant la pause');
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await page.getByTestId('snapshot').filter({ hasText: 'Avant la pause' }).waitFor();
-    await page.getByTestId('status').filter({ hasText: 'Instantané « Avant la pause » enregistré.' }).waitFor();
+    await page
+      .getByTestId('status')
+      .filter({ hasText: 'Instantané « Avant la pause » enregistré.' })
+      .waitFor();
 
     // A participant changes the card and adds another.
     const entry = recommendationsMap(client.doc).get('r1')!;
     setField(entry, 'title', 'Cartographier les risques majeurs');
-    addRecommendation(client.doc, { id: 'r2', title: 'Former les élus', body: '', authorId: alice.participantId, createdAt: Date.now() });
-    await boardHas(w, (t) => t.includes('Cartographier les risques majeurs') && t.includes('Former les élus'));
+    addRecommendation(client.doc, {
+      id: 'r2',
+      title: 'Former les élus',
+      body: '',
+      authorId: alice.participantId,
+      createdAt: Date.now(),
+    });
+    await boardHas(
+      w,
+      (t) => t.includes('Cartographier les risques majeurs') && t.includes('Former les élus'),
+    );
 
     // Compare the snapshot with now: the change is shown, before → after.
-    await page.getByRole('button', { name: 'Comparer « Avant la pause » au tableau en direct' }).click();
+    await page
+      .getByRole('button', { name: 'Comparer « Avant la pause » au tableau en direct' })
+      .click();
     const comparison = page.getByTestId('comparison');
     const changed = comparison.locator('[data-change=changed]');
     await changed.locator('del', { hasText: 'Cartographier les risques' }).waitFor();
@@ -154,8 +198,12 @@ describe('the organiser', () => {
     // Undo the restore: the board as it was comes back, everywhere.
     await page.getByRole('button', { name: 'Annuler la restauration' }).click();
     await page.getByTestId('status').filter({ hasText: 'Restauration annulée' }).waitFor();
-    await expect.poll(() => titles(client).sort()).toEqual(['Cartographier les risques majeurs', 'Former les élus']);
-    await expect.poll(async () => (await cardTitles()).sort()).toEqual(['Cartographier les risques majeurs', 'Former les élus']);
+    await expect
+      .poll(() => titles(client).sort())
+      .toEqual(['Cartographier les risques majeurs', 'Former les élus']);
+    await expect
+      .poll(async () => (await cardTitles()).sort())
+      .toEqual(['Cartographier les risques majeurs', 'Former les élus']);
     // The board as it was before the restore was kept as an automatic snapshot.
     await page
       .locator('[data-testid=snapshot][data-kind=auto]')
@@ -173,15 +221,22 @@ describe('the organiser', () => {
 
     const page = await organiser(w);
     await page.goto(`${srv.url}/organiser/${w.code}`);
-    const auto = page.locator('[data-testid=snapshot][data-kind=auto]').filter({ hasText: 'Accueil → Rédaction' });
+    const auto = page
+      .locator('[data-testid=snapshot][data-kind=auto]')
+      .filter({ hasText: 'Accueil → Rédaction' });
     await auto.waitFor();
     expect(await auto.textContent()).toContain('automatique');
 
-    await page.getByRole('button', { name: 'Consulter l’instantané « Accueil → Rédaction »' }).click();
+    await page
+      .getByRole('button', { name: 'Consulter l’instantané « Accueil → Rédaction »' })
+      .click();
     const viewer = page.getByTestId('snapshot-viewer');
     const snapshotBoard = viewer.getByTestId('snapshot-board');
     await snapshotBoard.waitFor();
-    await snapshotBoard.getByRole('region', { name: 'Diagnostic' }).getByText('Cartographier les risques').waitFor();
+    await snapshotBoard
+      .getByRole('region', { name: 'Diagnostic' })
+      .getByText('Cartographier les risques')
+      .waitFor();
     expect(await snapshotBoard.textContent()).toContain('Rédaction');
     // Escape closes it, and focus comes back to the button that opened it.
     await page.keyboard.press('Escape');
@@ -190,15 +245,23 @@ describe('the organiser', () => {
       'Consulter l’instantané « Accueil → Rédaction »',
     );
 
-    await page.getByRole('button', { name: 'Dupliquer « Accueil → Rédaction » en un nouvel atelier' }).click();
+    await page
+      .getByRole('button', { name: 'Dupliquer « Accueil → Rédaction » en un nouvel atelier' })
+      .click();
     const forked = page.getByTestId('forked');
     const code = ((await forked.getByTestId('forked-code').textContent()) ?? '').trim();
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     expect(code).not.toBe(w.code);
-    const info = (await (await fetch(`${srv.url}/api/workshops/${code}`)).json()) as { title: string };
+    const info = (await (await fetch(`${srv.url}/api/workshops/${code}`)).json()) as {
+      title: string;
+    };
     expect(info.title).toBe(TITLE);
-    expect(await forked.getByLabel('Lien animateur·rice').inputValue()).toContain(`/w/${code}/facilitate#key=`);
-    const remembered = await page.evaluate(() => JSON.parse(localStorage.getItem('atelier.created') ?? '[]') as { code: string }[]);
+    expect(await forked.getByLabel('Lien animateur·rice').inputValue()).toContain(
+      `/w/${code}/facilitate#key=`,
+    );
+    const remembered = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('atelier.created') ?? '[]') as { code: string }[],
+    );
     expect(remembered.map((r) => r.code)).toContain(code);
 
     await page.goto(`${srv.url}/organiser`);
@@ -213,16 +276,28 @@ describe('the organiser', () => {
     await page.getByRole('heading', { name: 'Téléchargements' }).waitFor();
     const downloads = page.getByRole('region', { name: 'Téléchargements' });
 
-    const [json] = await Promise.all([page.waitForEvent('download'), downloads.locator('[data-download=json]').click()]);
+    const [json] = await Promise.all([
+      page.waitForEvent('download'),
+      downloads.locator('[data-download=json]').click(),
+    ]);
     expect(json.suggestedFilename()).toBe('resilience-des-territoires.json');
-    const data = JSON.parse(readFileSync(await json.path(), 'utf8')) as { format: string; workshop: { title: string } };
+    const data = JSON.parse(readFileSync(await json.path(), 'utf8')) as {
+      format: string;
+      workshop: { title: string };
+    };
     expect(data.format).toBe('atelier.workshop');
     expect(data.workshop.title).toBe(TITLE);
 
-    const [fr] = await Promise.all([page.waitForEvent('download'), downloads.locator('[data-download=md-fr]').click()]);
+    const [fr] = await Promise.all([
+      page.waitForEvent('download'),
+      downloads.locator('[data-download=md-fr]').click(),
+    ]);
     expect(fr.suggestedFilename()).toBe('resilience-des-territoires.fr.md');
     expect(readFileSync(await fr.path(), 'utf8')).toContain('## Recommandations par groupe');
-    const [en] = await Promise.all([page.waitForEvent('download'), downloads.locator('[data-download=md-en]').click()]);
+    const [en] = await Promise.all([
+      page.waitForEvent('download'),
+      downloads.locator('[data-download=md-en]').click(),
+    ]);
     expect(en.suggestedFilename()).toBe('resilience-des-territoires.en.md');
     expect(readFileSync(await en.path(), 'utf8')).toContain('## Recommendations by group');
   });
@@ -241,14 +316,32 @@ describe('the organiser', () => {
     await page.getByText('Aucun atelier créé depuis ce navigateur pour l’instant.').waitFor();
     const input = page.getByTestId('import-file');
 
-    await input.setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('pas du json') });
-    await page.getByTestId('import-error').filter({ hasText: 'Ce fichier n’est pas du JSON lisible.' }).waitFor();
+    await input.setInputFiles({
+      name: 'notes.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('pas du json'),
+    });
+    await page
+      .getByTestId('import-error')
+      .filter({ hasText: 'Ce fichier n’est pas du JSON lisible.' })
+      .waitFor();
 
     const future = JSON.stringify({ ...JSON.parse(exported), version: 2 });
-    await input.setInputFiles({ name: 'futur.json', mimeType: 'application/json', buffer: Buffer.from(future) });
-    await page.getByTestId('import-error').filter({ hasText: 'Import refusé : version: this server reads version 1 exports' }).waitFor();
+    await input.setInputFiles({
+      name: 'futur.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(future),
+    });
+    await page
+      .getByTestId('import-error')
+      .filter({ hasText: 'Import refusé : version: this server reads version 1 exports' })
+      .waitFor();
 
-    await input.setInputFiles({ name: 'atelier.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await input.setInputFiles({
+      name: 'atelier.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(exported),
+    });
     const status = page.getByTestId('import-status');
     await status.filter({ hasText: `Atelier « ${TITLE} » importé` }).waitFor();
     const code = /code ([A-Z0-9]{6})/.exec((await status.textContent()) ?? '')?.[1];
@@ -283,13 +376,21 @@ describe('the report', () => {
     const report = page.getByTestId('report');
     await report.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
     expect(await report.getAttribute('lang')).toBe('fr');
-    for (const name of ['En bref', 'Groupes', 'Recommandations par groupe', 'Tableau de synthèse']) {
+    for (const name of [
+      'En bref',
+      'Groupes',
+      'Recommandations par groupe',
+      'Tableau de synthèse',
+    ]) {
       await report.getByRole('heading', { name, level: 2 }).waitFor();
     }
     const diagnostic = report.getByRole('region', { name: 'Diagnostic' });
     await diagnostic.getByText('Cartographier les risques').waitFor();
     await diagnostic.getByText('Comment établir un état des lieux partagé ?').waitFor();
-    await report.getByRole('region', { name: 'Solidarités' }).getByText('Aucune recommandation.').waitFor();
+    await report
+      .getByRole('region', { name: 'Solidarités' })
+      .getByText('Aucune recommandation.')
+      .waitFor();
     expect(await page.title()).toBe(`Compte rendu — ${TITLE}`);
 
     await page.getByRole('radio', { name: 'English' }).click();
@@ -304,6 +405,8 @@ describe('the report', () => {
     expect(await page.getByRole('radio', { name: 'English' }).isVisible()).toBe(false);
     expect(await page.locator('header.topbar').isVisible()).toBe(false);
     expect(await report.isVisible()).toBe(true);
-    expect(await page.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 255, 255)');
+    expect(await page.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(255, 255, 255)',
+    );
   });
 });

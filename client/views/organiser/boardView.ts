@@ -17,7 +17,9 @@ export function groupTags(groups: { id: string; name: string }[]): Map<string, G
 /** The groups an item's sources come from, in workshop order. */
 export function itemGroups(item: ExportItem, tags: Map<string, GroupTag>): GroupTag[] {
   const present = new Set(
-    item.sources.map((ref) => parseTargetId(ref)).flatMap((r) => (r?.kind === 'recommendation' ? [r.groupId] : [])),
+    item.sources
+      .map((ref) => parseTargetId(ref))
+      .flatMap((r) => (r?.kind === 'recommendation' ? [r.groupId] : [])),
   );
   return [...tags.values()].filter((tag) => present.has(tag.id));
 }
@@ -40,7 +42,9 @@ export function describeRef(
   if (target?.kind !== 'recommendation') return { group: null, title: null };
   const group = tags.get(target.groupId) ?? null;
   for (const board of boards) {
-    const rec = board?.groups.find((g) => g.id === target.groupId)?.recommendations.find((r) => r.id === target.recommendationId);
+    const rec = board?.groups
+      .find((g) => g.id === target.groupId)
+      ?.recommendations.find((r) => r.id === target.recommendationId);
     if (rec) return { group, title: rec.title };
   }
   return { group, title: null };
