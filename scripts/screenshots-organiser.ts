@@ -359,7 +359,17 @@ export const ORGANISER_SHOTS: Shot[] = [
       await wholePage(page);
     },
   },
-  { name: 'snapshots-phone', viewport: 'phone', open: (page, { srv }) => openSnapshots(page, srv) },
+  {
+    name: 'snapshots-phone',
+    viewport: 'phone',
+    open: async (page, { srv }) => {
+      await openSnapshots(page, srv);
+      // The list itself, below the header and the save form.
+      await page.evaluate(() =>
+        document.querySelector('.save')?.scrollIntoView({ block: 'start' }),
+      );
+    },
+  },
   {
     name: 'snapshot-viewer',
     viewport: 'laptop',

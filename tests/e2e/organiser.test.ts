@@ -141,9 +141,12 @@ describe('the organiser', () => {
         .evaluateAll((els) => els.map((el) => (el as HTMLTextAreaElement).value));
     await expect.poll(cardTitles).toEqual(['Cartographier les risques']);
 
-    // The organiser finds the workshop in their list and saves a snapshot.
+    // The organiser finds the workshop in their list (from the home page) and saves a snapshot.
     const page = await organiser(w);
-    await page.goto(`${srv.url}/organiser`);
+    await page.goto(srv.url);
+    await page
+      .getByRole('link', { name: 'Tout gérer : instantanés, exports, compte rendu' })
+      .click();
     const card = page.getByTestId('workshop-card');
     await card.getByRole('heading', { name: TITLE }).waitFor();
     await card.getByRole('link', { name: 'Instantanés et comparaison' }).click();
