@@ -18,10 +18,12 @@ import { contentHash } from './lib/canonical.js';
 import { Histogram } from './lib/histogram.js';
 import { announce, serve } from './lib/ipc.js';
 import { LOOP_RESOLUTION_MS, loopMs } from './lib/loop.js';
+import { quietBetween } from './lib/procstat.js';
 import type {
   BarrierPayload,
   ClientSpec,
   DrainPayload,
+  ScorePayload,
   ScoreResult,
   SeedPayload,
   SendLog,
@@ -388,7 +390,7 @@ serve({
   },
 
   /** Joins the merged send log with this worker's arrivals, and hashes every replica. */
-  async score(log: SendLog): Promise<ScoreResult> {
+  async score({ log, quiet: slots, quietLimitCores }: ScorePayload): Promise<ScoreResult> {
     const key = (client: number, clock: number) => client * 2 ** 21 + clock;
     const sentAt = new Map<number, number>();
     const expectedPerDoc = new Map<number, Map<number, number>>(); // doc → writer client → edits
@@ -400,6 +402,7 @@ serve({
     }
     const participants = new Histogram();
     const facilitator = new Histogram();
+    const quiet = new Histogram();
     const roleOf = new Map(clients.map((c) => [c.spec.id, c.spec.role]));
     let delivered = 0;
     for (let i = 0; i < arrivals.n; i++) {
@@ -409,6 +412,7 @@ serve({
       const latency = arrivals.at[i]! - sent;
       if (roleOf.get(arrivals.receiver[i]!) === 'facilitator') facilitator.record(latency);
       else participants.record(latency);
+      if (slots && quietBetween(slots, sent, arrivals.at[i]!, quietLimitCores)) quiet.record(latency);
     }
     // Every replica must receive every edit made by the other replicas of its document.
     let expected = 0;
@@ -423,6 +427,7 @@ serve({
     return {
       participants: participants.toJSON(),
       facilitator: facilitator.toJSON(),
+      quiet: quiet.toJSON(),
       missing: expected - delivered,
       delivered,
       hashes: Object.fromEntries(Object.entries(hashes).map(([d, set]) => [d, [...set]])),

@@ -34,6 +34,7 @@ const json = (x: unknown) => JSON.stringify(x, (_k, v: unknown) => (typeof v ===
 console.log(`${kind} ${participants} participants: ${r.ok ? 'ok' : `FAILED ${r.failure}`} in ${f(r.tookMs / 1000)} s`);
 console.log(`  edits/s ${f(r.editsPerSecond)}, missing ${r.missing}, converged ${r.converged}, late joiner ${r.serverCopyMatches}, lost on kill ${f(r.lostOnKill)}`);
 console.log(`  edit-to-peer ${s(r.editToPeer?.all)}`);
+console.log(`  on a quiet machine ${s(r.editToPeer?.quiet)}, ${f(100 * (r.editToPeer?.quietShare ?? NaN))} % of deliveries; busy slots ${f(100 * (r.busySlots ?? NaN))} %`);
 console.log(`  server ${json(r.server)}`);
 console.log(`  load generators ${json(r.loadgen)}`);
 console.log(`  machine ${json(r.machine)}`);

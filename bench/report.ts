@@ -4,7 +4,7 @@
 import { profileMarkdown } from './lib/cpuprofile.js';
 import type { Summary } from './lib/histogram.js';
 import type { ServerKind } from './lib/protocol.js';
-import { TARGETS, type BenchResults } from './lib/results.js';
+import { lastAttempts, MIN_QUIET_SHARE, TARGETS, verdictP99, type BenchResults } from './lib/results.js';
 import type { ScenarioResult } from './scenario.js';
 
 const KINDS: ServerKind[] = ['atelier', 'relay', 'hocuspocus'];
@@ -39,20 +39,25 @@ function med(runs: ScenarioResult[], pick: (r: ScenarioResult) => number | undef
   return median(runs.map((r) => pick(r) ?? NaN));
 }
 
-/** Per round: Atelier's p99 ÷ the other's p99 (same round, so the machine's drift cancels). */
-function ratios(rounds: ScenarioResult[][], other: ServerKind, pick: (s: Summary) => number): number[] {
+/**
+ * Per round: Atelier's p99 ÷ the other's p99, same round. `quiet`: over the edits that flew on
+ * a quiet machine, and only for rounds where both servers have enough of them (else NaN).
+ */
+function ratios(rounds: ScenarioResult[][], other: ServerKind, basis: 'all' | 'quiet'): number[] {
   return rounds.map((row) => {
-    const a = row.find((r) => r.kind === 'atelier')?.editToPeer?.all;
-    const b = row.find((r) => r.kind === other)?.editToPeer?.all;
-    return a && b ? pick(a) / pick(b) : NaN;
+    const a = row.find((r) => r.kind === 'atelier')?.editToPeer;
+    const b = row.find((r) => r.kind === other)?.editToPeer;
+    if (!a || !b) return NaN;
+    if (basis === 'all') return a.all.p99 / b.all.p99;
+    return a.quietShare >= MIN_QUIET_SHARE && b.quietShare >= MIN_QUIET_SHARE ? a.quiet.p99 / b.quiet.p99 : NaN;
   });
 }
 
 /** Largest step where the server passed (p99 under the threshold, everything delivered, converged). */
 export function capacityOf(ramp: ScenarioResult[], kind: ServerKind, thresholdMs: number): { passed: number; failedAt?: ScenarioResult } {
   let passed = 0;
-  for (const r of ramp.filter((x) => x.kind === kind).sort((a, b) => a.participants - b.participants)) {
-    if (r.ok && r.editToPeer && r.editToPeer.all.p99 <= thresholdMs) passed = r.participants;
+  for (const r of lastAttempts(ramp, kind)) {
+    if (r.ok && r.editToPeer && verdictP99(r).value <= thresholdMs) passed = r.participants;
     else return { passed, failedAt: r };
   }
   return { passed };
@@ -60,7 +65,7 @@ export function capacityOf(ramp: ScenarioResult[], kind: ServerKind, thresholdMs
 
 /** Marginal server memory per participant between the smallest and largest passing ramp steps. */
 export function marginalMemory(ramp: ScenarioResult[], kind: ServerKind): { bytes: number; from: number; to: number } | null {
-  const ok = ramp.filter((r) => r.kind === kind && r.ok).sort((a, b) => a.participants - b.participants);
+  const ok = lastAttempts(ramp, kind).filter((r) => r.ok);
   if (ok.length < 2) return null;
   const a = ok[0]!;
   const b = ok.at(-1)!;
@@ -78,10 +83,14 @@ export function renderReport(r: BenchResults): string {
 
   const main = r.main ?? [];
   const atelierMain = byKind(main, 'atelier');
-  const mainP99 = med(atelierMain, (x) => x.editToPeer?.all.p99);
+  const mainP99 = med(atelierMain, (x) => verdictP99(x).value);
+  const mainP99All = med(atelierMain, (x) => x.editToPeer?.all.p99);
   const paced = med(atelierMain, (x) => x.votes?.paced?.summary.p99);
-  const relayRatios = ratios(main, 'relay', (s) => s.p99);
-  const hocusRatios = ratios(main, 'hocuspocus', (s) => s.p99);
+  const relayRatios = ratios(main, 'relay', 'quiet');
+  const hocusRatios = ratios(main, 'hocuspocus', 'quiet');
+  const relayRatiosAll = ratios(main, 'relay', 'all');
+  const hocusRatiosAll = ratios(main, 'hocuspocus', 'all');
+  const list = (v: number[]) => v.map(ratio).join(', ');
   const ramp = r.ramp ?? [];
   const capacity = capacityOf(ramp, 'atelier', TARGETS.capacityP99Ms);
   const presence = r.presence ?? [];
@@ -95,15 +104,15 @@ export function renderReport(r: BenchResults): string {
   // Targets.
   const rows: string[][] = [];
   if (main.length) {
-    rows.push([`edit-to-peer p99, 60 participants, 2 edits/s`, `≤ ${TARGETS.mainP99Ms} ms`, `${ms(mainP99)} ms`, verdict(mainP99 <= TARGETS.mainP99Ms)]);
+    rows.push([`edit-to-peer p99, 60 participants, 2 edits/s (median of rounds)`, `≤ ${TARGETS.mainP99Ms} ms`, `${ms(mainP99)} ms on a quiet machine; ${ms(mainP99All)} ms over every edit`, verdict(mainP99 <= TARGETS.mainP99Ms)]);
     rows.push([`vote acknowledgement p99 (paced burst)`, `≤ ${TARGETS.voteAckP99Ms} ms`, `${ms(paced)} ms`, verdict(Number.isFinite(paced) ? paced <= TARGETS.voteAckP99Ms : undefined)]);
     const simultaneous = med(atelierMain, (x) => x.votes?.simultaneous?.summary.p99);
     rows.push([`vote acknowledgement p99 (every dot at the same instant, stress)`, `(≤ ${TARGETS.voteAckP99Ms} ms)`, `${ms(simultaneous)} ms`, verdict(Number.isFinite(simultaneous) ? simultaneous <= TARGETS.voteAckP99Ms : undefined)]);
-    rows.push([`p99 Atelier ÷ bare relay (median of rounds)`, `≤ ${TARGETS.relayRatio}×`, `${ratio(median(relayRatios))} (rounds: ${relayRatios.map(ratio).join(', ')})`, verdict(median(relayRatios) <= TARGETS.relayRatio)]);
-    rows.push([`p99 Atelier ÷ Hocuspocus (median of rounds)`, `≤ ${TARGETS.hocuspocusRatio}×`, `${ratio(median(hocusRatios))} (rounds: ${hocusRatios.map(ratio).join(', ')})`, verdict(median(hocusRatios) <= TARGETS.hocuspocusRatio)]);
+    rows.push([`p99 Atelier ÷ bare relay (median of rounds, quiet machine)`, `≤ ${TARGETS.relayRatio}×`, `${ratio(median(relayRatios))} (rounds: ${list(relayRatios)}; every edit: ${list(relayRatiosAll)})`, verdict(Number.isFinite(median(relayRatios)) ? median(relayRatios) <= TARGETS.relayRatio : undefined)]);
+    rows.push([`p99 Atelier ÷ Hocuspocus (median of rounds, quiet machine)`, `≤ ${TARGETS.hocuspocusRatio}×`, `${ratio(median(hocusRatios))} (rounds: ${list(hocusRatios)}; every edit: ${list(hocusRatiosAll)})`, verdict(Number.isFinite(median(hocusRatios)) ? median(hocusRatios) <= TARGETS.hocuspocusRatio : undefined)]);
   }
   if (ramp.length) {
-    const failed = capacity.failedAt ? ` (fails at ${capacity.failedAt.participants}: ${capacity.failedAt.ok ? `p99 ${ms(capacity.failedAt.editToPeer?.all.p99)} ms` : capacity.failedAt.failure})` : '';
+    const failed = capacity.failedAt ? ` (fails at ${capacity.failedAt.participants}: ${capacity.failedAt.ok ? `p99 ${ms(verdictP99(capacity.failedAt).value)} ms` : capacity.failedAt.failure})` : '';
     rows.push([`capacity, Yjs layer (p99 < ${TARGETS.capacityP99Ms} ms at 1 edit/s)`, `≥ ${TARGETS.capacityParticipants}`, `${capacity.passed}${failed}`, verdict(capacity.passed >= TARGETS.capacityParticipants)]);
   }
   if (presence.length) {
@@ -149,6 +158,8 @@ export function renderReport(r: BenchResults): string {
           ['edit-to-peer p95', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p95), 2))],
           ['edit-to-peer p99', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p99), 2))],
           ['edit-to-peer max', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.max), 1))],
+          ['**p99, quiet machine only**', ...KINDS.map((k) => `**${ms(med(byKind(main, k), (x) => x.editToPeer?.quiet.p99), 2)}**`)],
+          ['share of deliveries on a quiet machine', ...KINDS.map((k) => `${ms(100 * med(byKind(main, k), (x) => x.editToPeer?.quietShare), 0)} %`)],
           ['server CPU', ...KINDS.map((k) => pct(med(byKind(main, k), (x) => x.server.cpuCores)))],
           ['server event-loop delay p99 / max', ...KINDS.map((k) => `${ms(med(byKind(main, k), (x) => x.server.loopDelay.p99))} / ${ms(med(byKind(main, k), (x) => x.server.loopDelay.max))}`)],
           ['server RSS after GC', ...KINDS.map((k) => mib(med(byKind(main, k), (x) => x.server.rssBytes)))],
@@ -165,7 +176,7 @@ export function renderReport(r: BenchResults): string {
       ),
     );
     push(
-      'Per round (p99 ms, and the background load other processes put on the machine meanwhile):',
+      'Per round: p99 in ms over the edits that flew on a quiet machine (share of deliveries), and over every edit:',
       '',
       table(
         ['round', ...KINDS.map((k) => NAME[k]), 'Atelier ÷ relay', 'Atelier ÷ Hocuspocus'],
@@ -173,10 +184,12 @@ export function renderReport(r: BenchResults): string {
           String(i + 1),
           ...KINDS.map((k) => {
             const x = row.find((y) => y.kind === k);
-            return x ? `${ms(x.editToPeer?.all.p99, 2)} (other ${ms(x.machine?.otherCores, 2)})` : '—';
+            return x
+              ? `${ms(x.editToPeer?.quiet.p99, 2)} quiet (${ms(100 * (x.editToPeer?.quietShare ?? NaN), 0)} %), ${ms(x.editToPeer?.all.p99, 2)} all`
+              : '—';
           }),
-          ratio(relayRatios[i]!),
-          ratio(hocusRatios[i]!),
+          `${ratio(relayRatios[i]!)} (all: ${ratio(relayRatiosAll[i]!)})`,
+          `${ratio(hocusRatios[i]!)} (all: ${ratio(hocusRatiosAll[i]!)})`,
         ]),
       ),
     );
@@ -237,10 +250,10 @@ export function renderReport(r: BenchResults): string {
     push(
       `### Capacity ramp: ${r.plan.ramp.rate} edit/s per participant, about 10 per group (at most 50 groups), facilitator on every document`,
       '',
-      `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 or with an undelivered edit.`,
+      `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 (quiet-machine p99 when at least ${MIN_QUIET_SHARE * 100} % of deliveries were quiet, else every edit's) or with an undelivered edit. A step that fails while other processes were busy is measured once more after waiting for quiet; both attempts are listed.`,
       '',
       table(
-        ['participants', 'groups', 'server', 'edits/s', 'p50', 'p99', 'max', 'server CPU', 'server RSS', 'load gen. CPU / loop p99', 'other load', 'result'],
+        ['participants', 'groups', 'server', 'edits/s', 'p50', 'p99', 'max', 'p99 quiet (share)', 'server CPU', 'server RSS', 'load gen. CPU / loop p99', 'other load', 'result'],
         ramp.map((x) => [
           String(x.participants),
           String(x.groups),
@@ -249,11 +262,12 @@ export function renderReport(r: BenchResults): string {
           ms(x.editToPeer?.all.p50, 2),
           ms(x.editToPeer?.all.p99, 1),
           ms(x.editToPeer?.all.max, 0),
+          `${ms(x.editToPeer?.quiet.p99, 1)} (${ms(100 * (x.editToPeer?.quietShare ?? NaN), 0)} %)`,
           pct(x.server.cpuCores),
           mib(x.server.rssBytes),
           `${pct(x.loadgen.cpuCores.reduce((a, b) => a + b, 0))} / ${ms(Math.max(...x.loadgen.loopP99), 1)} ms`,
           `${ms(x.machine?.otherCores, 2)} cores`,
-          x.ok ? (x.editToPeer && x.editToPeer.all.p99 > TARGETS.capacityP99Ms ? 'over 100 ms' : 'ok') : `failed: ${x.failure}`,
+          x.ok ? (verdictP99(x).value > TARGETS.capacityP99Ms ? `over 100 ms (${verdictP99(x).basis})` : `ok (${verdictP99(x).basis})`) : `failed: ${x.failure}`,
         ]),
       ),
     );
@@ -314,6 +328,33 @@ export function renderReport(r: BenchResults): string {
           ...b.files.map((f) => [f.file, f.initial ? 'yes' : 'lazily', `${(f.rawBytes / 1000).toFixed(1)} kB`, `${(f.gzipBytes / 1000).toFixed(1)} kB`]),
           ['**total up front**', '', `${(b.initialRawBytes / 1000).toFixed(1)} kB`, `**${(b.initialGzipBytes / 1000).toFixed(1)} kB**`],
         ],
+      ),
+    );
+  }
+
+  if (r.whatIf?.length) {
+    const label = (x: ScenarioResult) => (x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier + ${x.variant}` : 'Atelier as is');
+    push(
+      '### What-if: the write path the profile suggests',
+      '',
+      'Atelier with its store as is, and with group commit (one transaction per event-loop turn), in-memory log lengths and WAL checkpoints in a worker thread (bench/servers/group-commit.ts), interleaved with the bare relay. Yjs layer only.',
+      '',
+      table(
+        ['participants', 'edits/s', 'server', 'p50', 'p99', 'max', 'server CPU', 'server loop p99 / max', 'append p99 / max', 'appends per commit', 'other load', 'lost on kill -9'],
+        r.whatIf.map((x) => [
+          String(x.participants),
+          ms(x.editsPerSecond, 0),
+          label(x),
+          ms(x.editToPeer?.all.p50, 2),
+          ms(x.editToPeer?.all.p99, 1),
+          ms(x.editToPeer?.all.max, 0),
+          pct(x.server.cpuCores),
+          `${ms(x.server.loopDelay.p99)} / ${ms(x.server.loopDelay.max)}`,
+          x.storage?.appendTimes ? `${ms(x.storage.appendTimes.p99, 2)} / ${ms(x.storage.appendTimes.max, 1)}` : '—',
+          ms(x.storage?.meanBatch, 2),
+          `${ms(x.machine?.otherCores, 2)} cores`,
+          x.kind === 'relay' ? '—' : ms(x.lostOnKill, 0),
+        ]),
       ),
     );
   }

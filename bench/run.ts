@@ -15,7 +15,7 @@ import { summarizeProfile } from './lib/cpuprofile.js';
 import { Child } from './lib/ipc.js';
 import { LoadWindow } from './lib/procstat.js';
 import type { ServerKind } from './lib/protocol.js';
-import type { BenchResults, ColdLoadResult, Plan } from './lib/results.js';
+import { verdictP99, type BenchResults, type ColdLoadResult, type Plan } from './lib/results.js';
 import { renderReport } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'what-if': { type: 'boolean', default: false },
     build: { type: 'boolean', default: true },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -79,7 +80,7 @@ function gitCommit(): string {
 }
 
 const results: BenchResults = {
-  mode: args.profile ? 'profile' : quick ? 'quick' : 'full',
+  mode: args.profile ? 'profile' : args['what-if'] ? 'what-if' : quick ? 'quick' : 'full',
   startedAt: new Date().toISOString(),
   tookMs: 0,
   machine: {
@@ -97,10 +98,10 @@ const results: BenchResults = {
 };
 
 function describe(r: ScenarioResult): string {
-  const e = r.editToPeer?.all;
+  const e = r.editToPeer;
   const f = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(1));
   const status = r.ok ? 'ok' : `FAILED (${r.failure})`;
-  return `${r.kind.padEnd(10)} ${String(r.participants).padStart(4)} p: p50 ${f(e?.p50)} p99 ${f(e?.p99)} max ${f(e?.max)} ms, server ${f(r.server.cpuCores * 100)} % CPU, other load ${f(r.machine?.otherCores)} cores — ${status}`;
+  return `${(r.variant ? `${r.kind}+${r.variant}` : r.kind).padEnd(10)} ${String(r.participants).padStart(4)} p: p50 ${f(e?.all.p50)} p99 ${f(e?.all.p99)} max ${f(e?.all.max)} ms; quiet p99 ${f(e?.quiet.p99)} (${f(100 * (e?.quietShare ?? NaN))} %), server ${f(r.server.cpuCores * 100)} % CPU, other load ${f(r.machine?.otherCores)} cores — ${status}`;
 }
 
 /**
@@ -174,7 +175,22 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   log(`Atelier bench (${results.mode}) on ${results.machine.cores} × ${results.machine.cpu}, ${results.machine.node}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 
-  if (args.profile) {
+  if (args['what-if']) {
+    // The store's write path as the profile suggests (bench/servers/group-commit.ts) against the
+    // real one, interleaved, with the bare relay as the floor: what that fix would buy.
+    results.whatIf = [];
+    const steps = args.steps ? PLAN.rampSteps : [60, 600, 1000];
+    for (let round = 0; round < PLAN.mainRounds; round++) {
+      for (const n of steps) {
+        const base = n === 60 ? { ...PLAN.main, votes: false } : { participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false };
+        for (const variant of [undefined, 'group-commit' as const, 'relay' as const]) {
+          if (overBudget()) break;
+          const r = await scenario({ ...base, kind: variant === 'relay' ? 'relay' : 'atelier', variant: variant === 'relay' ? undefined : variant, sockets: false });
+          results.whatIf.push(r);
+        }
+      }
+    }
+  } else if (args.profile) {
     // Profiles only: the profiler's sampling costs the server some CPU, so these runs are kept
     // apart from the measured ones.
     const dir = path.join(outDir, 'profiles');
@@ -249,9 +265,17 @@ async function main(): Promise<void> {
             continue;
           }
           // Atelier's Yjs layer alone here: the Socket.IO presence cost is measured above.
-          const r = await scenario({ kind, participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, sockets: false, connectDeadlineMs: 90_000 });
+          const run = () => scenario({ kind, participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, sockets: false, connectDeadlineMs: 90_000 });
+          const passed = (x: ScenarioResult) => x.ok && verdictP99(x).value <= PLAN.capacityP99Ms;
+          let r = await run();
           results.ramp.push(r);
-          if (!r.ok || !r.editToPeer || r.editToPeer.all.p99 > PLAN.capacityP99Ms) alive.delete(kind);
+          // Other processes were busy for much of the window: measure once more before concluding.
+          if (!passed(r) && (r.busySlots ?? 0) > 0.5 && !overBudget()) {
+            log(`  ${kind} at ${n}: missed while the machine was busy (${((r.busySlots ?? 0) * 100).toFixed(0)} % of slots); measuring again`);
+            r = await run();
+            results.ramp.push(r);
+          }
+          if (!passed(r)) alive.delete(kind);
         }
         if (alive.size === 0) break;
       }

@@ -13,9 +13,10 @@ import { contentHash } from './lib/canonical.js';
 import { groupNames, loadFixture, participantName, recommendationsOf } from './lib/fixture.js';
 import { Histogram, type Summary } from './lib/histogram.js';
 import { Child } from './lib/ipc.js';
-import { LoadWindow, type MachineLoad } from './lib/procstat.js';
+import { LoadSampler, LoadWindow, type MachineLoad, type QuietSlots } from './lib/procstat.js';
 import type {
   ClientSpec,
+  ScorePayload,
   ScoreResult,
   SeedPayload,
   SendLog,
@@ -61,7 +62,17 @@ export interface ScenarioResult {
   failure?: string;
   edits: number;
   editsPerSecond: number;
-  editToPeer?: { all: Summary; participants: Summary; facilitator: Summary };
+  editToPeer?: {
+    all: Summary;
+    participants: Summary;
+    facilitator: Summary;
+    /** Only the edits whose whole flight fell in slots where other processes used < QUIET_LIMIT_CORES. */
+    quiet: Summary;
+    /** Share of deliveries that flew on a quiet machine. */
+    quietShare: number;
+  };
+  /** Share of 250 ms slots of the measured window in which other processes were busy. */
+  busySlots?: number;
   deliveries: number;
   missing: number;
   converged: boolean;
@@ -108,6 +119,9 @@ export interface ScenarioResult {
 }
 
 const fixture = loadFixture();
+
+/** Other processes using this many cores or more make a 250 ms slot "busy". */
+export const QUIET_LIMIT_CORES = 0.3;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -389,10 +403,10 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       );
       return lastTyped;
     };
-    const drainAndScore = async (typed: TypeResult[]) => {
+    const drainAndScore = async (typed: TypeResult[], quiet: QuietSlots | null = null) => {
       await Promise.all(workers.map((w) => w.call('drain', { target: targetOf(typed), deadlineMs: 20_000 }, 30_000)));
-      const log = mergeSends(typed.map((t) => t.sends));
-      return Promise.all(workers.map((w) => w.call<ScoreResult>('score', log, 60_000)));
+      const payload: ScorePayload = { log: mergeSends(typed.map((t) => t.sends)), quiet, quietLimitCores: QUIET_LIMIT_CORES };
+      return Promise.all(workers.map((w) => w.call<ScoreResult>('score', payload, 60_000)));
     };
     let edits = 0;
     const warm = await typeAll(o.warmupMs);
@@ -403,9 +417,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     if (o.kind !== 'relay') await server.call('resetStorageCounters');
     await profileStart();
     const window = new LoadWindow(pids);
+    const sampler = new LoadSampler(pids);
     const typed = await typeAll(o.measureMs);
     const during = await server.call<ServerMetrics>('metrics');
     result.machine = window.read();
+    const quietSlots = sampler.stop();
+    result.busySlots = quietSlots.otherCores.filter((c) => c >= QUIET_LIMIT_CORES).length / Math.max(1, quietSlots.otherCores.length);
     await profileStop('typing');
     const measuredEdits = typed.reduce((n, t) => n + t.edits, 0);
     edits += measuredEdits;
@@ -446,16 +463,24 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         restBytesPerEdit: NaN,
       };
     }
-    let scores = await drainAndScore(typed);
+    let scores = await drainAndScore(typed, quietSlots);
     const all = new Histogram();
     const participants = new Histogram();
     const facilitatorHist = new Histogram();
+    const quiet = new Histogram();
     for (const s of scores) {
       participants.merge(s.participants);
       facilitatorHist.merge(s.facilitator);
       all.merge(s.participants).merge(s.facilitator);
+      quiet.merge(s.quiet);
     }
-    result.editToPeer = { all: all.summary(), participants: participants.summary(), facilitator: facilitatorHist.summary() };
+    result.editToPeer = {
+      all: all.summary(),
+      participants: participants.summary(),
+      facilitator: facilitatorHist.summary(),
+      quiet: quiet.summary(),
+      quietShare: all.n ? quiet.n / all.n : 0,
+    };
     result.deliveries = scores.reduce((n, s) => n + s.delivered, 0);
     result.missing = scores.reduce((n, s) => n + s.missing, 0);
     const afterTyping = await server.call<ServerMetrics>('gcMetrics');

@@ -16,9 +16,11 @@ interface Snapshot {
 function machineTicks(): { busy: number; steal: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
   const [, ...fields] = line.trim().split(/\s+/);
-  // user nice system idle iowait irq softirq steal: idle and iowait are not busy.
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.map(Number);
-  return { busy: user + nice + system + irq + softirq, steal };
+  // user nice system idle iowait irq softirq steal. Interrupt time is left out: the kernel's
+  // loopback packet processing for our own traffic lands there, charged to no process, and would
+  // otherwise look like someone else's load.
+  const [user = 0, nice = 0, system = 0, , , , , steal = 0] = fields.map(Number);
+  return { busy: user + nice + system, steal };
 }
 
 function processTicks(pid: number): number {
@@ -76,4 +78,56 @@ export class LoadWindow {
   restart(): void {
     this.start = this.snapshot();
   }
+}
+
+/** Background load in consecutive slots of a window, to tell which edits flew on a quiet machine. */
+export interface QuietSlots {
+  /** Epoch ms (performance.timeOrigin + performance.now()) at which the first slot starts. */
+  startAt: number;
+  /** End of each slot, same clock. */
+  ends: number[];
+  /** Per slot: cores used by other processes. */
+  otherCores: number[];
+}
+
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/** Samples the machine every `slotMs` until stopped; cheap (a few /proc reads per slot). */
+export class LoadSampler {
+  private window: LoadWindow;
+  private timer: NodeJS.Timeout;
+  private readonly slots: QuietSlots;
+
+  constructor(pids: () => number[], slotMs = 250) {
+    this.window = new LoadWindow(pids);
+    this.slots = { startAt: epochNow(), ends: [], otherCores: [] };
+    this.timer = setInterval(() => {
+      this.slots.otherCores.push(this.window.read().otherCores);
+      this.slots.ends.push(epochNow());
+      this.window.restart();
+    }, slotMs);
+  }
+
+  stop(): QuietSlots {
+    clearInterval(this.timer);
+    return this.slots;
+  }
+}
+
+/** Whether [from, to] (epoch ms) lies in slots where other processes used under `limit` cores. */
+export function quietBetween(q: QuietSlots, from: number, to: number, limit: number): boolean {
+  if (from < q.startAt || q.ends.length === 0 || to > q.ends.at(-1)!) return false;
+  // The first slot ending after `from`.
+  let lo = 0;
+  let hi = q.ends.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (q.ends[mid]! < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < q.ends.length; i++) {
+    if (q.otherCores[i]! >= limit) return false;
+    if (q.ends[i]! >= to) return true;
+  }
+  return false;
 }

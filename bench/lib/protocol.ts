@@ -1,5 +1,6 @@
 // What the coordinator and the load-generator processes say to each other.
 import type { HistogramData } from './histogram.js';
+import type { QuietSlots } from './procstat.js';
 
 export type ServerKind = 'atelier' | 'relay' | 'hocuspocus';
 
@@ -95,9 +96,18 @@ export interface DrainPayload {
   deadlineMs: number;
 }
 
+export interface ScorePayload {
+  log: SendLog;
+  /** Background load during the window: edits that flew through a busy slot are set apart. */
+  quiet: QuietSlots | null;
+  quietLimitCores: number;
+}
+
 export interface ScoreResult {
   participants: HistogramData;
   facilitator: HistogramData;
+  /** Participants and facilitator, only edits whose send-to-arrival span was quiet. */
+  quiet: HistogramData;
   /** Deliveries expected from the send log that never arrived. */
   missing: number;
   delivered: number;

@@ -28,7 +28,7 @@ export interface ColdLoadResult {
 }
 
 export interface BenchResults {
-  mode: 'full' | 'quick' | 'profile';
+  mode: 'full' | 'quick' | 'profile' | 'what-if';
   startedAt: string;
   tookMs: number;
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; kernel: string; loadAverageAtStart: number[] };
@@ -42,6 +42,8 @@ export interface BenchResults {
   presence?: ScenarioResult[];
   ramp?: ScenarioResult[];
   profiles?: Record<string, ProfileSummary>;
+  /** --what-if: Atelier as is, Atelier with the group-commit write path, the bare relay. */
+  whatIf?: ScenarioResult[];
   notes: string[];
 }
 
@@ -57,3 +59,23 @@ export const TARGETS = {
   loadMs: 50,
   bundleGzipBytes: 150 * 1000,
 } as const;
+
+/** Quiet-only figures are used when at least this share of deliveries flew on a quiet machine. */
+export const MIN_QUIET_SHARE = 0.3;
+
+/**
+ * The p99 a verdict uses: over the edits that flew while other processes left the machine alone
+ * (see QUIET_LIMIT_CORES in scenario.ts), when there are enough of them; else over every edit.
+ */
+export function verdictP99(r: ScenarioResult): { value: number; basis: 'quiet' | 'all' } {
+  const e = r.editToPeer;
+  if (!e) return { value: NaN, basis: 'all' };
+  return e.quietShare >= MIN_QUIET_SHARE ? { value: e.quiet.p99, basis: 'quiet' } : { value: e.all.p99, basis: 'all' };
+}
+
+/** A server's ramp steps in order, the last attempt of each step only (steps may be retried). */
+export function lastAttempts(runs: ScenarioResult[], kind: ScenarioResult['kind']): ScenarioResult[] {
+  const byStep = new Map<number, ScenarioResult>();
+  for (const r of runs) if (r.kind === kind) byStep.set(r.participants, r);
+  return [...byStep.values()].sort((a, b) => a.participants - b.participants);
+}
