@@ -460,6 +460,8 @@ serve({
   /** A burst of dot votes: every participant spends its whole budget. */
   async vote({ targets, votesEach, startAt, spreadMs, gapMs, deadlineMs }: VotePayload): Promise<VoteResult> {
     const acks = new Histogram();
+    const sentTimes: number[] = [];
+    const ackTimes: number[] = [];
     const refused: Record<string, number> = {};
     let ok = 0;
     let pending = 0;
@@ -481,7 +483,10 @@ serve({
         pending++;
         scheduled++;
         voter.socket!.emit('vote:cast', { targetId, delta: 1 }, (answer) => {
-          acks.record(now() - sentAt);
+          const ackedAt = now();
+          acks.record(ackedAt - sentAt);
+          sentTimes.push(sentAt);
+          ackTimes.push(ackedAt);
           if (answer.ok) ok++;
           else refused[answer.error.code] = (refused[answer.error.code] ?? 0) + 1;
           done();
@@ -501,7 +506,14 @@ serve({
     });
     for (const t of timers) clearTimeout(t);
     // Unanswered by the deadline, or never sent because the deadline came first.
-    return { acks: acks.toJSON(), ok, refused, lost: total - acks.n };
+    return {
+      acks: acks.toJSON(),
+      sentAt: Float64Array.from(sentTimes),
+      ackedAt: Float64Array.from(ackTimes),
+      ok,
+      refused,
+      lost: total - acks.n,
+    };
   },
 
   async close() {

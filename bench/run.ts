@@ -15,7 +15,7 @@ import { summarizeProfile } from './lib/cpuprofile.js';
 import { Child } from './lib/ipc.js';
 import { LoadWindow } from './lib/procstat.js';
 import type { ServerKind } from './lib/protocol.js';
-import { verdictP99, type BenchResults, type ColdLoadResult, type Plan } from './lib/results.js';
+import { MIN_QUIET_SHARE, verdictP99, type BenchResults, type ColdLoadResult, type Plan } from './lib/results.js';
 import { renderReport } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 
@@ -42,13 +42,13 @@ const sections = new Set((args.only ?? 'bundle,coldload,main,presence,ramp').spl
 const workers = Number(args.workers);
 const outDir = path.resolve(args.out);
 /** The whole run stops starting new scenarios after this, so it ends well inside ten minutes. */
-const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 540)) * 1000;
+const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 520)) * 1000;
 
 /** How each part of the run is sized (full / quick). */
 const PLAN: Plan = {
   mainRounds: Number(args.rounds ?? (quick ? 1 : 3)),
   main: { participants: 60, groups: 6, rate: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 4000 : 10_000 },
-  presenceSteps: quick ? [] : [150, 300],
+  presenceSteps: quick ? [] : [60, 150, 300],
   rampSteps: args.steps ? args.steps.split(',').map(Number) : quick ? [300] : [60, 300, 600, 1000, 1500],
   ramp: { rate: 1, warmupMs: quick ? 1000 : 2000, measureMs: quick ? 3000 : 6000 },
   coldSamples: quick ? 1 : 3,
@@ -233,7 +233,16 @@ async function main(): Promise<void> {
       for (let round = 0; round < PLAN.mainRounds; round++) {
         const rotated = order.map((_, i) => order[(i + round) % order.length]!);
         const row: ScenarioResult[] = [];
-        for (const kind of rotated) row.push(await scenario({ kind, ...PLAN.main, votes: true }));
+        for (const kind of rotated) {
+          let r = await scenario({ kind, ...PLAN.main, votes: true });
+          // Other processes were busy for most of the window: measure once more (both are kept).
+          if ((r.editToPeer?.quietShare ?? 0) < MIN_QUIET_SHARE && !overBudget()) {
+            log(`  ${kind}: only ${(100 * (r.editToPeer?.quietShare ?? 0)).toFixed(0)} % of deliveries flew on a quiet machine; measuring again`);
+            (results.remeasured ??= []).push(r);
+            r = await scenario({ kind, ...PLAN.main, votes: true });
+          }
+          row.push(r);
+        }
         results.main.push(row);
       }
     }

@@ -13,7 +13,7 @@ import { contentHash } from './lib/canonical.js';
 import { groupNames, loadFixture, participantName, recommendationsOf } from './lib/fixture.js';
 import { Histogram, type Summary } from './lib/histogram.js';
 import { Child } from './lib/ipc.js';
-import { LoadSampler, LoadWindow, type MachineLoad, type QuietSlots } from './lib/procstat.js';
+import { LoadSampler, LoadWindow, quietBetween, type MachineLoad, type QuietSlots } from './lib/procstat.js';
 import type {
   ClientSpec,
   ScorePayload,
@@ -83,7 +83,17 @@ export interface ScenarioResult {
   /** After kill -9: the documents read back from disk equal the converged content. */
   diskCopyMatches?: boolean;
   /** Round name (paced, simultaneous) → its votes. */
-  votes?: Record<string, VoteResult & { summary: Summary; editToPeerDuringVotes: Summary; machine: MachineLoad }>;
+  votes?: Record<
+    string,
+    Omit<VoteResult, 'sentAt' | 'ackedAt'> & {
+      summary: Summary;
+      /** Acks of the votes whose round trip fell in quiet slots only. */
+      quiet: Summary;
+      quietShare: number;
+      editToPeerDuringVotes: Summary;
+      machine: MachineLoad;
+    }
+  >;
   /** Load on the whole machine during the measured typing window. */
   machine?: MachineLoad;
   /** How long the runner waited for a quiet machine before this scenario, and what it found. */
@@ -506,6 +516,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         const targets = Object.fromEntries(groupIds.map((g) => [g, round.targets(g)]));
         await profileStart();
         const window = new LoadWindow(pids);
+        const voteSampler = new LoadSampler(pids);
         const startAt = Date.now() + 500;
         const [typedDuringVotes, votes] = await Promise.all([
           typeAll(3000),
@@ -520,20 +531,27 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           ),
         ]);
         const machine = window.read();
+        const voteSlots = voteSampler.stop();
         await profileStop(`votes-${round.name}`);
         edits += typedDuringVotes.reduce((n, t) => n + t.edits, 0);
         scores = await drainAndScore(typedDuringVotes);
         const acks = new Histogram();
         const duringVotes = new Histogram();
         const refused: Record<string, number> = {};
+        const quietAcks = new Histogram();
         for (const v of votes) {
           acks.merge(v.acks);
           for (const [code, n] of Object.entries(v.refused)) refused[code] = (refused[code] ?? 0) + n;
+          v.sentAt.forEach((sent, i) => {
+            if (quietBetween(voteSlots, sent, v.ackedAt[i]!, QUIET_LIMIT_CORES)) quietAcks.record(v.ackedAt[i]! - sent);
+          });
         }
         for (const s of scores) duringVotes.merge(s.participants).merge(s.facilitator);
         result.votes[round.name] = {
           acks: acks.toJSON(),
           summary: acks.summary(),
+          quiet: quietAcks.summary(),
+          quietShare: acks.n ? quietAcks.n / acks.n : 0,
           ok: votes.reduce((n, v) => n + v.ok, 0),
           lost: votes.reduce((n, v) => n + v.lost, 0),
           refused,

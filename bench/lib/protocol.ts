@@ -129,6 +129,9 @@ export interface VotePayload {
 
 export interface VoteResult {
   acks: HistogramData;
+  /** Each answered vote: when it was cast and when its ack came (epoch ms, shared clock). */
+  sentAt: Float64Array;
+  ackedAt: Float64Array;
   ok: number;
   refused: Record<string, number>;
   lost: number;

@@ -42,6 +42,8 @@ export interface BenchResults {
   presence?: ScenarioResult[];
   ramp?: ScenarioResult[];
   profiles?: Record<string, ProfileSummary>;
+  /** Runs measured again because other processes were busy for most of their window. */
+  remeasured?: ScenarioResult[];
   /** --what-if: Atelier as is, Atelier with the group-commit write path, the bare relay. */
   whatIf?: ScenarioResult[];
   notes: string[];
@@ -78,4 +80,10 @@ export function lastAttempts(runs: ScenarioResult[], kind: ScenarioResult['kind'
   const byStep = new Map<number, ScenarioResult>();
   for (const r of runs) if (r.kind === kind) byStep.set(r.participants, r);
   return [...byStep.values()].sort((a, b) => a.participants - b.participants);
+}
+
+/** The same rule for a vote burst's acknowledgement p99. */
+export function verdictVoteP99(v: NonNullable<ScenarioResult['votes']>[string] | undefined): { value: number; basis: 'quiet' | 'all' } {
+  if (!v) return { value: NaN, basis: 'all' };
+  return v.quietShare >= MIN_QUIET_SHARE ? { value: v.quiet.p99, basis: 'quiet' } : { value: v.summary.p99, basis: 'all' };
 }
