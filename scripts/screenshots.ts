@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { addItem, addRecommendation } from '../shared/doc.js';
+import { addItem, addRecommendation, readItems, readRecommendations } from '../shared/doc.js';
 import { groupDocName, PLENARY_DOC, plenaryTargetId, recommendationTargetId } from '../shared/ids.js';
 import type { JoinResult } from '../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../tests/helpers/api.js';
@@ -12,6 +12,7 @@ import { launchBrowser } from '../tests/helpers/browser.js';
 import { command, connectDoc, connectSocket, synced, type TestSocket, type YClient } from '../tests/helpers/clients.js';
 import { startServer, type TestServer } from '../tests/helpers/server.js';
 import { ORGANISER_SHOTS } from './screenshots-organiser.js';
+import { waitFor } from '../tests/helpers/wait.js';
 
 const OUT = path.resolve('.screenshots');
 const VIEWPORTS = {
@@ -20,6 +21,8 @@ const VIEWPORTS = {
   phone: { width: 390, height: 844 },
   /** A 13-inch laptop with the browser's own bars: what is left of 1366×768. */
   small: { width: 1366, height: 680 },
+  /** A common classroom projector. */
+  projector720: { width: 1280, height: 720 },
 } as const;
 
 export interface Shot {
@@ -193,6 +196,215 @@ async function seed(srv: TestServer) {
   return { workshop, camille, board: await seedBoard(srv) };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The facilitator's console and the projection screen, on the demo workshop (POST /api/demo).
+
+interface Demo {
+  workshopId: string;
+  code: string;
+  facilitatorKey: string;
+  groups: { id: string; name: string }[];
+}
+let demoOnce: Promise<Demo> | null = null;
+
+/** The demo workshop, with the top merge suggestions already merged into the merged board. */
+function demoWorkshop(srv: TestServer): Promise<Demo> {
+  demoOnce ??= (async () => {
+    const res = await fetch(`${srv.url}/api/demo`, { method: 'POST' });
+    const demo = (await res.json()) as Demo;
+    const auth = { authorization: `Bearer ${demo.facilitatorKey}` };
+    const suggestions = (await (await fetch(`${srv.url}/api/workshops/${demo.workshopId}/suggestions`, { headers: auth })).json()) as {
+      sources: string[];
+    }[];
+    const titles = new Map<string, { title: string; body: string }>();
+    for (const group of demo.groups) {
+      const doc = connectDoc(srv.url, demo.workshopId, groupDocName(group.id), demo.facilitatorKey);
+      await synced(doc);
+      for (const rec of readRecommendations(doc.doc)) titles.set(`${group.id}/${rec.id}`, rec);
+      doc.destroy();
+    }
+    const plenary = connectDoc(srv.url, demo.workshopId, PLENARY_DOC, demo.facilitatorKey);
+    await synced(plenary);
+    suggestions.slice(0, 7).forEach((s, i) => {
+      const first = titles.get(s.sources[0]!)!;
+      addItem(plenary.doc, { id: `demo${i}`, title: first.title, body: first.body, sources: s.sources, createdAt: Date.now() + i });
+    });
+    // Closed once another client has received them all from the server.
+    const observer = connectDoc(srv.url, demo.workshopId, PLENARY_DOC, demo.facilitatorKey);
+    await waitFor(() => readItems(observer.doc).length === Math.min(7, suggestions.length), { message: 'demo items' });
+    observer.destroy();
+    plenary.destroy();
+    // A few people of the demo are "online": two real participants join each of two groups.
+    for (const [g, name] of [
+      [0, 'Nadia'],
+      [0, 'Yves'],
+      [1, 'Inès'],
+      [2, 'Paul'],
+    ] as const) {
+      const p = await joinWorkshop(srv.url, demo.code, { name, groupId: demo.groups[g]!.id });
+      demoKeep.sockets.push(connectSocket(srv.url, p.token));
+    }
+    return demo;
+  })();
+  return demoOnce;
+}
+const demoKeep = { sockets: [] as TestSocket[] };
+
+async function openConsole(page: Page, srv: TestServer, demo: Demo) {
+  await page.goto(`${srv.url}/w/${demo.code}/facilitate#key=${encodeURIComponent(demo.facilitatorKey)}`);
+  await page.getByTestId('console-card').nth(40).waitFor();
+  await page.locator('[data-testid=connection][data-status=connected]').waitFor();
+}
+
+async function screenKeyOf(srv: TestServer, demo: { workshopId: string; facilitatorKey: string }): Promise<string> {
+  const res = await fetch(`${srv.url}/api/workshops/${demo.workshopId}/screen-key`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.facilitatorKey}` },
+  });
+  return ((await res.json()) as { screenKey: string }).screenKey;
+}
+
+async function openScreen(page: Page, srv: TestServer, w: { code: string; workshopId: string; facilitatorKey: string }) {
+  await page.goto(`${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKeyOf(srv, w))}`);
+  await page.getByTestId('screen').waitFor();
+}
+
+const CONSOLE_SHOTS: Shot[] = [
+  {
+    name: 'console-groups',
+    viewport: 'laptop',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('tab-groups').click();
+    },
+  },
+  {
+    name: 'console-groups-dark',
+    viewport: 'laptop',
+    dark: true,
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('tab-groups').click();
+    },
+  },
+  {
+    name: 'console-merge',
+    viewport: 'laptop',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('suggestion').first().waitFor();
+      // Two cards picked: the tray shows what can be done with them.
+      await page.getByTestId('pick').nth(1).check();
+      await page.getByTestId('pick').nth(9).check();
+    },
+  },
+  {
+    name: 'console-merge-dark',
+    viewport: 'laptop',
+    dark: true,
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('suggestion').first().waitFor();
+      await page.getByTestId('panel-items').click();
+      await page.getByTestId('plenary-item').first().locator('summary').click();
+    },
+  },
+  {
+    name: 'console-prioritise',
+    viewport: 'laptop',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('tab-prioritise').click();
+      const rows = page.getByTestId('ranked-item');
+      await rows.first().waitFor();
+      const scores = [
+        [5, 4],
+        [4, 2],
+        [2, 5],
+        [4, 4],
+        [1, 2],
+      ];
+      for (const [i, [impact, feasibility]] of scores.entries()) {
+        await rows.nth(i).getByRole('radio', { name: new RegExp(`^Impact ${impact} `) }).check();
+        await rows.nth(i).getByRole('radio', { name: new RegExp(`^Faisabilité ${feasibility} `) }).check();
+      }
+    },
+  },
+  {
+    name: 'console-people',
+    viewport: 'laptop',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+      await page.getByTestId('tab-people').click();
+    },
+  },
+  {
+    name: 'console-phone',
+    viewport: 'phone',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openConsole(page, srv, demo);
+    },
+  },
+  {
+    name: 'console-nokey',
+    viewport: 'laptop',
+    open: async (page, { srv, data }) => {
+      await page.goto(`${srv.url}/w/${data.workshop.code}/facilitate`);
+      await page.getByTestId('key-prompt').waitFor();
+    },
+  },
+  {
+    name: 'screen-lobby',
+    viewport: 'projector',
+    open: async (page, { srv, data }) => {
+      await openScreen(page, srv, data.workshop);
+      await page.locator('[data-testid=qr] svg').waitFor();
+    },
+  },
+  {
+    name: 'screen-lobby-720',
+    viewport: 'projector720',
+    open: async (page, { srv, data }) => {
+      await openScreen(page, srv, data.workshop);
+      await page.locator('[data-testid=qr] svg').waitFor();
+    },
+  },
+  {
+    name: 'screen-write',
+    viewport: 'projector',
+    open: async (page, { srv, data }) => {
+      // The board workshop is writing, with a timer.
+      await openScreen(page, srv, data.board.workshop);
+      await page.getByTestId('screen-timer').waitFor();
+    },
+  },
+  {
+    name: 'screen-ranked',
+    viewport: 'projector',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openScreen(page, srv, demo);
+      await page.getByTestId('screen-item').nth(5).waitFor();
+    },
+  },
+  {
+    name: 'screen-ranked-720',
+    viewport: 'projector720',
+    open: async (page, { srv }) => {
+      const demo = await demoWorkshop(srv);
+      await openScreen(page, srv, demo);
+      await page.getByTestId('screen-item').nth(5).waitFor();
+    },
+  },
+];
+
 const SHOTS: Shot[] = [
   { name: 'landing', viewport: 'laptop', open: async (page, { srv }) => void (await page.goto(srv.url)) },
   { name: 'landing-dark', viewport: 'laptop', dark: true, open: async (page, { srv }) => void (await page.goto(srv.url)) },
@@ -265,6 +477,7 @@ const SHOTS: Shot[] = [
       await page.getByTestId('card').first().waitFor();
     },
   },
+  ...CONSOLE_SHOTS,
   ...ORGANISER_SHOTS,
 ];
 
@@ -291,6 +504,7 @@ async function main() {
       await context.close();
     }
     for (const socket of data.board.keep.sockets) socket.close();
+    for (const socket of demoKeep.sockets) socket.close();
     for (const doc of data.board.keep.docs) doc.destroy();
   } finally {
     await browser?.close();
