@@ -455,6 +455,8 @@ export const en: Messages = {
       acceptInto: 'Add to the existing item',
       adjust: 'Adjust',
       dismiss: 'Dismiss',
+      hidden: { one: '{count} suggestion dismissed.', other: '{count} suggestions dismissed.' },
+      showAgain: 'Offer them again',
       dismissLabel: 'Dismiss this suggestion (it will not be offered again on this device)',
     },
     toast: {

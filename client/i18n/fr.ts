@@ -455,6 +455,8 @@ export const fr = {
       acceptInto: 'Ajouter à l’élément existant',
       adjust: 'Ajuster',
       dismiss: 'Ignorer',
+      hidden: { one: '{count} suggestion ignorée.', other: '{count} suggestions ignorées.' },
+      showAgain: 'Les proposer à nouveau',
       dismissLabel: 'Ignorer cette suggestion (elle ne sera plus proposée sur cet appareil)',
     },
     toast: {

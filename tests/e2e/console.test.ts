@@ -223,5 +223,18 @@ describe('the demo workshop', () => {
     // The demo is ready to merge: its cards are there, and suggestions are offered.
     await expect.poll(() => page.getByTestId('console-card').count(), { timeout: 10_000 }).toBeGreaterThan(40);
     await page.getByTestId('suggestion').first().waitFor();
+
+    // A suggestion dismissed is gone, with a way back; one accepted becomes an item.
+    const offered = await page.getByTestId('suggestion').count();
+    await page.getByTestId('dismiss').first().click();
+    await expect.poll(() => page.getByTestId('suggestion').count()).toBe(offered - 1);
+    await page.getByTestId('show-dismissed').click();
+    await expect.poll(() => page.getByTestId('suggestion').count()).toBe(offered);
+    await page.getByTestId('accept').first().click();
+    await expect.poll(() => page.getByTestId('suggestion').count()).toBe(offered - 1);
+    await page.getByTestId('panel-items').click();
+    const item = page.getByTestId('plenary-item');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getByTestId('item-source').count()).toBeGreaterThanOrEqual(2);
   });
 });
