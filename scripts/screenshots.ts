@@ -333,6 +333,7 @@ const CONSOLE_SHOTS: Shot[] = [
         await rows.nth(i).getByRole('radio', { name: new RegExp(`^Impact ${impact} `) }).check();
         await rows.nth(i).getByRole('radio', { name: new RegExp(`^Faisabilité ${feasibility} `) }).check();
       }
+      await page.getByRole('heading', { name: 'Classement' }).scrollIntoViewIfNeeded();
     },
   },
   {
