@@ -361,10 +361,10 @@ export function renderReport(r: BenchResults): string {
     push(
       '### What-if: the write path the profile suggests',
       '',
-      'Atelier with its store as is, and with group commit (one transaction per event-loop turn), in-memory log lengths and WAL checkpoints in a worker thread (bench/servers/group-commit.ts), interleaved with the bare relay. Yjs layer only.',
+      'Atelier with its store as is, and with group commit (one transaction per event-loop turn), in-memory log lengths and WAL checkpoints in a worker thread (bench/servers/group-commit.ts), interleaved with the bare relay. Yjs layer only. "append" is how long an append blocked the event loop as is, and how long it waited to be committed with group commit (it waits for the end of the event-loop turn, without blocking).',
       '',
       table(
-        ['participants', 'edits/s', 'server', 'p50', 'p99', 'max', 'server CPU', 'server loop p99 / max', 'append p99 / max', 'appends per commit', 'other load', 'lost on kill -9'],
+        ['participants', 'edits/s', 'server', 'p50', 'p99', 'max', 'p99 quiet (share)', 'server CPU', 'server loop p99 / max', 'append p99 / max', 'appends per commit', 'other load', 'lost on kill -9'],
         r.whatIf.map((x) => [
           String(x.participants),
           ms(x.editsPerSecond, 0),
@@ -372,6 +372,7 @@ export function renderReport(r: BenchResults): string {
           ms(x.editToPeer?.all.p50, 2),
           ms(x.editToPeer?.all.p99, 1),
           ms(x.editToPeer?.all.max, 0),
+          `${ms(x.editToPeer?.quiet.p99, 1)} (${ms(100 * (x.editToPeer?.quietShare ?? NaN), 0)} %)`,
           pct(x.server.cpuCores),
           `${ms(x.server.loopDelay.p99)} / ${ms(x.server.loopDelay.max)}`,
           x.storage?.appendTimes ? `${ms(x.storage.appendTimes.p99, 2)} / ${ms(x.storage.appendTimes.max, 1)}` : '—',
