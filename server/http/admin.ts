@@ -67,10 +67,12 @@ export function createAdminRouter(deps: {
   const router = Router();
 
   /** The facilitator key of this very workshop: 401 without a valid one, 403 for anyone else's. */
+  function bearer(req: Request): string | undefined {
+    return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  }
+
   async function requireFacilitator(req: Request, _res: Response, next: NextFunction) {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = await workshops.authenticate(match?.[1]);
+    const principal = await workshops.authenticate(bearer(req));
     const workshopId = workshopIdOf(req);
     if (principal.role !== 'facilitator' || principal.workshopId !== workshopId) {
       throw new AppError(ErrorCode.forbidden, 'Only this workshop’s facilitator key opens this.');
@@ -152,7 +154,7 @@ export function createAdminRouter(deps: {
 
   // Extension: a read-only key for the projection screen (a shared laptop must not hold full rights).
   w.post('/screen-key', async (req, res) => {
-    res.status(201).json({ screenKey: await workshops.issueScreenKey(workshopIdOf(req)) });
+    res.status(201).json({ screenKey: await workshops.screenKey(workshopIdOf(req), bearer(req)!) });
   });
 
   w.get('/suggestions', async (req, res) => {

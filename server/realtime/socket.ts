@@ -36,6 +36,8 @@ const room = {
   workshop: (workshopId: string) => `w:${workshopId}`,
   facilitators: (workshopId: string) => `f:${workshopId}`,
   participant: (participantId: string) => `p:${participantId}`,
+  /** Facilitators and projection screens: they see how many have voted. */
+  progress: (workshopId: string) => `g:${workshopId}`,
 };
 
 export interface Realtime {
@@ -95,7 +97,7 @@ export function createRealtime(deps: {
     const live = await workshops.live(workshopId);
     const target = live.record.votesRevealed ? room.workshop(workshopId) : room.facilitators(workshopId);
     io.to(target).emit('votes:tally', { tallies });
-    io.to(room.facilitators(workshopId)).emit('votes:progress', await votes.progress(workshopId));
+    io.to(room.progress(workshopId)).emit('votes:progress', await votes.progress(workshopId));
   }
   function scheduleTallies(workshopId: string): void {
     const pending = tallyTimers.get(workshopId);
@@ -211,8 +213,10 @@ export function createRealtime(deps: {
 
     if (principal.role === 'facilitator') {
       void socket.join(room.facilitators(workshopId));
+      void socket.join(room.progress(workshopId));
       socket.emit('workshop:whoami', { role: 'facilitator', workshopId });
     } else if (principal.role === 'viewer') {
+      void socket.join(room.progress(workshopId));
       socket.emit('workshop:whoami', { role: 'viewer', workshopId });
     } else {
       const { participantId } = principal;
@@ -243,7 +247,7 @@ export function createRealtime(deps: {
       if (principal.role === 'facilitator' || live.record.votesRevealed) {
         socket.emit('votes:tally', { tallies: await votes.tallies(workshopId) });
       }
-      if (principal.role === 'facilitator') socket.emit('votes:progress', await votes.progress(workshopId));
+      if (principal.role !== 'participant') socket.emit('votes:progress', await votes.progress(workshopId));
     })().catch(logError);
 
     socket.on(

@@ -2,6 +2,7 @@
 // settings the facilitator changes (phase, timer, reveal, locks, moves). Keeps each loaded
 // workshop in memory so that the hot paths (every Yjs message asks "may this client write?")
 // never wait on storage; every change goes to the store first, then to the cache.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ErrorCode } from '../../shared/errors.js';
 import { generateCode, generateId, generateSecret, normalizeCode, type DocRef } from '../../shared/ids.js';
@@ -57,8 +58,11 @@ export interface WorkshopService {
   /** Drops the cached copy so the next use reads the store (after writes made around the service). */
   reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
-  /** Issues a new read-only key for the projection screen; the previous one stops working. */
-  issueScreenKey(workshopId: string): Promise<string>;
+  /**
+   * The read-only key of the projection screen, derived from the facilitator key: asking again
+   * gives the same key, so a second console tab never cuts off a screen already showing.
+   */
+  screenKey(workshopId: string, facilitatorKey: string): Promise<string>;
 }
 
 export function info(live: LiveWorkshop): WorkshopInfo {
@@ -91,6 +95,11 @@ export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, 
   if (principal.role === 'viewer' || doc.kind === 'plenary') return false;
   if (writingFrozen(live.record, now)) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
+}
+
+/** The screen key: a one-way function of the facilitator key (knowing it reveals nothing of the key). */
+export function deriveScreenKey(facilitatorKey: string): string {
+  return createHash('sha256').update(`atelier:screen:${facilitatorKey}`, 'utf8').digest('base64url').slice(0, 32);
 }
 
 /** A timer started with "freeze at zero" has run out: participants' writing is paused. */
@@ -255,9 +264,13 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       return w;
     },
 
-    async issueScreenKey(workshopId) {
-      const key = generateSecret();
-      await this.update(workshopId, { screenKeyHash: hashSecret(key) });
+    async screenKey(workshopId, facilitatorKey) {
+      const key = deriveScreenKey(facilitatorKey);
+      const w = await live(workshopId);
+      if (w.record.screenKeyHash !== hashSecret(key)) {
+        const record = await store.updateWorkshop(workshopId, { screenKeyHash: hashSecret(key) });
+        if (record) w.record = record;
+      }
       return key;
     },
 

@@ -4,7 +4,7 @@ import { addItem, readItems } from '../../shared/doc.js';
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { connectDoc, synced } from '../helpers/clients.js';
-import { ok, openSession, refusal, writeItems } from '../helpers/realtime.js';
+import { ok, openSession, record, refusal, writeItems, writeRecommendations } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -63,18 +63,34 @@ describe('the projection screen key', () => {
     fac.socket.disconnect();
   });
 
-  it('a new screen key replaces the old one, and only the facilitator can issue it', async () => {
+  it('the screen key is stable (a second console tab gets the same one), and only the facilitator gets it', async () => {
     const w = await createWorkshop(srv.url);
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana' });
     const first = await screenKey(w.workshopId, w.facilitatorKey);
-    await screenKey(w.workshopId, w.facilitatorKey);
-    const old = connectDoc(srv.url, w.workshopId, PLENARY_DOC, first);
-    await waitFor(() => old.closes.includes(4401), { message: 'old key refused' });
-    old.destroy();
+    expect(await screenKey(w.workshopId, w.facilitatorKey)).toBe(first);
+    expect(first).not.toBe(w.facilitatorKey);
+    const doc = connectDoc(srv.url, w.workshopId, PLENARY_DOC, first);
+    await synced(doc);
+    doc.destroy();
     const res = await fetch(`${srv.url}/api/workshops/${w.workshopId}/screen-key`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ana.token}` },
     });
     expect(res.status).toBe(403);
+  });
+
+  it('the screen sees how many have voted, never who', async () => {
+    const w = await createWorkshop(srv.url, { title: 'Écran', groups: ['A'], voteBudget: 2 });
+    const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana' });
+    await writeRecommendations(srv.url, w.workshopId, w.groups[0]!.id, ana.token, w.facilitatorKey, [{ id: 'r1', title: 'Un' }]);
+    const screen = await openSession(srv.url, await screenKey(w.workshopId, w.facilitatorKey));
+    const progress = record(screen.socket, 'votes:progress');
+    const fac = await openSession(srv.url, w.facilitatorKey);
+    await ok(fac.socket, 'phase:set', { phase: 'vote' });
+    const voter = await openSession(srv.url, ana.token);
+    await ok(voter.socket, 'vote:cast', { targetId: `${w.groups[0]!.id}/r1`, delta: 1 });
+    await waitFor(() => progress.at(-1)?.total === 1, { message: 'progress on the screen' });
+    expect(JSON.stringify(progress)).not.toContain(ana.participantId);
+    for (const s of [screen, fac, voter]) s.socket.disconnect();
   });
 });
