@@ -6,7 +6,12 @@ import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
 import { ErrorCode } from '../../shared/errors.js';
 import { LIMITS } from '../../shared/limits.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents, WorkshopState } from '../../shared/protocol.js';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  WorkshopState,
+} from '../../shared/protocol.js';
 import {
   participantMovePayload,
   phaseSetPayload,
@@ -19,6 +24,7 @@ import {
 } from '../../shared/schemas.js';
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
+import { createThrottle } from './throttle.js';
 import type { VoteService } from '../services/votes.js';
 import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
 
@@ -26,11 +32,24 @@ interface SocketData {
   principal: Principal;
 }
 
-type AtelierServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type AtelierSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type AtelierServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type AtelierSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** Tallies are sent at most this often per workshop during a burst of votes (leading + trailing). */
 const TALLY_THROTTLE_MS = 100;
+/** Bounds of the window in which workshop:state broadcasts fold together. */
+const STATE_THROTTLE_MIN_MS = 50;
+const STATE_THROTTLE_MAX_MS = 1000;
 
 const room = {
   workshop: (workshopId: string) => `w:${workshopId}`,
@@ -91,32 +110,37 @@ export function createRealtime(deps: {
     io.to(room.workshop(workshopId)).emit('workshop:state', await stateOf(workshopId));
   }
 
-  const tallyTimers = new Map<string, { timer: NodeJS.Timeout; dirty: boolean }>();
+  /**
+   * State broadcasts fold together within a window that grows with the room (2 ms per
+   * participant, 50 ms to 1 s): the payload lists everyone, so its cost is N recipients × N entries.
+   */
+  const stateBroadcasts = createThrottle(
+    broadcastState,
+    (workshopId) =>
+      Math.min(
+        STATE_THROTTLE_MAX_MS,
+        Math.max(STATE_THROTTLE_MIN_MS, 2 * (workshops.peek(workshopId)?.participants.size ?? 0)),
+      ),
+    logError,
+  );
+
   async function sendTallies(workshopId: string): Promise<void> {
     const tallies = await votes.tallies(workshopId);
     const live = await workshops.live(workshopId);
-    const target = live.record.votesRevealed ? room.workshop(workshopId) : room.facilitators(workshopId);
+    const target = live.record.votesRevealed
+      ? room.workshop(workshopId)
+      : room.facilitators(workshopId);
     io.to(target).emit('votes:tally', { tallies });
     io.to(room.progress(workshopId)).emit('votes:progress', await votes.progress(workshopId));
   }
-  function scheduleTallies(workshopId: string): void {
-    const pending = tallyTimers.get(workshopId);
-    if (pending) {
-      pending.dirty = true;
-      return;
-    }
-    void sendTallies(workshopId).catch(logError);
-    const entry = {
-      dirty: false,
-      timer: setTimeout(() => {
-        tallyTimers.delete(workshopId);
-        if (entry.dirty) scheduleTallies(workshopId);
-      }, TALLY_THROTTLE_MS),
-    };
-    tallyTimers.set(workshopId, entry);
-  }
+  const tallyBroadcasts = createThrottle(sendTallies, () => TALLY_THROTTLE_MS, logError);
+  const scheduleTallies = (workshopId: string) => tallyBroadcasts.schedule(workshopId);
 
-  async function sendMine(socketOrRoom: string | AtelierSocket, workshopId: string, participantId: string) {
+  async function sendMine(
+    socketOrRoom: string | AtelierSocket,
+    workshopId: string,
+    participantId: string,
+  ) {
     const mine = await votes.mine(workshopId, participantId);
     if (typeof socketOrRoom === 'string') io.to(socketOrRoom).emit('votes:mine', mine);
     else socketOrRoom.emit('votes:mine', mine);
@@ -126,7 +150,7 @@ export function createRealtime(deps: {
     log.error('realtime error', { error: String(error) });
   }
 
-  workshops.events.on('changed', (workshopId) => void broadcastState(workshopId).catch(logError));
+  workshops.events.on('changed', (workshopId) => stateBroadcasts.schedule(workshopId));
   workshops.events.on('votes', (workshopId) => {
     // Votes were replaced wholesale (a restore): everyone's dots and the tallies are re-sent.
     void (async () => {
@@ -156,7 +180,9 @@ export function createRealtime(deps: {
         next();
       })
       .catch((error: unknown) => {
-        const err = new Error(error instanceof AppError ? error.message : 'authentication failed') as Error & {
+        const err = new Error(
+          error instanceof AppError ? error.message : 'authentication failed',
+        ) as Error & {
           data?: unknown;
         };
         err.data = { code: error instanceof AppError ? error.code : ErrorCode.internal };
@@ -182,7 +208,10 @@ export function createRealtime(deps: {
       const answer = ack as (a: Ack<T>) => void;
       const principal = socket.data.principal;
       if (options.facilitatorOnly && principal.role !== 'facilitator') {
-        answer({ ok: false, error: { code: ErrorCode.forbidden, message: 'Only the facilitator can do this.' } });
+        answer({
+          ok: false,
+          error: { code: ErrorCode.forbidden, message: 'Only the facilitator can do this.' },
+        });
         return;
       }
       const parsed = schema.safeParse(payload);
@@ -199,7 +228,10 @@ export function createRealtime(deps: {
             answer({ ok: false, error: { code: error.code, message: error.message } });
           } else {
             logError(error);
-            answer({ ok: false, error: { code: ErrorCode.internal, message: 'Something went wrong.' } });
+            answer({
+              ok: false,
+              error: { code: ErrorCode.internal, message: 'Something went wrong.' },
+            });
           }
         },
       );
@@ -221,7 +253,10 @@ export function createRealtime(deps: {
     } else {
       const { participantId } = principal;
       void socket.join(room.participant(participantId));
-      online.set(participantId, (online.get(participantId) ?? 0) + 1);
+      const before = online.get(participantId) ?? 0;
+      online.set(participantId, before + 1);
+      // Only a participant coming online changes what others see (a second tab does not).
+      if (before === 0) stateBroadcasts.schedule(workshopId);
       const me = workshops.peek(workshopId)?.participants.get(participantId);
       if (me) {
         socket.emit('workshop:whoami', {
@@ -234,30 +269,42 @@ export function createRealtime(deps: {
       }
       socket.on('disconnect', () => {
         const left = (online.get(participantId) ?? 1) - 1;
-        if (left <= 0) online.delete(participantId);
-        else online.set(participantId, left);
-        void broadcastState(workshopId).catch(logError);
+        if (left <= 0) {
+          online.delete(participantId);
+          stateBroadcasts.schedule(workshopId);
+        } else {
+          online.set(participantId, left);
+        }
       });
     }
 
     void (async () => {
-      await broadcastState(workshopId);
-      if (principal.role === 'participant') await sendMine(socket, workshopId, principal.participantId);
+      // The newcomer gets the state at once; the others get it with the next folded broadcast.
+      socket.emit('workshop:state', await stateOf(workshopId));
+      if (principal.role === 'participant')
+        await sendMine(socket, workshopId, principal.participantId);
       const live = await workshops.live(workshopId);
       if (principal.role === 'facilitator' || live.record.votesRevealed) {
         socket.emit('votes:tally', { tallies: await votes.tallies(workshopId) });
       }
-      if (principal.role !== 'participant') socket.emit('votes:progress', await votes.progress(workshopId));
+      if (principal.role !== 'participant')
+        socket.emit('votes:progress', await votes.progress(workshopId));
     })().catch(logError);
 
     socket.on(
       'vote:cast',
-      command(socket, voteCastPayload, { facilitatorOnly: false }, async ({ targetId, delta }, p) => {
-        const result = await votes.cast(p, targetId, delta);
-        if (p.role === 'participant') await sendMine(room.participant(p.participantId), workshopId, p.participantId);
-        scheduleTallies(workshopId);
-        return result;
-      }),
+      command(
+        socket,
+        voteCastPayload,
+        { facilitatorOnly: false },
+        async ({ targetId, delta }, p) => {
+          const result = await votes.cast(p, targetId, delta);
+          if (p.role === 'participant')
+            await sendMine(room.participant(p.participantId), workshopId, p.participantId);
+          scheduleTallies(workshopId);
+          return result;
+        },
+      ),
     );
     socket.on(
       'phase:set',
@@ -269,11 +316,19 @@ export function createRealtime(deps: {
     );
     socket.on(
       'timer:start',
-      command(socket, timerStartPayload, { facilitatorOnly: true }, async ({ seconds, freezeAtZero }) => {
-        const endsAt = now() + seconds * 1000;
-        await workshops.update(workshopId, { timerEndsAt: endsAt, timerFreeze: freezeAtZero ?? false });
-        return { endsAt };
-      }),
+      command(
+        socket,
+        timerStartPayload,
+        { facilitatorOnly: true },
+        async ({ seconds, freezeAtZero }) => {
+          const endsAt = now() + seconds * 1000;
+          await workshops.update(workshopId, {
+            timerEndsAt: endsAt,
+            timerFreeze: freezeAtZero ?? false,
+          });
+          return { endsAt };
+        },
+      ),
     );
     socket.on(
       'timer:add',
@@ -303,16 +358,24 @@ export function createRealtime(deps: {
     );
     socket.on(
       'participant:move',
-      command(socket, participantMovePayload, { facilitatorOnly: true }, async ({ participantId, groupId }) => {
-        await workshops.moveParticipant(workshopId, participantId, groupId);
-        return { groupId };
-      }),
+      command(
+        socket,
+        participantMovePayload,
+        { facilitatorOnly: true },
+        async ({ participantId, groupId }) => {
+          await workshops.moveParticipant(workshopId, participantId, groupId);
+          return { groupId };
+        },
+      ),
     );
     socket.on(
       'workshop:settings',
       command(socket, workshopSettingsPayload, { facilitatorOnly: true }, async (settings) => {
         const live = await workshops.update(workshopId, settings);
-        return { groupChoiceLocked: live.record.groupChoiceLocked, joiningLocked: live.record.joiningLocked };
+        return {
+          groupChoiceLocked: live.record.groupChoiceLocked,
+          joiningLocked: live.record.joiningLocked,
+        };
       }),
     );
   });
@@ -320,8 +383,8 @@ export function createRealtime(deps: {
   return {
     io,
     async close() {
-      for (const { timer } of tallyTimers.values()) clearTimeout(timer);
-      tallyTimers.clear();
+      tallyBroadcasts.close();
+      stateBroadcasts.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });
