@@ -2,6 +2,8 @@
 export const CloseCode = {
   /** The message could not be decoded; only this connection is closed. */
   badMessage: 4400,
+  /** The document reached its size limit (LIMITS.documentBytes); this writer is closed. */
+  tooLarge: 4413,
   /** No token, or a token that matches nothing. */
   unauthorized: 4401,
   /** A valid token that may not open this document (another workshop's token). */

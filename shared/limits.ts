@@ -14,4 +14,9 @@ export const LIMITS = {
   httpBodyBytes: 256 * 1024,
   /** Largest single WebSocket or Socket.IO message, in bytes. */
   messageBytes: 1024 * 1024,
+  /**
+   * Largest Yjs document in the store (state + log), in bytes: about a thousand long
+   * recommendations with their whole editing history; past it, writes are refused.
+   */
+  documentBytes: 8 * 1024 * 1024,
 } as const;

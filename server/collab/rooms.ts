@@ -10,6 +10,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.js';
+import { LIMITS } from '../../shared/limits.js';
 import type { Store, StoredDoc } from '../store/store.js';
 
 /** y-websocket message types (the first varUint of every message). */
@@ -44,7 +45,12 @@ export interface Rooms {
    */
   resync(workshopId: string): void;
   /** Closes every connection of the documents of a workshop whose name matches (after a move, say). */
-  disconnect(workshopId: string, predicate: (docName: string) => boolean, code: number, reason: string): void;
+  disconnect(
+    workshopId: string,
+    predicate: (docName: string) => boolean,
+    code: number,
+    reason: string,
+  ): void;
   stats(): { rooms: number; connections: number };
   isLoaded(workshopId: string, docName: string): boolean;
   /** Waits for pending writes, closes every connection, unloads every room. */
@@ -68,6 +74,8 @@ class Room {
   private pending: Promise<void> = Promise.resolve();
   private lastSeq: number;
   private dirtySinceCompaction = false;
+  /** Bytes the document holds in the store: its state plus the log since (an upper bound). */
+  private storedBytes = 0;
   broken = false;
 
   constructor(
@@ -83,9 +91,12 @@ class Room {
     // neither appended again nor sent (clients get it through sync step 2).
     const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
     if (parts.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(parts));
+    for (const part of parts) this.storedBytes += part.byteLength;
     this.dirtySinceCompaction = stored.updates.length >= compactAfter;
     this.awareness.setLocalState(null);
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(update, origin));
+    this.doc.on('update', (update: Uint8Array, origin: unknown) =>
+      this.onDocUpdate(update, origin),
+    );
     this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
       this.onAwarenessUpdate(changes, origin),
     );
@@ -104,9 +115,14 @@ class Room {
     syncProtocol.writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
     void this.afterPending(async () => {
-      const { seq, logLength } = await this.store.appendUpdate(this.workshopId, this.docName, update);
+      const { seq, logLength } = await this.store.appendUpdate(
+        this.workshopId,
+        this.docName,
+        update,
+      );
       this.lastSeq = seq;
       this.dirtySinceCompaction = true;
+      this.storedBytes += update.byteLength;
       for (const conn of this.connections.values()) if (conn.ws !== origin) send(conn.ws, message);
       if (logLength >= this.compactAfter) await this.compact();
     });
@@ -114,7 +130,9 @@ class Room {
 
   async compact(): Promise<void> {
     if (!this.dirtySinceCompaction || this.broken) return;
-    await this.store.compactDoc(this.workshopId, this.docName, Y.encodeStateAsUpdate(this.doc), this.lastSeq);
+    const state = Y.encodeStateAsUpdate(this.doc);
+    await this.store.compactDoc(this.workshopId, this.docName, state, this.lastSeq);
+    this.storedBytes = state.byteLength;
     this.dirtySinceCompaction = false;
   }
 
@@ -138,7 +156,10 @@ class Room {
     }
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    encoding.writeVarUint8Array(
+      encoder,
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+    );
     const message = encoding.toUint8Array(encoder);
     for (const c of this.connections.values()) send(c.ws, message);
   }
@@ -161,14 +182,23 @@ class Room {
         } else if (syncType === SyncType.step2 || syncType === SyncType.update) {
           const update = decoding.readVarUint8Array(decoder);
           // A read-only client's changes are dropped here: nothing applied, nothing relayed.
-          if (conn.canWrite() && !this.broken) Y.applyUpdate(this.doc, update, conn.ws);
+          if (!conn.canWrite() || this.broken) break;
+          // A document has a size limit: past it, this writer is closed and nothing is applied.
+          if (this.storedBytes + update.byteLength > LIMITS.documentBytes) {
+            throw new DocumentFullError();
+          }
+          Y.applyUpdate(this.doc, update, conn.ws);
         } else {
           throw new Error(`unknown sync message type ${syncType}`);
         }
         break;
       }
       case MessageType.awareness:
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), conn.ws);
+        awarenessProtocol.applyAwarenessUpdate(
+          this.awareness,
+          decoding.readVarUint8Array(decoder),
+          conn.ws,
+        );
         break;
       case MessageType.queryAwareness:
         this.sendAwareness(conn.ws);
@@ -227,6 +257,13 @@ class Room {
   }
 }
 
+/** An update that would take a document past LIMITS.documentBytes. */
+class DocumentFullError extends Error {
+  constructor() {
+    super('document size limit reached');
+  }
+}
+
 interface AwarenessChanges {
   added: number[];
   updated: number[];
@@ -279,7 +316,9 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     ready.delete(key);
     const done = room
       .unload()
-      .catch((error: unknown) => log.error('room unload failed', { room: key, error: String(error) }))
+      .catch((error: unknown) =>
+        log.error('room unload failed', { room: key, error: String(error) }),
+      )
       .finally(() => {
         if (unloading.get(key) === done) unloading.delete(key);
       });
@@ -314,11 +353,20 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         try {
           room.handleMessage(conn, bytes);
         } catch (error) {
-          log.info('malformed Yjs message; closing that connection', {
-            room: keyOf(workshopId, docName),
-            error: String(error),
-          });
-          ws.close(CloseCode.badMessage, 'malformed message');
+          const full = error instanceof DocumentFullError;
+          log.info(
+            full
+              ? 'document full; closing that writer'
+              : 'malformed Yjs message; closing that connection',
+            {
+              room: keyOf(workshopId, docName),
+              error: String(error),
+            },
+          );
+          ws.close(
+            full ? CloseCode.tooLarge : CloseCode.badMessage,
+            full ? 'document size limit' : 'malformed message',
+          );
         }
       };
       ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => handle(toBytes(data)));
@@ -328,7 +376,10 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
       const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
 
       const acquired = acquire(workshopId, docName);
-      acquired.then((r) => r.holds++, () => undefined);
+      acquired.then(
+        (r) => r.holds++,
+        () => undefined,
+      );
       let loaded: Room;
       try {
         loaded = await acquired;
@@ -355,7 +406,10 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
 
     async withDoc(workshopId, docName, fn) {
       const pending = acquire(workshopId, docName);
-      pending.then((r) => r.holds++, () => undefined);
+      pending.then(
+        (r) => r.holds++,
+        () => undefined,
+      );
       const room = await pending;
       try {
         return await fn(room.doc);
@@ -370,7 +424,8 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     resync(workshopId) {
       for (const room of ready.values()) {
         if (room.workshopId !== workshopId) continue;
-        for (const conn of room.connections.values()) if (conn.canWrite()) room.requestMissing(conn);
+        for (const conn of room.connections.values())
+          if (conn.canWrite()) room.requestMissing(conn);
       }
     },
 
@@ -396,7 +451,8 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
       const all = await Promise.allSettled(rooms.values());
       for (const result of all) {
         if (result.status !== 'fulfilled') continue;
-        for (const conn of result.value.connections.values()) conn.ws.close(CloseCode.goingAway, 'server shutting down');
+        for (const conn of result.value.connections.values())
+          conn.ws.close(CloseCode.goingAway, 'server shutting down');
       }
       await Promise.allSettled(
         all.flatMap((r) => (r.status === 'fulfilled' ? [r.value.unload()] : [])),

@@ -383,3 +383,30 @@ describe('malformed messages', () => {
     closeAll();
   });
 });
+
+describe('document size limit', () => {
+  it('a writer that would take a document past its size limit is closed with 4413; the document still serves readers', async () => {
+    const { LIMITS } = await import('../../shared/limits.js');
+    const w = await createWorkshop(srv.url);
+    const groupId = w.groups[0]!.id;
+    const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId });
+    const writer = connectDoc(srv.url, w.workshopId, groupDocName(groupId), ana.token);
+    await synced(writer);
+    const chunk = 'x'.repeat(900 * 1024);
+    const text = writer.doc.getText('flood');
+    const rounds = Math.ceil(LIMITS.documentBytes / chunk.length) + 1;
+    for (let i = 0; i < rounds && !writer.closes.includes(4413); i++) {
+      text.insert(text.length, chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await waitFor(() => writer.closes.includes(4413), { timeout: 15_000, message: 'writer closed with 4413' });
+    writer.destroy();
+
+    const reader = connectDoc(srv.url, w.workshopId, groupDocName(groupId), w.facilitatorKey);
+    await synced(reader, 15_000);
+    const length = reader.doc.getText('flood').length;
+    expect(length).toBeGreaterThan(0);
+    expect(length).toBeLessThanOrEqual(LIMITS.documentBytes);
+    reader.destroy();
+  }, 60_000);
+});
