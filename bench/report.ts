@@ -134,12 +134,14 @@ export function renderReport(r: BenchResults): string {
     const bytes = (x: ScenarioResult) => x.connect.reduce((n, c) => n + c.socketBytes, 0);
     const growth = presenceGrowth(presence);
     const extrapolated = growth
-      ? `; growth ∝ N^${growth.bytesExponent.toFixed(1)} in bytes, so everyone connecting to a workshop of ${TARGETS.capacityParticipants} would move ~${(growth.bytesAt(TARGETS.capacityParticipants) / 2 ** 30).toFixed(0)} GiB of workshop:state`
+      ? last.participants >= TARGETS.capacityParticipants
+        ? ''
+        : `; growth ∝ N^${growth.bytesExponent.toFixed(1)} in bytes, so everyone connecting to a workshop of ${TARGETS.capacityParticipants} would move ~${mib(growth.bytesAt(TARGETS.capacityParticipants))}`
       : '';
     rows.push([
       `capacity with a Socket.IO connection per participant`,
       `≥ ${TARGETS.capacityParticipants}`,
-      `${presenceCapacity.passed} measured (largest step run); everyone connecting at once moves ${mib(bytes(last))} of workshop:state and takes ${ms(settle(last) / 1000)} s to settle at ${last.participants}${extrapolated}`,
+      `${presenceCapacity.passed}${presenceCapacity.failedAt ? ` (fails at ${presenceCapacity.failedAt.participants})` : ''}; everyone connecting at once moves ${mib(bytes(last))} of Socket.IO traffic and takes ${ms(settle(last) / 1000)} s to settle at ${last.participants}${extrapolated}`,
       verdict(presenceCapacity.passed >= TARGETS.capacityParticipants),
     ]);
   }
@@ -390,6 +392,13 @@ export function renderReport(r: BenchResults): string {
   }
 
   const notes = [...r.notes];
+  const everyRun = [...main.flat(), ...presence, ...ramp, ...(r.whatIf ?? [])];
+  const codes = [...new Set(everyRun.map((x) => x.code).filter(Boolean))];
+  if (codes.length > 1) {
+    notes.push(
+      `The server code changed during this run (other people commit while it goes on): ${codes.length} versions of server/ and shared/ were measured (${codes.join(', ')}); each run's version is in the JSON (\`code\`).`,
+    );
+  }
   if (r.remeasured?.length) {
     notes.push(
       `${r.remeasured.length} run(s) of the main scenario were measured again because other processes were busy for most of their window (${r.remeasured.map((x) => `${NAME[x.kind]}: ${ms(100 * (x.editToPeer?.quietShare ?? 0), 0)} % quiet, p99 ${ms(x.editToPeer?.all.p99)} ms`).join('; ')}); the first attempts are in the JSON under \`remeasured\`.`,

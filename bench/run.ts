@@ -48,7 +48,7 @@ const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 520)) * 1000;
 const PLAN: Plan = {
   mainRounds: Number(args.rounds ?? (quick ? 1 : 3)),
   main: { participants: 60, groups: 6, rate: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 4000 : 10_000 },
-  presenceSteps: quick ? [] : [60, 150, 300],
+  presenceSteps: quick ? [] : [60, 300, 1000],
   rampSteps: args.steps ? args.steps.split(',').map(Number) : quick ? [300] : [60, 300, 600, 1000, 1500],
   ramp: { rate: 1, warmupMs: quick ? 1000 : 2000, measureMs: quick ? 3000 : 6000 },
   coldSamples: quick ? 1 : 3,
@@ -255,10 +255,10 @@ async function main(): Promise<void> {
           results.notes.push(`presence: ${n} participants skipped (time budget)`);
           break;
         }
-        const r = await scenario({ kind: 'atelier', participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, connectDeadlineMs: 90_000 });
+        const r = await scenario({ kind: 'atelier', participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, connectDeadlineMs: 60_000 });
         results.presence.push(r);
         const settle = Math.max(...r.connect.map((c) => c.presenceSettledMs));
-        if (!r.ok || settle > 30_000) break;
+        if (!r.ok || settle > 20_000 || verdictP99(r).value > PLAN.capacityP99Ms) break;
       }
     }
 

@@ -2,10 +2,11 @@
 // workshop, connect every participant (and a facilitator on every document) from the
 // load-generator processes, seed the fixture's recommendations, type, measure, vote, check that
 // every replica converged, then kill the server and check what it kept on disk.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { CreateWorkshopResult, JoinResult } from '../shared/schemas.js';
@@ -56,6 +57,8 @@ export interface ScenarioResult {
   rate: number;
   sockets: boolean;
   variant?: string;
+  /** Hash of server/ and shared/ as this scenario's server process loaded them. */
+  code: string;
   /** Wall time of the whole scenario, start to teardown. */
   tookMs: number;
   ok: boolean;
@@ -129,6 +132,25 @@ export interface ScenarioResult {
 }
 
 const fixture = loadFixture();
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * A short hash of every file under server/ and shared/: other people edit the code while a run
+ * goes on, and every scenario starts a fresh server process, so a run can straddle two versions.
+ */
+export function codeFingerprint(): string {
+  const hash = createHash('sha1');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(ts|js|json)$/.test(entry.name)) hash.update(full).update(readFileSync(full));
+    }
+  };
+  for (const dir of ['server', 'shared']) walk(path.join(repoRoot, dir));
+  return hash.digest('hex').slice(0, 10);
+}
 
 /** Other processes using this many cores or more make a 250 ms slot "busy". */
 export const QUIET_LIMIT_CORES = 0.3;
@@ -249,6 +271,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     rate: o.rate,
     sockets: o.kind === 'atelier' && o.sockets !== false,
     variant: o.variant,
+    code: codeFingerprint(),
     tookMs: 0,
     ok: false,
     edits: 0,
