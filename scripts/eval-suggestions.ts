@@ -21,7 +21,8 @@ interface FixtureRecommendation {
   body: string;
 }
 
-const fixturePath = path.resolve('..', 'shared', 'fixtures', 'workshop-resilience.fr.json');
+// The repository's copy of ../shared/fixtures/workshop-resilience.fr.json.
+const fixturePath = path.resolve('server', 'demo', 'workshop-resilience.fr.json');
 const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as {
   recommendations: FixtureRecommendation[];
 };

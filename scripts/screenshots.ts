@@ -43,7 +43,7 @@ interface Fixture {
 
 /** The realistic workshop of shared/fixtures (beside the repository), for the board shots. */
 function loadFixture(): Fixture {
-  const candidates = [path.resolve('..', 'shared', 'fixtures'), '/work/shared/fixtures'];
+  const candidates = [path.resolve('server', 'demo'), path.resolve('..', 'shared', 'fixtures')];
   const dir = candidates.find((d) => existsSync(path.join(d, 'workshop-resilience.fr.json')));
   if (!dir) throw new Error('shared/fixtures/workshop-resilience.fr.json not found');
   return JSON.parse(readFileSync(path.join(dir, 'workshop-resilience.fr.json'), 'utf8')) as Fixture;

@@ -22,7 +22,8 @@ import {
 type Labelled = SuggestionInput & { cluster: string | null };
 
 function loadFixture(): Labelled[] {
-  const file = path.resolve('..', 'shared', 'fixtures', 'workshop-resilience.fr.json');
+  // The repository's copy of ../shared/fixtures (CI clones the repository alone).
+  const file = path.resolve('server', 'demo', 'workshop-resilience.fr.json');
   const fixture = JSON.parse(readFileSync(file, 'utf8')) as {
     recommendations: { group: string; cluster: string | null; title: string; body: string }[];
   };
