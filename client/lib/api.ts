@@ -6,6 +6,7 @@ import type {
   JoinResult,
   WorkshopInfo,
 } from '../../shared/schemas.js';
+import { t } from './i18n.svelte.js';
 
 export class ApiError extends Error {
   constructor(
@@ -35,6 +36,16 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     throw new ApiError(res.status, error?.code ?? 'internal_error', error?.message ?? res.statusText, error?.field);
   }
   return data as T;
+}
+
+/**
+ * The words for a failed look-up of a workshop by its code: unknown code, no network, or the
+ * server's own message.
+ */
+export function describeLoadError(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'not_found') return t('join.notFound');
+  if (error instanceof ApiError && error.code === 'network') return t('errors.network');
+  return t('errors.generic', { message: String((error as Error).message) });
 }
 
 export const api = {
