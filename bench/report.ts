@@ -276,7 +276,7 @@ export function renderReport(r: BenchResults): string {
     push(
       `### Capacity ramp: ${r.plan.ramp.rate} edit/s per participant, about 10 per group (at most 50 groups), facilitator on every document`,
       '',
-      `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 (quiet-machine p99 when at least ${MIN_QUIET_SHARE * 100} % of deliveries were quiet, else every edit's) or with an undelivered edit. A step that fails while other processes were busy is measured once more after waiting for quiet; both attempts are listed.`,
+      `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 (quiet-machine p99 when at least ${MIN_QUIET_SHARE * 100} % of deliveries were quiet, else every edit's) or with an undelivered edit. A step where fewer than ${MIN_QUIET_SHARE * 100} % of deliveries flew on a quiet machine is measured once more after waiting for quiet; both attempts are listed, the last one counts.`,
       '',
       table(
         ['participants', 'groups', 'server', 'edits/s', 'p50', 'p99', 'max', 'p99 quiet (share)', 'server CPU', 'server RSS', 'load gen. CPU / loop p99', 'other load', 'result'],

@@ -42,13 +42,13 @@ const sections = new Set((args.only ?? 'bundle,coldload,main,presence,ramp').spl
 const workers = Number(args.workers);
 const outDir = path.resolve(args.out);
 /** The whole run stops starting new scenarios after this, so it ends well inside ten minutes. */
-const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 520)) * 1000;
+const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 540)) * 1000;
 
 /** How each part of the run is sized (full / quick). */
 const PLAN: Plan = {
   mainRounds: Number(args.rounds ?? (quick ? 1 : 3)),
   main: { participants: 60, groups: 6, rate: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 4000 : 10_000 },
-  presenceSteps: quick ? [] : [60, 300, 1000],
+  presenceSteps: quick ? [] : [60, 300, 600, 1000],
   rampSteps: args.steps ? args.steps.split(',').map(Number) : quick ? [300] : [60, 300, 600, 1000, 1500],
   ramp: { rate: 1, warmupMs: quick ? 1000 : 2000, measureMs: quick ? 3000 : 6000 },
   coldSamples: quick ? 1 : 3,
@@ -118,6 +118,15 @@ async function quietMachine(): Promise<{ waitedMs: number; otherCores: number }>
     if (otherCores < PLAN.quietCores) break;
   } while (Date.now() - start < PLAN.quietWaitMs && !overBudget());
   return { waitedMs: Date.now() - start, otherCores };
+}
+
+/**
+ * A run whose figures are mostly other people's doing: fewer than MIN_QUIET_SHARE of its
+ * deliveries flew on a quiet machine, or it failed while the machine was busy.
+ */
+function needsAnotherLook(r: ScenarioResult): boolean {
+  const quiet = r.editToPeer?.quietShare ?? 0;
+  return quiet < MIN_QUIET_SHARE || (!r.ok && (r.busySlots ?? 0) > 0.5);
 }
 
 async function scenario(o: Omit<ScenarioOptions, 'log' | 'workers' | 'connectDeadlineMs'> & { connectDeadlineMs?: number }) {
@@ -255,7 +264,14 @@ async function main(): Promise<void> {
           results.notes.push(`presence: ${n} participants skipped (time budget)`);
           break;
         }
-        const r = await scenario({ kind: 'atelier', participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, connectDeadlineMs: 60_000 });
+        const run = () => scenario({ kind: 'atelier', participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, connectDeadlineMs: 60_000 });
+        let r = await run();
+        // Other processes were busy for much of the window: measure once more before concluding.
+        if (needsAnotherLook(r) && !overBudget()) {
+          log(`  presence at ${n}: measured while the machine was busy; measuring again`);
+          (results.remeasured ??= []).push(r);
+          r = await run();
+        }
         results.presence.push(r);
         const settle = Math.max(...r.connect.map((c) => c.presenceSettledMs));
         if (!r.ok || settle > 20_000 || verdictP99(r).value > PLAN.capacityP99Ms) break;
@@ -279,8 +295,8 @@ async function main(): Promise<void> {
           let r = await run();
           results.ramp.push(r);
           // Other processes were busy for much of the window: measure once more before concluding.
-          if (!passed(r) && (r.busySlots ?? 0) > 0.5 && !overBudget()) {
-            log(`  ${kind} at ${n}: missed while the machine was busy (${((r.busySlots ?? 0) * 100).toFixed(0)} % of slots); measuring again`);
+          if (needsAnotherLook(r) && !overBudget()) {
+            log(`  ${kind} at ${n}: measured while the machine was busy (${((r.busySlots ?? 0) * 100).toFixed(0)} % of slots); measuring again`);
             r = await run();
             results.ramp.push(r);
           }
