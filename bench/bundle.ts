@@ -28,27 +28,45 @@ export function measureBundle(repoRoot: string, options: { build: boolean }): Bu
     outDir = scratch;
     execFileSync(
       process.execPath,
-      [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'],
+      [
+        path.join(repoRoot, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'error',
+      ],
       { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 },
     );
   }
   const buildMs = performance.now() - t0;
   try {
-    const html = existsSync(path.join(outDir, 'index.html')) ? readFileSync(path.join(outDir, 'index.html'), 'utf8') : '';
+    const html = existsSync(path.join(outDir, 'index.html'))
+      ? readFileSync(path.join(outDir, 'index.html'), 'utf8')
+      : '';
     const initial = new Set(
-      [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g)].map((m) =>
-        path.basename(m[1]!),
-      ),
+      [
+        ...html.matchAll(
+          /<(?:script[^>]*\bsrc|link[^>]*rel="modulepreload"[^>]*\bhref)="([^"]+\.js)"/g,
+        ),
+      ].map((m) => path.basename(m[1]!)),
     );
     const assets = path.join(outDir, 'assets');
     const files = (existsSync(assets) ? readdirSync(assets) : [])
       .filter((f) => f.endsWith('.js'))
       .map((file) => {
         const bytes = readFileSync(path.join(assets, file));
-        return { file, rawBytes: bytes.byteLength, gzipBytes: gzipSync(bytes, { level: 9 }).byteLength, initial: initial.has(file) };
+        return {
+          file,
+          rawBytes: bytes.byteLength,
+          gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
+          initial: initial.has(file),
+        };
       })
       .sort((a, b) => b.gzipBytes - a.gzipBytes);
-    const sum = (list: typeof files, key: 'rawBytes' | 'gzipBytes') => list.reduce((n, f) => n + f[key], 0);
+    const sum = (list: typeof files, key: 'rawBytes' | 'gzipBytes') =>
+      list.reduce((n, f) => n + f[key], 0);
     const first = files.filter((f) => f.initial);
     return {
       initialRawBytes: sum(first, 'rawBytes'),

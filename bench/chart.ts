@@ -33,10 +33,16 @@ export function renderChart(r: BenchResults): string | null {
   const all = [...ramp, ...presence];
   const xMin = Math.min(...all.map((x) => x.participants)) * 0.8;
   const xMax = Math.max(...all.map((x) => x.participants)) * 1.25;
-  const px = (n: number) => M.left + ((Math.log(n) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (W - M.left - M.right);
+  const px = (n: number) =>
+    M.left +
+    ((Math.log(n) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (W - M.left - M.right);
   const py = (ms: number) => {
     const v = Math.min(Y_MAX, Math.max(Y_MIN, ms));
-    return M.top + (1 - (Math.log(v) - Math.log(Y_MIN)) / (Math.log(Y_MAX) - Math.log(Y_MIN))) * (H - M.top - M.bottom);
+    return (
+      M.top +
+      (1 - (Math.log(v) - Math.log(Y_MIN)) / (Math.log(Y_MAX) - Math.log(Y_MIN))) *
+        (H - M.top - M.bottom)
+    );
   };
 
   const parts: string[] = [];
@@ -77,22 +83,33 @@ export function renderChart(r: BenchResults): string | null {
   series.forEach((s, i) => {
     const runs = [...s.runs].sort((a, b) => a.participants - b.participants);
     const passed = runs.filter((x) => x.ok && x.editToPeer);
-    const line = (pick: (x: ScenarioResult) => number) => passed.map((x) => `${px(x.participants).toFixed(1)},${py(pick(x)).toFixed(1)}`).join(' ');
+    const line = (pick: (x: ScenarioResult) => number) =>
+      passed.map((x) => `${px(x.participants).toFixed(1)},${py(pick(x)).toFixed(1)}`).join(' ');
     // Slight horizontal offsets keep overlapping markers apart.
     const dx = (i - (series.length - 1) / 2) * 3;
     parts.push(`<g transform="translate(${dx} 0)">`);
     if (passed.length > 1) {
-      parts.push(`<polyline points="${line((x) => verdictP99(x).value)}" fill="none" stroke="${s.color}" stroke-width="2.2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
-      parts.push(`<polyline points="${line((x) => x.editToPeer!.all.p50)}" fill="none" stroke="${s.color}" stroke-width="1.3" stroke-opacity="0.6" stroke-dasharray="1.5 3"/>`);
+      parts.push(
+        `<polyline points="${line((x) => verdictP99(x).value)}" fill="none" stroke="${s.color}" stroke-width="2.2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`,
+      );
+      parts.push(
+        `<polyline points="${line((x) => x.editToPeer!.all.p50)}" fill="none" stroke="${s.color}" stroke-width="1.3" stroke-opacity="0.6" stroke-dasharray="1.5 3"/>`,
+      );
     }
     for (const x of passed) {
-      parts.push(`<circle cx="${px(x.participants)}" cy="${py(verdictP99(x).value)}" r="3.5" fill="${s.color}"/>`);
-      parts.push(`<circle cx="${px(x.participants)}" cy="${py(x.editToPeer!.all.p50)}" r="2.2" fill="#fff" stroke="${s.color}"/>`);
+      parts.push(
+        `<circle cx="${px(x.participants)}" cy="${py(verdictP99(x).value)}" r="3.5" fill="${s.color}"/>`,
+      );
+      parts.push(
+        `<circle cx="${px(x.participants)}" cy="${py(x.editToPeer!.all.p50)}" r="2.2" fill="#fff" stroke="${s.color}"/>`,
+      );
     }
     for (const x of runs.filter((r) => !r.ok || !r.editToPeer)) {
       const cx = px(x.participants);
       const cy = M.top + 10 + i * 12;
-      parts.push(`<path d="M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx - 5},${cy + 5}L${cx + 5},${cy - 5}" stroke="${s.color}" stroke-width="2"/>`);
+      parts.push(
+        `<path d="M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx - 5},${cy + 5}L${cx + 5},${cy - 5}" stroke="${s.color}" stroke-width="2"/>`,
+      );
     }
     parts.push('</g>');
   });

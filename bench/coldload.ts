@@ -12,7 +12,13 @@
 import { copyFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { addItem, addRecommendation, readItems, readRecommendations, recommendationsMap } from '../shared/doc.js';
+import {
+  addItem,
+  addRecommendation,
+  readItems,
+  readRecommendations,
+  recommendationsMap,
+} from '../shared/doc.js';
 import { groupDocName, PLENARY_DOC } from '../shared/ids.js';
 import { createRooms, type Logger } from '../server/collab/rooms.js';
 import { createWorkshopService } from '../server/services/workshops.js';
@@ -57,7 +63,13 @@ function prng(seed: number) {
   };
 }
 
-async function prepare({ file, cleanFile }: { file: string; cleanFile: string }): Promise<PrepareResult> {
+async function prepare({
+  file,
+  cleanFile,
+}: {
+  file: string;
+  cleanFile: string;
+}): Promise<PrepareResult> {
   const fixture = loadFixture();
   let store = createSqliteStore(file);
   const workshops = createWorkshopService({ store });
@@ -71,7 +83,10 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
   const groupId = new Map(fixture.groups.map((g, i) => [g.key, created.groups[i]!.id]));
   const members = new Map<string, string[]>();
   for (const p of fixture.participants) {
-    const joined = await workshops.join(created.code, { name: p.name, groupId: groupId.get(p.group)! });
+    const joined = await workshops.join(created.code, {
+      name: p.name,
+      groupId: groupId.get(p.group)!,
+    });
     members.set(p.group, [...(members.get(p.group) ?? []), joined.participantId]);
   }
 
@@ -91,7 +106,8 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
         });
       }
       const sync = () => {
-        for (const replica of replicas) Y.applyUpdate(replica, Y.encodeStateAsUpdate(serverDoc, Y.encodeStateVector(replica)));
+        for (const replica of replicas)
+          Y.applyUpdate(replica, Y.encodeStateAsUpdate(serverDoc, Y.encodeStateVector(replica)));
       };
       const recs = fixture.recommendations.filter((r) => r.group === group.key);
       for (const [k, rec] of recs.entries()) {
@@ -99,7 +115,13 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
         const author = replicas[a]!;
         const id = `g${g}r${k}`;
         recIds.set(rec, `${groupId.get(group.key)}/${id}`);
-        addRecommendation(author, { id, title: '', body: '', authorId: authors[a]!, createdAt: Date.now() + k });
+        addRecommendation(author, {
+          id,
+          title: '',
+          body: '',
+          authorId: authors[a]!,
+          createdAt: Date.now() + k,
+        });
         const entry = recommendationsMap(author).get(id)!;
         for (const field of ['title', 'body'] as const) {
           const text = entry.get(field) as Y.Text;
@@ -133,7 +155,8 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
       updates++;
     });
     const clusters = new Map<string, typeof fixture.recommendations>();
-    for (const r of fixture.recommendations) if (r.cluster) clusters.set(r.cluster, [...(clusters.get(r.cluster) ?? []), r]);
+    for (const r of fixture.recommendations)
+      if (r.cluster) clusters.set(r.cluster, [...(clusters.get(r.cluster) ?? []), r]);
     let k = 0;
     for (const [, recs] of clusters) {
       const entry = addItem(facilitator, {
@@ -160,12 +183,16 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
     const docName = groupDocName(groupId.get(group.key)!);
     const stored = await store.loadDoc(created.workshopId, docName);
     const replica = new Y.Doc();
-    Y.applyUpdate(replica, Y.mergeUpdates(stored.state ? [stored.state, ...stored.updates] : stored.updates));
+    Y.applyUpdate(
+      replica,
+      Y.mergeUpdates(stored.state ? [stored.state, ...stored.updates] : stored.updates),
+    );
     const tail: Uint8Array[] = [];
     replica.on('update', (update: Uint8Array) => tail.push(update));
     const entry = recommendationsMap(replica).get(`g${g}r0`);
     const body = entry?.get('body');
-    if (!(body instanceof Y.Text)) throw new Error('prepared document lacks its first recommendation');
+    if (!(body instanceof Y.Text))
+      throw new Error('prepared document lacks its first recommendation');
     const words = ' Prévoir une restitution publique et un suivi annuel des indicateurs.';
     for (let i = tail.length; tail.length < COMPACT_AFTER - 1 - stored.updates.length; i++) {
       body.insert(body.length, words[i % words.length]!);
@@ -181,7 +208,15 @@ async function prepare({ file, cleanFile }: { file: string; cleanFile: string })
   };
 }
 
-async function load({ file, workshopId, docs }: { file: string; workshopId: string; docs: string[] }): Promise<LoadTimes> {
+async function load({
+  file,
+  workshopId,
+  docs,
+}: {
+  file: string;
+  workshopId: string;
+  docs: string[];
+}): Promise<LoadTimes> {
   const t0 = performance.now();
   const store = createSqliteStore(file);
   const t1 = performance.now();
@@ -212,7 +247,11 @@ async function load({ file, workshopId, docs }: { file: string; workshopId: stri
     return performance.now() - t;
   };
   const partsOf = (s: (typeof stored)[number]) => (s.state ? [s.state, ...s.updates] : s.updates);
-  const samples = { mergeUpdatesMs: [] as number[], sequentialMs: [] as number[], stateOnlyMs: [] as number[] };
+  const samples = {
+    mergeUpdatesMs: [] as number[],
+    sequentialMs: [] as number[],
+    stateOnlyMs: [] as number[],
+  };
   for (let rep = 0; rep < 3; rep++) {
     samples.mergeUpdatesMs.push(
       time(() => {

@@ -99,7 +99,12 @@ let setup: SetupPayload | null = null;
 const clients: SimClient[] = [];
 let recording = false;
 let arrivals = new Arrivals();
-let sends = { doc: [] as number[], client: [] as number[], clock: [] as number[], at: [] as number[] };
+let sends = {
+  doc: [] as number[],
+  client: [] as number[],
+  clock: [] as number[],
+  at: [] as number[],
+};
 
 function openReplica(s: SetupPayload, client: SimClient, docIndex: number): Replica {
   const docName = s.docNames[docIndex]!;
@@ -110,7 +115,8 @@ function openReplica(s: SetupPayload, client: SimClient, docIndex: number): Repl
     const at = now();
     tr.afterState.forEach((after, writer) => {
       const before = tr.beforeState.get(writer) ?? 0;
-      for (let clock = before; clock < after; clock++) arrivals.push(spec.id, docIndex, writer, clock, at);
+      for (let clock = before; clock < after; clock++)
+        arrivals.push(spec.id, docIndex, writer, clock, at);
     });
   });
   const wsBase = s.baseUrl.replace(/^http/, 'ws');
@@ -158,7 +164,11 @@ function openReplica(s: SetupPayload, client: SimClient, docIndex: number): Repl
   };
 }
 
-async function waitUntil(check: () => boolean, deadlineMs: number, what: () => string): Promise<void> {
+async function waitUntil(
+  check: () => boolean,
+  deadlineMs: number,
+  what: () => string,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
@@ -179,7 +189,10 @@ function connectSocket(baseUrl: string, token: string): BenchSocket {
 /** The recommendations (or items) of a replica in id order: every replica agrees on it. */
 function entriesOf(doc: Y.Doc): Y.Map<unknown>[] {
   const map = recommendationsMap(doc);
-  return [...map.keys()].sort().map((id) => map.get(id)!).filter((e) => e instanceof Y.Map);
+  return [...map.keys()]
+    .sort()
+    .map((id) => map.get(id)!)
+    .filter((e) => e instanceof Y.Map);
 }
 
 let stateMessages = 0;
@@ -197,7 +210,9 @@ serve({
       const client: SimClient = { spec, replicas: [], socket: null, sharedSocket: null, online: 0 };
       // Hocuspocus multiplexes several documents over one socket: the facilitator uses that.
       if (payload.kind === 'hocuspocus' && spec.docs.length > 1) {
-        client.sharedSocket = new HocuspocusProviderWebsocket({ url: payload.baseUrl.replace(/^http/, 'ws') });
+        client.sharedSocket = new HocuspocusProviderWebsocket({
+          url: payload.baseUrl.replace(/^http/, 'ws'),
+        });
       }
       clients.push(client);
     }
@@ -237,7 +252,8 @@ serve({
               // Raw Socket.IO packets as they came off the wire, before JSON parsing.
               socket.io.on('open', () => {
                 socket.io.engine.on('data', (data: unknown) => {
-                  socketBytes += typeof data === 'string' ? data.length : (data as ArrayBuffer).byteLength;
+                  socketBytes +=
+                    typeof data === 'string' ? data.length : (data as ArrayBuffer).byteLength;
                 });
               });
               socket.on('workshop:state', (state) => {
@@ -257,7 +273,8 @@ serve({
             }),
         ),
       );
-      if (Date.now() > deadline) throw new Error(`timed out: ${connected}/${withSocket.length} sockets connected`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out: ${connected}/${withSocket.length} sockets connected`);
     }
     if (failed > 0) throw new Error(`${failed} sockets were refused`);
     const socketConnectMs = performance.now() - t1;
@@ -265,9 +282,16 @@ serve({
     await waitUntil(
       () => withSocket.every((c) => c.online >= payload.participants),
       Math.max(0, deadline - Date.now()),
-      () => `${withSocket.filter((c) => c.online >= payload.participants).length}/${withSocket.length} sockets saw everyone online`,
+      () =>
+        `${withSocket.filter((c) => c.online >= payload.participants).length}/${withSocket.length} sockets saw everyone online`,
     );
-    return { yjsConnectMs, socketConnectMs, stateMessages, socketBytes, presenceSettledMs: performance.now() - t1 };
+    return {
+      yjsConnectMs,
+      socketConnectMs,
+      stateMessages,
+      socketBytes,
+      presenceSettledMs: performance.now() - t1,
+    };
   },
 
   async seed({ seeds }: SeedPayload) {
@@ -290,7 +314,8 @@ serve({
     await waitUntil(
       () => all.every((r) => count(r) >= (expected[r.docIndex] ?? 0)),
       deadlineMs,
-      () => `${all.filter((r) => count(r) >= (expected[r.docIndex] ?? 0)).length}/${all.length} replicas seeded`,
+      () =>
+        `${all.filter((r) => count(r) >= (expected[r.docIndex] ?? 0)).length}/${all.length} replicas seeded`,
     );
     return null;
   },
@@ -315,7 +340,8 @@ serve({
         const entries = entriesOf(replica.doc);
         const entry = entries[(w.spec.recIndex ?? 0) % entries.length];
         const text = entry?.get('body');
-        if (!(text instanceof Y.Text)) throw new Error(`client ${w.spec.id} has nothing to type into`);
+        if (!(text instanceof Y.Text))
+          throw new Error(`client ${w.spec.id} has nothing to type into`);
         let cursor = Math.floor(Math.random() * (text.length + 1));
         let typed = 0;
         const edit = () => {
@@ -368,7 +394,11 @@ serve({
       edits,
       sends: log,
       written,
-      loop: { p50: loopMs(eld.percentile(50)), p99: loopMs(eld.percentile(99)), max: loopMs(eld.max) },
+      loop: {
+        p50: loopMs(eld.percentile(50)),
+        p99: loopMs(eld.percentile(99)),
+        max: loopMs(eld.max),
+      },
       cpuCores: (cpu.user + cpu.system) / 1000 / (performance.now() - wall0),
     };
   },
@@ -376,7 +406,9 @@ serve({
   async drain({ target, deadlineMs }: DrainPayload) {
     const all = clients.flatMap((c) => c.replicas);
     const caughtUp = (r: Replica) =>
-      Object.entries(target[r.docIndex] ?? {}).every(([client, clock]) => Y.getState(r.doc.store, Number(client)) >= clock);
+      Object.entries(target[r.docIndex] ?? {}).every(
+        ([client, clock]) => Y.getState(r.doc.store, Number(client)) >= clock,
+      );
     try {
       await waitUntil(
         () => all.every(caughtUp),
@@ -412,7 +444,8 @@ serve({
       const latency = arrivals.at[i]! - sent;
       if (roleOf.get(arrivals.receiver[i]!) === 'facilitator') facilitator.record(latency);
       else participants.record(latency);
-      if (slots && quietBetween(slots, sent, arrivals.at[i]!, quietLimitCores)) quiet.record(latency);
+      if (slots && quietBetween(slots, sent, arrivals.at[i]!, quietLimitCores))
+        quiet.record(latency);
     }
     // Every replica must receive every edit made by the other replicas of its document.
     let expected = 0;
@@ -420,7 +453,8 @@ serve({
     for (const c of clients) {
       for (const r of c.replicas) {
         const byWriter = expectedPerDoc.get(r.docIndex);
-        if (byWriter) for (const [writer, n] of byWriter) if (writer !== r.doc.clientID) expected += n;
+        if (byWriter)
+          for (const [writer, n] of byWriter) if (writer !== r.doc.clientID) expected += n;
         (hashes[r.docIndex] ??= new Set()).add(contentHash(r.doc));
       }
     }
@@ -442,7 +476,11 @@ serve({
     const late: SimClient = { spec, replicas: [], socket: null, sharedSocket: null, online: 0 };
     try {
       late.replicas = s.docNames.map((_, d) => openReplica(s, late, d));
-      await waitUntil(() => late.replicas.every((r) => r.synced()), deadlineMs, () => 'late joiner synced');
+      await waitUntil(
+        () => late.replicas.every((r) => r.synced()),
+        deadlineMs,
+        () => 'late joiner synced',
+      );
       return Object.fromEntries(late.replicas.map((r) => [r.docIndex, contentHash(r.doc)]));
     } finally {
       for (const r of late.replicas) r.destroy();
@@ -452,26 +490,43 @@ serve({
   async phase({ phase }: { phase: 'write' | 'vote' }) {
     const facilitator = clients.find((c) => c.spec.role === 'facilitator' && c.socket);
     if (!facilitator?.socket) throw new Error('no facilitator socket here');
-    const answer = await new Promise<Ack<unknown>>((resolve) => facilitator.socket!.emit('phase:set', { phase }, resolve));
+    const answer = await new Promise<Ack<unknown>>((resolve) =>
+      facilitator.socket!.emit('phase:set', { phase }, resolve),
+    );
     if (!answer.ok) throw new Error(`phase:set refused: ${answer.error.code}`);
     return null;
   },
 
   /** A burst of dot votes: every participant spends its whole budget. */
-  async vote({ targets, votesEach, startAt, spreadMs, gapMs, deadlineMs }: VotePayload): Promise<VoteResult> {
+  async vote({
+    targets,
+    votesEach,
+    startAt,
+    spreadMs,
+    gapMs,
+    deadlineMs,
+  }: VotePayload): Promise<VoteResult> {
     const acks = new Histogram();
     const sentTimes: number[] = [];
     const ackTimes: number[] = [];
     const refused: Record<string, number> = {};
     let ok = 0;
     let pending = 0;
-    const voters = clients.filter((c) => c.spec.role === 'participant' && c.socket && c.spec.groupId);
+    const voters = clients.filter(
+      (c) => c.spec.role === 'participant' && c.socket && c.spec.groupId,
+    );
     const timers: NodeJS.Timeout[] = [];
     let total = 0;
     await new Promise<void>((resolve) => {
-      const deadline = setTimeout(resolve, Math.max(0, startAt - Date.now()) + spreadMs + gapMs * votesEach + deadlineMs);
+      const deadline = setTimeout(
+        resolve,
+        Math.max(0, startAt - Date.now()) + spreadMs + gapMs * votesEach + deadlineMs,
+      );
       let scheduled = 0;
-      total = voters.reduce((n, v) => n + ((targets[v.spec.groupId!]?.length ?? 0) > 0 ? votesEach : 0), 0);
+      total = voters.reduce(
+        (n, v) => n + ((targets[v.spec.groupId!]?.length ?? 0) > 0 ? votesEach : 0),
+        0,
+      );
       const done = () => {
         if (--pending === 0 && scheduled === total) {
           clearTimeout(deadline);
@@ -500,7 +555,9 @@ serve({
         for (let v = 0; v < votesEach; v++) {
           // Dots stack: a voter puts several on its favourites, spread over its group's cards.
           const targetId = choices[(voter.spec.id + v * 3) % choices.length]!;
-          timers.push(setTimeout(() => cast(voter, targetId), Math.max(0, begin + v * gapMs - Date.now())));
+          timers.push(
+            setTimeout(() => cast(voter, targetId), Math.max(0, begin + v * gapMs - Date.now())),
+          );
         }
       }
     });

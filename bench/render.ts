@@ -9,5 +9,12 @@ const file = process.argv[2] ?? new URL('./results/latest.json', import.meta.url
 const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 writeFileSync(file.replace(/\.json$/, '.md'), renderReport(results));
 const svg = renderChart(results);
-if (svg) writeFileSync(file.replace(/[^/]*\.json$/, results.mode === 'full' ? 'latency.svg' : `latency-${results.mode}.svg`), svg);
+if (svg)
+  writeFileSync(
+    file.replace(
+      /[^/]*\.json$/,
+      results.mode === 'full' ? 'latency.svg' : `latency-${results.mode}.svg`,
+    ),
+    svg,
+  );
 process.stdout.write(`rendered ${file.replace(/\.json$/, '.md')}${svg ? ' and the chart' : ''}\n`);

@@ -4,11 +4,22 @@
 import { profileMarkdown } from './lib/cpuprofile.js';
 import type { Summary } from './lib/histogram.js';
 import type { ServerKind } from './lib/protocol.js';
-import { lastAttempts, MIN_QUIET_SHARE, TARGETS, verdictP99, verdictVoteP99, type BenchResults } from './lib/results.js';
+import {
+  lastAttempts,
+  MIN_QUIET_SHARE,
+  TARGETS,
+  verdictP99,
+  verdictVoteP99,
+  type BenchResults,
+} from './lib/results.js';
 import type { ScenarioResult } from './scenario.js';
 
 const KINDS: ServerKind[] = ['atelier', 'relay', 'hocuspocus'];
-const NAME: Record<ServerKind, string> = { atelier: 'Atelier', relay: 'bare relay', hocuspocus: 'Hocuspocus 4.7' };
+const NAME: Record<ServerKind, string> = {
+  atelier: 'Atelier',
+  relay: 'bare relay',
+  hocuspocus: 'Hocuspocus 4.7',
+};
 
 export function median(values: number[]): number {
   const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -17,17 +28,24 @@ export function median(values: number[]): number {
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
-const ms = (v: number | undefined, digits = 1) => (v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}`);
+const ms = (v: number | undefined, digits = 1) =>
+  v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(digits)}`;
 const kib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(0)} KiB` : '—');
-const mib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '—');
+const mib = (bytes: number) =>
+  Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : '—';
 const pct = (cores: number) => (Number.isFinite(cores) ? `${(cores * 100).toFixed(0)} %` : '—');
 const ratio = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '—');
 const yes = (b: boolean | undefined) => (b === undefined ? '—' : b ? 'yes' : '**no**');
-const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? '✅ met' : '❌ missed');
+const verdict = (ok: boolean | undefined) =>
+  ok === undefined ? 'not measured' : ok ? '✅ met' : '❌ missed';
 
 function table(header: string[], rows: string[][], align?: string[]): string {
   const a = align ?? header.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [`| ${header.join(' | ')} |`, `| ${a.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${a.join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function byKind(rounds: ScenarioResult[][], kind: ServerKind): ScenarioResult[] {
@@ -49,12 +67,18 @@ function ratios(rounds: ScenarioResult[][], other: ServerKind, basis: 'all' | 'q
     const b = row.find((r) => r.kind === other)?.editToPeer;
     if (!a || !b) return NaN;
     if (basis === 'all') return a.all.p99 / b.all.p99;
-    return a.quietShare >= MIN_QUIET_SHARE && b.quietShare >= MIN_QUIET_SHARE ? a.quiet.p99 / b.quiet.p99 : NaN;
+    return a.quietShare >= MIN_QUIET_SHARE && b.quietShare >= MIN_QUIET_SHARE
+      ? a.quiet.p99 / b.quiet.p99
+      : NaN;
   });
 }
 
 /** Largest step where the server passed (p99 under the threshold, everything delivered, converged). */
-export function capacityOf(ramp: ScenarioResult[], kind: ServerKind, thresholdMs: number): { passed: number; failedAt?: ScenarioResult } {
+export function capacityOf(
+  ramp: ScenarioResult[],
+  kind: ServerKind,
+  thresholdMs: number,
+): { passed: number; failedAt?: ScenarioResult } {
   let passed = 0;
   for (const r of lastAttempts(ramp, kind)) {
     if (r.ok && r.editToPeer && verdictP99(r).value <= thresholdMs) passed = r.participants;
@@ -64,16 +88,25 @@ export function capacityOf(ramp: ScenarioResult[], kind: ServerKind, thresholdMs
 }
 
 /** Marginal server memory per participant between the smallest and largest passing ramp steps. */
-export function marginalMemory(ramp: ScenarioResult[], kind: ServerKind): { bytes: number; from: number; to: number } | null {
+export function marginalMemory(
+  ramp: ScenarioResult[],
+  kind: ServerKind,
+): { bytes: number; from: number; to: number } | null {
   const ok = lastAttempts(ramp, kind).filter((r) => r.ok);
   if (ok.length < 2) return null;
   const a = ok[0]!;
   const b = ok.at(-1)!;
-  return { bytes: (b.server.rssBytes - a.server.rssBytes) / (b.participants - a.participants), from: a.participants, to: b.participants };
+  return {
+    bytes: (b.server.rssBytes - a.server.rssBytes) / (b.participants - a.participants),
+    from: a.participants,
+    to: b.participants,
+  };
 }
 
 /** How presence traffic grows with the workshop: a power law fitted on the two largest steps. */
-export function presenceGrowth(presence: ScenarioResult[]): { bytesExponent: number; bytesAt: (n: number) => number } | null {
+export function presenceGrowth(
+  presence: ScenarioResult[],
+): { bytesExponent: number; bytesAt: (n: number) => number } | null {
   const ok = presence.filter((x) => x.ok).sort((a, b) => a.participants - b.participants);
   if (ok.length < 2) return null;
   const a = ok.at(-2)!;
@@ -116,17 +149,57 @@ export function renderReport(r: BenchResults): string {
   // Targets.
   const rows: string[][] = [];
   if (main.length) {
-    rows.push([`edit-to-peer p99, 60 participants, 2 edits/s (median of rounds)`, `≤ ${TARGETS.mainP99Ms} ms`, `${ms(mainP99)} ms on a quiet machine; ${ms(mainP99All)} ms over every edit`, verdict(mainP99 <= TARGETS.mainP99Ms)]);
-    rows.push([`vote acknowledgement p99, paced burst (median of rounds)`, `≤ ${TARGETS.voteAckP99Ms} ms`, `${ms(paced)} ms on a quiet machine; ${ms(pacedAll)} ms over every vote`, verdict(Number.isFinite(paced) ? paced <= TARGETS.voteAckP99Ms : undefined)]);
+    rows.push([
+      `edit-to-peer p99, 60 participants, 2 edits/s (median of rounds)`,
+      `≤ ${TARGETS.mainP99Ms} ms`,
+      `${ms(mainP99)} ms on a quiet machine; ${ms(mainP99All)} ms over every edit`,
+      verdict(mainP99 <= TARGETS.mainP99Ms),
+    ]);
+    rows.push([
+      `vote acknowledgement p99, paced burst (median of rounds)`,
+      `≤ ${TARGETS.voteAckP99Ms} ms`,
+      `${ms(paced)} ms on a quiet machine; ${ms(pacedAll)} ms over every vote`,
+      verdict(Number.isFinite(paced) ? paced <= TARGETS.voteAckP99Ms : undefined),
+    ]);
     const simultaneous = med(atelierMain, (x) => verdictVoteP99(x.votes?.simultaneous).value);
     const simultaneousAll = med(atelierMain, (x) => x.votes?.simultaneous?.summary.p99);
-    rows.push([`vote acknowledgement p99, every dot at the same instant (stress)`, `(≤ ${TARGETS.voteAckP99Ms} ms)`, `${ms(simultaneous)} ms on a quiet machine; ${ms(simultaneousAll)} ms over every vote`, verdict(Number.isFinite(simultaneous) ? simultaneous <= TARGETS.voteAckP99Ms : undefined)]);
-    rows.push([`p99 Atelier ÷ bare relay (median of rounds, quiet machine)`, `≤ ${TARGETS.relayRatio}×`, `${ratio(median(relayRatios))} (rounds: ${list(relayRatios)}; every edit: ${list(relayRatiosAll)})`, verdict(Number.isFinite(median(relayRatios)) ? median(relayRatios) <= TARGETS.relayRatio : undefined)]);
-    rows.push([`p99 Atelier ÷ Hocuspocus (median of rounds, quiet machine)`, `≤ ${TARGETS.hocuspocusRatio}×`, `${ratio(median(hocusRatios))} (rounds: ${list(hocusRatios)}; every edit: ${list(hocusRatiosAll)})`, verdict(Number.isFinite(median(hocusRatios)) ? median(hocusRatios) <= TARGETS.hocuspocusRatio : undefined)]);
+    rows.push([
+      `vote acknowledgement p99, every dot at the same instant (stress)`,
+      `(≤ ${TARGETS.voteAckP99Ms} ms)`,
+      `${ms(simultaneous)} ms on a quiet machine; ${ms(simultaneousAll)} ms over every vote`,
+      verdict(Number.isFinite(simultaneous) ? simultaneous <= TARGETS.voteAckP99Ms : undefined),
+    ]);
+    rows.push([
+      `p99 Atelier ÷ bare relay (median of rounds, quiet machine)`,
+      `≤ ${TARGETS.relayRatio}×`,
+      `${ratio(median(relayRatios))} (rounds: ${list(relayRatios)}; every edit: ${list(relayRatiosAll)})`,
+      verdict(
+        Number.isFinite(median(relayRatios))
+          ? median(relayRatios) <= TARGETS.relayRatio
+          : undefined,
+      ),
+    ]);
+    rows.push([
+      `p99 Atelier ÷ Hocuspocus (median of rounds, quiet machine)`,
+      `≤ ${TARGETS.hocuspocusRatio}×`,
+      `${ratio(median(hocusRatios))} (rounds: ${list(hocusRatios)}; every edit: ${list(hocusRatiosAll)})`,
+      verdict(
+        Number.isFinite(median(hocusRatios))
+          ? median(hocusRatios) <= TARGETS.hocuspocusRatio
+          : undefined,
+      ),
+    ]);
   }
   if (ramp.length) {
-    const failed = capacity.failedAt ? ` (fails at ${capacity.failedAt.participants}: ${capacity.failedAt.ok ? `p99 ${ms(verdictP99(capacity.failedAt).value)} ms` : capacity.failedAt.failure})` : '';
-    rows.push([`capacity, Yjs layer (p99 < ${TARGETS.capacityP99Ms} ms at 1 edit/s)`, `≥ ${TARGETS.capacityParticipants}`, `${capacity.passed}${failed}`, verdict(capacity.passed >= TARGETS.capacityParticipants)]);
+    const failed = capacity.failedAt
+      ? ` (fails at ${capacity.failedAt.participants}: ${capacity.failedAt.ok ? `p99 ${ms(verdictP99(capacity.failedAt).value)} ms` : capacity.failedAt.failure})`
+      : '';
+    rows.push([
+      `capacity, Yjs layer (p99 < ${TARGETS.capacityP99Ms} ms at 1 edit/s)`,
+      `≥ ${TARGETS.capacityParticipants}`,
+      `${capacity.passed}${failed}`,
+      verdict(capacity.passed >= TARGETS.capacityParticipants),
+    ]);
   }
   if (presence.length) {
     const last = presence.at(-1)!;
@@ -147,22 +220,51 @@ export function renderReport(r: BenchResults): string {
   }
   const presenceMemory = marginalMemory(presence, 'atelier');
   if (presenceMemory) {
-    rows.push([`server memory per connected participant, Yjs + Socket.IO (RSS after GC, marginal ${presenceMemory.from}→${presenceMemory.to})`, `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`, kib(presenceMemory.bytes), verdict(presenceMemory.bytes <= TARGETS.memoryPerParticipantBytes)]);
+    rows.push([
+      `server memory per connected participant, Yjs + Socket.IO (RSS after GC, marginal ${presenceMemory.from}→${presenceMemory.to})`,
+      `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`,
+      kib(presenceMemory.bytes),
+      verdict(presenceMemory.bytes <= TARGETS.memoryPerParticipantBytes),
+    ]);
   }
   if (memory) {
-    rows.push([`server memory per connected participant, Yjs only (RSS after GC, marginal ${memory.from}→${memory.to})`, `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`, kib(memory.bytes), verdict(memory.bytes <= TARGETS.memoryPerParticipantBytes)]);
+    rows.push([
+      `server memory per connected participant, Yjs only (RSS after GC, marginal ${memory.from}→${memory.to})`,
+      `≤ ${kib(TARGETS.memoryPerParticipantBytes)}`,
+      kib(memory.bytes),
+      verdict(memory.bytes <= TARGETS.memoryPerParticipantBytes),
+    ]);
   }
   if (cleanLoads.length) {
-    rows.push([`loading a 60-person workshop from disk, after a clean shutdown (median of ${cleanLoads.length} fresh processes)`, `≤ ${TARGETS.loadMs} ms`, `${ms(cleanLoad)} ms`, verdict(cleanLoad <= TARGETS.loadMs)]);
+    rows.push([
+      `loading a 60-person workshop from disk, after a clean shutdown (median of ${cleanLoads.length} fresh processes)`,
+      `≤ ${TARGETS.loadMs} ms`,
+      `${ms(cleanLoad)} ms`,
+      verdict(cleanLoad <= TARGETS.loadMs),
+    ]);
   }
   if (loads.length) {
-    rows.push([`loading it after a crash just before compaction (worst case, median of ${loads.length})`, `≤ ${TARGETS.loadMs} ms`, `${ms(load)} ms`, verdict(load <= TARGETS.loadMs)]);
+    rows.push([
+      `loading it after a crash just before compaction (worst case, median of ${loads.length})`,
+      `≤ ${TARGETS.loadMs} ms`,
+      `${ms(load)} ms`,
+      verdict(load <= TARGETS.loadMs),
+    ]);
   }
   if (r.bundle) {
-    rows.push([`participant page JavaScript, gzipped, loaded up front`, `≤ ${TARGETS.bundleGzipBytes / 1000} kB`, `${(r.bundle.initialGzipBytes / 1000).toFixed(1)} kB`, verdict(r.bundle.initialGzipBytes <= TARGETS.bundleGzipBytes)]);
+    rows.push([
+      `participant page JavaScript, gzipped, loaded up front`,
+      `≤ ${TARGETS.bundleGzipBytes / 1000} kB`,
+      `${(r.bundle.initialGzipBytes / 1000).toFixed(1)} kB`,
+      verdict(r.bundle.initialGzipBytes <= TARGETS.bundleGzipBytes),
+    ]);
   }
   if (rows.length) {
-    push('### Targets', '', table(['target', 'goal', 'measured', 'verdict'], rows, ['---', '---:', '---', '---']));
+    push(
+      '### Targets',
+      '',
+      table(['target', 'goal', 'measured', 'verdict'], rows, ['---', '---:', '---', '---']),
+    );
   }
 
   // Side by side.
@@ -176,26 +278,172 @@ export function renderReport(r: BenchResults): string {
       table(
         ['', ...KINDS.map((k) => NAME[k])],
         [
-          ['edits/s (total)', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editsPerSecond), 0))],
-          ['deliveries measured', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.deliveries), 0))],
-          ['edit-to-peer p50', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p50), 2))],
-          ['edit-to-peer p95', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p95), 2))],
-          ['edit-to-peer p99', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.p99), 2))],
-          ['edit-to-peer max', ...KINDS.map((k) => ms(med(byKind(main, k), (x) => x.editToPeer?.all.max), 1))],
-          ['**p99, quiet machine only**', ...KINDS.map((k) => `**${ms(med(byKind(main, k), (x) => x.editToPeer?.quiet.p99), 2)}**`)],
-          ['share of deliveries on a quiet machine', ...KINDS.map((k) => `${ms(100 * med(byKind(main, k), (x) => x.editToPeer?.quietShare), 0)} %`)],
+          [
+            'edits/s (total)',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.editsPerSecond),
+                0,
+              ),
+            ),
+          ],
+          [
+            'deliveries measured',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.deliveries),
+                0,
+              ),
+            ),
+          ],
+          [
+            'edit-to-peer p50',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.editToPeer?.all.p50),
+                2,
+              ),
+            ),
+          ],
+          [
+            'edit-to-peer p95',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.editToPeer?.all.p95),
+                2,
+              ),
+            ),
+          ],
+          [
+            'edit-to-peer p99',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.editToPeer?.all.p99),
+                2,
+              ),
+            ),
+          ],
+          [
+            'edit-to-peer max',
+            ...KINDS.map((k) =>
+              ms(
+                med(byKind(main, k), (x) => x.editToPeer?.all.max),
+                1,
+              ),
+            ),
+          ],
+          [
+            '**p99, quiet machine only**',
+            ...KINDS.map(
+              (k) =>
+                `**${ms(
+                  med(byKind(main, k), (x) => x.editToPeer?.quiet.p99),
+                  2,
+                )}**`,
+            ),
+          ],
+          [
+            'share of deliveries on a quiet machine',
+            ...KINDS.map(
+              (k) => `${ms(100 * med(byKind(main, k), (x) => x.editToPeer?.quietShare), 0)} %`,
+            ),
+          ],
           ['server CPU', ...KINDS.map((k) => pct(med(byKind(main, k), (x) => x.server.cpuCores)))],
-          ['server event-loop delay p99 / max', ...KINDS.map((k) => `${ms(med(byKind(main, k), (x) => x.server.loopDelay.p99))} / ${ms(med(byKind(main, k), (x) => x.server.loopDelay.max))}`)],
-          ['server RSS after GC', ...KINDS.map((k) => mib(med(byKind(main, k), (x) => x.server.rssBytes)))],
-          ['server heap + external per participant', ...KINDS.map((k) => kib(med(byKind(main, k), (x) => x.server.heapPerParticipantBytes)))],
-          ['bytes written per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.appendedBytesPerEdit), 1)))],
-          ['database writes per edit', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.writesPerEdit), 3)))],
-          ['bytes stored per edit, at rest (as left by kill -9)', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.restBytesPerEdit), 1)))],
-          ['bytes stored per edit, once compacted', ...KINDS.map((k) => (k === 'relay' ? 'none' : ms(med(byKind(main, k), (x) => x.storage?.compactedBytesPerEdit), 1)))],
-          ['every replica converged (+ late joiner)', ...KINDS.map((k) => yes(byKind(main, k).every((x) => x.converged && x.serverCopyMatches && x.missing === 0)))],
-          ['edits lost on kill -9 right after the last delivery', ...KINDS.map((k) => (k === 'relay' ? 'everything' : ms(med(byKind(main, k), (x) => x.lostOnKill), 0)))],
-          ['load generators: CPU / loop p99', ...KINDS.map((k) => `${pct(med(byKind(main, k), (x) => x.loadgen.cpuCores.reduce((a, b) => a + b, 0)))} / ${ms(med(byKind(main, k), (x) => Math.max(...x.loadgen.loopP99)))} ms`)],
-          ['other processes on the machine', ...KINDS.map((k) => `${ms(med(byKind(main, k), (x) => x.machine?.otherCores), 2)} cores`)],
+          [
+            'server event-loop delay p99 / max',
+            ...KINDS.map(
+              (k) =>
+                `${ms(med(byKind(main, k), (x) => x.server.loopDelay.p99))} / ${ms(med(byKind(main, k), (x) => x.server.loopDelay.max))}`,
+            ),
+          ],
+          [
+            'server RSS after GC',
+            ...KINDS.map((k) => mib(med(byKind(main, k), (x) => x.server.rssBytes))),
+          ],
+          [
+            'server heap + external per participant',
+            ...KINDS.map((k) => kib(med(byKind(main, k), (x) => x.server.heapPerParticipantBytes))),
+          ],
+          [
+            'bytes written per edit',
+            ...KINDS.map((k) =>
+              k === 'relay'
+                ? 'none'
+                : ms(
+                    med(byKind(main, k), (x) => x.storage?.appendedBytesPerEdit),
+                    1,
+                  ),
+            ),
+          ],
+          [
+            'database writes per edit',
+            ...KINDS.map((k) =>
+              k === 'relay'
+                ? 'none'
+                : ms(
+                    med(byKind(main, k), (x) => x.storage?.writesPerEdit),
+                    3,
+                  ),
+            ),
+          ],
+          [
+            'bytes stored per edit, at rest (as left by kill -9)',
+            ...KINDS.map((k) =>
+              k === 'relay'
+                ? 'none'
+                : ms(
+                    med(byKind(main, k), (x) => x.storage?.restBytesPerEdit),
+                    1,
+                  ),
+            ),
+          ],
+          [
+            'bytes stored per edit, once compacted',
+            ...KINDS.map((k) =>
+              k === 'relay'
+                ? 'none'
+                : ms(
+                    med(byKind(main, k), (x) => x.storage?.compactedBytesPerEdit),
+                    1,
+                  ),
+            ),
+          ],
+          [
+            'every replica converged (+ late joiner)',
+            ...KINDS.map((k) =>
+              yes(
+                byKind(main, k).every((x) => x.converged && x.serverCopyMatches && x.missing === 0),
+              ),
+            ),
+          ],
+          [
+            'edits lost on kill -9 right after the last delivery',
+            ...KINDS.map((k) =>
+              k === 'relay'
+                ? 'everything'
+                : ms(
+                    med(byKind(main, k), (x) => x.lostOnKill),
+                    0,
+                  ),
+            ),
+          ],
+          [
+            'load generators: CPU / loop p99',
+            ...KINDS.map(
+              (k) =>
+                `${pct(med(byKind(main, k), (x) => x.loadgen.cpuCores.reduce((a, b) => a + b, 0)))} / ${ms(med(byKind(main, k), (x) => Math.max(...x.loadgen.loopP99)))} ms`,
+            ),
+          ],
+          [
+            'other processes on the machine',
+            ...KINDS.map(
+              (k) =>
+                `${ms(
+                  med(byKind(main, k), (x) => x.machine?.otherCores),
+                  2,
+                )} cores`,
+            ),
+          ],
         ],
       ),
     );
@@ -228,21 +476,60 @@ export function renderReport(r: BenchResults): string {
       'Paced: every participant starts within one second and clicks its 5 dots 200 ms apart (phase `vote`). Simultaneous: all dots of all participants are cast at the same instant, without waiting for answers (phase `prioritise`, a stress test). Milliseconds; medians over rounds. The quiet column keeps the votes whose round trip fell in slots where other processes were quiet (when at least 30 % did; else every vote).',
       '',
       table(
-        ['burst', 'votes', 'ack p50', 'ack p95', 'ack p99', 'ack max', '**ack p99, quiet machine** (share)', 'refused / lost', 'edit-to-peer p99 meanwhile'],
+        [
+          'burst',
+          'votes',
+          'ack p50',
+          'ack p95',
+          'ack p99',
+          'ack max',
+          '**ack p99, quiet machine** (share)',
+          'refused / lost',
+          'edit-to-peer p99 meanwhile',
+        ],
         rounds
           .filter((name) => atelierMain.some((x) => x.votes?.[name]))
           .map((name) => {
             const v = (x: ScenarioResult) => x.votes?.[name];
             return [
               name,
-              ms(med(atelierMain, (x) => v(x)?.summary.n), 0),
-              ms(med(atelierMain, (x) => v(x)?.summary.p50), 2),
-              ms(med(atelierMain, (x) => v(x)?.summary.p95), 2),
-              ms(med(atelierMain, (x) => v(x)?.summary.p99), 2),
-              ms(med(atelierMain, (x) => v(x)?.summary.max), 1),
-              `**${ms(med(atelierMain, (x) => verdictVoteP99(v(x)).value), 2)}** (${ms(100 * med(atelierMain, (x) => v(x)?.quietShare), 0)} %)`,
-              `${ms(med(atelierMain, (x) => Object.values(v(x)?.refused ?? {}).reduce((a, b) => a + b, 0)), 0)} / ${ms(med(atelierMain, (x) => v(x)?.lost), 0)}`,
-              ms(med(atelierMain, (x) => v(x)?.editToPeerDuringVotes.p99), 1),
+              ms(
+                med(atelierMain, (x) => v(x)?.summary.n),
+                0,
+              ),
+              ms(
+                med(atelierMain, (x) => v(x)?.summary.p50),
+                2,
+              ),
+              ms(
+                med(atelierMain, (x) => v(x)?.summary.p95),
+                2,
+              ),
+              ms(
+                med(atelierMain, (x) => v(x)?.summary.p99),
+                2,
+              ),
+              ms(
+                med(atelierMain, (x) => v(x)?.summary.max),
+                1,
+              ),
+              `**${ms(
+                med(atelierMain, (x) => verdictVoteP99(v(x)).value),
+                2,
+              )}** (${ms(100 * med(atelierMain, (x) => v(x)?.quietShare), 0)} %)`,
+              `${ms(
+                med(atelierMain, (x) =>
+                  Object.values(v(x)?.refused ?? {}).reduce((a, b) => a + b, 0),
+                ),
+                0,
+              )} / ${ms(
+                med(atelierMain, (x) => v(x)?.lost),
+                0,
+              )}`,
+              ms(
+                med(atelierMain, (x) => v(x)?.editToPeerDuringVotes.p99),
+                1,
+              ),
             ];
           }),
       ),
@@ -255,7 +542,17 @@ export function renderReport(r: BenchResults): string {
       '### Presence: Atelier with a Socket.IO connection per participant, everyone connecting at once',
       '',
       table(
-        ['participants', 'Yjs documents synced', 'sockets connected', 'presence settled', 'Socket.IO messages received', 'Socket.IO bytes received', 'then edit-to-peer p99', 'server RSS after GC', 'result'],
+        [
+          'participants',
+          'Yjs documents synced',
+          'sockets connected',
+          'presence settled',
+          'Socket.IO messages received',
+          'Socket.IO bytes received',
+          'then edit-to-peer p99',
+          'server RSS after GC',
+          'result',
+        ],
         presence.map((x) => [
           String(x.participants),
           `${ms(Math.max(...x.connect.map((c) => c.yjsConnectMs)), 0)} ms`,
@@ -279,7 +576,21 @@ export function renderReport(r: BenchResults): string {
       `Atelier here is its Yjs layer with authentication and durable writes; its Socket.IO presence is measured above. ${r.plan.ramp.measureMs / 1000} s measured per step after ${r.plan.ramp.warmupMs / 1000} s of warm-up; a server leaves the ramp at its first step over ${TARGETS.capacityP99Ms} ms p99 (quiet-machine p99 when at least ${MIN_QUIET_SHARE * 100} % of deliveries were quiet, else every edit's) or with an undelivered edit. A step where fewer than ${MIN_QUIET_SHARE * 100} % of deliveries flew on a quiet machine is measured once more after waiting for quiet; both attempts are listed, the last one counts.`,
       '',
       table(
-        ['participants', 'groups', 'server', 'edits/s', 'p50', 'p99', 'max', 'p99 quiet (share)', 'server CPU', 'server RSS', 'load gen. CPU / loop p99', 'other load', 'result'],
+        [
+          'participants',
+          'groups',
+          'server',
+          'edits/s',
+          'p50',
+          'p99',
+          'max',
+          'p99 quiet (share)',
+          'server CPU',
+          'server RSS',
+          'load gen. CPU / loop p99',
+          'other load',
+          'result',
+        ],
         ramp.map((x) => [
           String(x.participants),
           String(x.groups),
@@ -293,7 +604,11 @@ export function renderReport(r: BenchResults): string {
           mib(x.server.rssBytes),
           `${pct(x.loadgen.cpuCores.reduce((a, b) => a + b, 0))} / ${ms(Math.max(...x.loadgen.loopP99), 1)} ms`,
           `${ms(x.machine?.otherCores, 2)} cores`,
-          x.ok ? (verdictP99(x).value > TARGETS.capacityP99Ms ? `over 100 ms (${verdictP99(x).basis})` : `ok (${verdictP99(x).basis})`) : `failed: ${x.failure}`,
+          x.ok
+            ? verdictP99(x).value > TARGETS.capacityP99Ms
+              ? `over 100 ms (${verdictP99(x).basis})`
+              : `ok (${verdictP99(x).basis})`
+            : `failed: ${x.failure}`,
         ]),
       ),
     );
@@ -303,7 +618,11 @@ export function renderReport(r: BenchResults): string {
         KINDS.map((k) => {
           const c = capacityOf(ramp, k, TARGETS.capacityP99Ms);
           const m = marginalMemory(ramp, k);
-          return [NAME[k], `${c.passed}${c.failedAt ? ` (next step ${c.failedAt.participants} ${c.failedAt.ok ? 'over 100 ms' : 'failed'})` : ''}`, m ? `${kib(m.bytes)} (${m.from}→${m.to})` : '—'];
+          return [
+            NAME[k],
+            `${c.passed}${c.failedAt ? ` (next step ${c.failedAt.participants} ${c.failedAt.ok ? 'over 100 ms' : 'failed'})` : ''}`,
+            m ? `${kib(m.bytes)} (${m.from}→${m.to})` : '—',
+          ];
         }),
       ),
     );
@@ -329,7 +648,17 @@ export function renderReport(r: BenchResults): string {
       `The fixture's workshop written keystroke by keystroke (${c.prepared.updates.toLocaleString('en')} updates through the room layer, typos and co-authors included), once after a clean shutdown (every document compacted into one state row) and once after a crash just before compaction (a full log tail of 499 rows on each group document, the worst case). Loaded through the store and the room layer: the workshop (participants, groups) and its 7 documents. "Cold" is a fresh process; "warm" reloads in the same process. The last column decodes the same rows again after the load, three ways: as the room layer does (\`Y.mergeUpdates\` of state and log, then one \`applyUpdate\`), row by row inside one transaction, and the state rows alone (a load after compaction). Milliseconds.`,
       '',
       table(
-        ['run', 'open database', 'workshop', '7 documents', 'load (workshop + documents)', 'recommendations / items', 'bytes read', 'log rows replayed', 'decode: mergeUpdates / row by row / state only'],
+        [
+          'run',
+          'open database',
+          'workshop',
+          '7 documents',
+          'load (workshop + documents)',
+          'recommendations / items',
+          'bytes read',
+          'log rows replayed',
+          'decode: mergeUpdates / row by row / state only',
+        ],
         [
           ...c.cleanCold.map((x, i) => row(`clean shutdown, cold ${i + 1}`, x)),
           ...c.cleanWarm.map((x, i) => row(`clean shutdown, warm ${i + 1}`, x)),
@@ -351,22 +680,47 @@ export function renderReport(r: BenchResults): string {
       table(
         ['file', 'loaded up front', 'raw', 'gzipped'],
         [
-          ...b.files.map((f) => [f.file, f.initial ? 'yes' : 'lazily', `${(f.rawBytes / 1000).toFixed(1)} kB`, `${(f.gzipBytes / 1000).toFixed(1)} kB`]),
-          ['**total up front**', '', `${(b.initialRawBytes / 1000).toFixed(1)} kB`, `**${(b.initialGzipBytes / 1000).toFixed(1)} kB**`],
+          ...b.files.map((f) => [
+            f.file,
+            f.initial ? 'yes' : 'lazily',
+            `${(f.rawBytes / 1000).toFixed(1)} kB`,
+            `${(f.gzipBytes / 1000).toFixed(1)} kB`,
+          ]),
+          [
+            '**total up front**',
+            '',
+            `${(b.initialRawBytes / 1000).toFixed(1)} kB`,
+            `**${(b.initialGzipBytes / 1000).toFixed(1)} kB**`,
+          ],
         ],
       ),
     );
   }
 
   if (r.whatIf?.length) {
-    const label = (x: ScenarioResult) => (x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier + ${x.variant}` : 'Atelier as is');
+    const label = (x: ScenarioResult) =>
+      x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier + ${x.variant}` : 'Atelier as is';
     push(
       '### What-if: the write path the profile suggests',
       '',
       'Atelier with its store as is, and with group commit (one transaction per event-loop turn), in-memory log lengths and WAL checkpoints in a worker thread (bench/servers/group-commit.ts), interleaved with the bare relay. Yjs layer only. "append" is how long an append blocked the event loop as is, and how long it waited to be committed with group commit (it waits for the end of the event-loop turn, without blocking).',
       '',
       table(
-        ['participants', 'edits/s', 'server', 'p50', 'p99', 'max', 'p99 quiet (share)', 'server CPU', 'server loop p99 / max', 'append p99 / max', 'appends per commit', 'other load', 'lost on kill -9'],
+        [
+          'participants',
+          'edits/s',
+          'server',
+          'p50',
+          'p99',
+          'max',
+          'p99 quiet (share)',
+          'server CPU',
+          'server loop p99 / max',
+          'append p99 / max',
+          'appends per commit',
+          'other load',
+          'lost on kill -9',
+        ],
         r.whatIf.map((x) => [
           String(x.participants),
           ms(x.editsPerSecond, 0),
@@ -377,7 +731,9 @@ export function renderReport(r: BenchResults): string {
           `${ms(x.editToPeer?.quiet.p99, 1)} (${ms(100 * (x.editToPeer?.quietShare ?? NaN), 0)} %)`,
           pct(x.server.cpuCores),
           `${ms(x.server.loopDelay.p99)} / ${ms(x.server.loopDelay.max)}`,
-          x.storage?.appendTimes ? `${ms(x.storage.appendTimes.p99, 2)} / ${ms(x.storage.appendTimes.max, 1)}` : '—',
+          x.storage?.appendTimes
+            ? `${ms(x.storage.appendTimes.p99, 2)} / ${ms(x.storage.appendTimes.max, 1)}`
+            : '—',
           ms(x.storage?.meanBatch, 2),
           `${ms(x.machine?.otherCores, 2)} cores`,
           x.kind === 'relay' ? '—' : ms(x.lostOnKill, 0),

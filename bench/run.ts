@@ -15,7 +15,13 @@ import { summarizeProfile } from './lib/cpuprofile.js';
 import { Child } from './lib/ipc.js';
 import { LoadWindow } from './lib/procstat.js';
 import type { ServerKind } from './lib/protocol.js';
-import { MIN_QUIET_SHARE, verdictP99, type BenchResults, type ColdLoadResult, type Plan } from './lib/results.js';
+import {
+  MIN_QUIET_SHARE,
+  verdictP99,
+  type BenchResults,
+  type ColdLoadResult,
+  type Plan,
+} from './lib/results.js';
 import { renderReport } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
 
@@ -47,9 +53,19 @@ const budgetMs = Number(args['budget-s'] ?? (quick ? 80 : 540)) * 1000;
 /** How each part of the run is sized (full / quick). */
 const PLAN: Plan = {
   mainRounds: Number(args.rounds ?? (quick ? 1 : 3)),
-  main: { participants: 60, groups: 6, rate: 2, warmupMs: quick ? 1000 : 3000, measureMs: quick ? 4000 : 10_000 },
+  main: {
+    participants: 60,
+    groups: 6,
+    rate: 2,
+    warmupMs: quick ? 1000 : 3000,
+    measureMs: quick ? 4000 : 10_000,
+  },
   presenceSteps: quick ? [] : [60, 300, 600, 1000],
-  rampSteps: args.steps ? args.steps.split(',').map(Number) : quick ? [300] : [60, 300, 600, 1000, 1500],
+  rampSteps: args.steps
+    ? args.steps.split(',').map(Number)
+    : quick
+      ? [300]
+      : [60, 300, 600, 1000, 1500],
   ramp: { rate: 1, warmupMs: quick ? 1000 : 2000, measureMs: quick ? 3000 : 6000 },
   coldSamples: quick ? 1 : 3,
   /** p99 edit-to-peer above this ends a server's ramp. */
@@ -71,8 +87,14 @@ const overBudget = () => Date.now() - t0 > budgetMs;
 
 function gitCommit(): string {
   try {
-    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'server', 'shared'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${sha} (server/ or shared/ modified)` : sha;
   } catch {
     return 'unknown';
@@ -129,10 +151,16 @@ function needsAnotherLook(r: ScenarioResult): boolean {
   return quiet < MIN_QUIET_SHARE || (!r.ok && (r.busySlots ?? 0) > 0.5);
 }
 
-async function scenario(o: Omit<ScenarioOptions, 'log' | 'workers' | 'connectDeadlineMs'> & { connectDeadlineMs?: number }) {
+async function scenario(
+  o: Omit<ScenarioOptions, 'log' | 'workers' | 'connectDeadlineMs'> & {
+    connectDeadlineMs?: number;
+  },
+) {
   const quiet = PLAN.quietWaitMs > 0 ? await quietMachine() : null;
   if (quiet && quiet.otherCores >= PLAN.quietCores) {
-    log(`  (the machine is busy: other processes use ${quiet.otherCores.toFixed(2)} cores; measuring anyway)`);
+    log(
+      `  (the machine is busy: other processes use ${quiet.otherCores.toFixed(2)} cores; measuring anyway)`,
+    );
   }
   const r = await runScenario({ connectDeadlineMs: 60_000, ...o, workers, log });
   if (quiet) r.quietBefore = quiet;
@@ -145,7 +173,9 @@ async function coldLoad(samples: number): Promise<ColdLoadResult> {
   try {
     const file = path.join(dir, 'crashed.sqlite');
     const cleanFile = path.join(dir, 'clean.sqlite');
-    const prep = Child.start(new URL('./coldload.ts', import.meta.url), { label: 'cold-load preparation' });
+    const prep = Child.start(new URL('./coldload.ts', import.meta.url), {
+      label: 'cold-load preparation',
+    });
     await prep.ready;
     const tp = Date.now();
     const prepared = await prep.call<PrepareResult>('prepare', { file, cleanFile }, 180_000);
@@ -159,14 +189,22 @@ async function coldLoad(samples: number): Promise<ColdLoadResult> {
       if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${target}-wal`);
       return target;
     };
-    const result: ColdLoadResult = { prepared: { ...prepared, prepareMs }, cold: [], warm: [], cleanCold: [], cleanWarm: [] };
+    const result: ColdLoadResult = {
+      prepared: { ...prepared, prepareMs },
+      cold: [],
+      warm: [],
+      cleanCold: [],
+      cleanWarm: [],
+    };
     for (const [source, cold, warm] of [
       [cleanFile, result.cleanCold, result.cleanWarm],
       [file, result.cold, result.warm],
     ] as const) {
       for (let i = 0; i < samples; i++) {
         // A fresh process per sample: nothing of the workshop is in memory, nothing is JIT-warm.
-        const child = Child.start(new URL('./coldload.ts', import.meta.url), { label: `cold load ${i}` });
+        const child = Child.start(new URL('./coldload.ts', import.meta.url), {
+          label: `cold load ${i}`,
+        });
         await child.ready;
         cold.push(await child.call<LoadTimes>('load', { ...prepared, file: copy(source) }, 60_000));
         // The same process again: what a reload costs once the code is warm.
@@ -182,7 +220,12 @@ async function coldLoad(samples: number): Promise<ColdLoadResult> {
 
 async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  log(`Atelier bench (${results.mode}) on ${results.machine.cores} × ${results.machine.cpu}, ${results.machine.node}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(
+    `Atelier bench (${results.mode}) on ${results.machine.cores} × ${results.machine.cpu}, ${results.machine.node}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 
   if (args['what-if']) {
     // The store's write path as the profile suggests (bench/servers/group-commit.ts) against the
@@ -191,10 +234,18 @@ async function main(): Promise<void> {
     const steps = args.steps ? PLAN.rampSteps : [60, 600, 1000];
     for (let round = 0; round < PLAN.mainRounds; round++) {
       for (const n of steps) {
-        const base = n === 60 ? { ...PLAN.main, votes: false } : { participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false };
+        const base =
+          n === 60
+            ? { ...PLAN.main, votes: false }
+            : { participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false };
         for (const variant of [undefined, 'group-commit' as const, 'relay' as const]) {
           if (overBudget()) break;
-          const r = await scenario({ ...base, kind: variant === 'relay' ? 'relay' : 'atelier', variant: variant === 'relay' ? undefined : variant, sockets: false });
+          const r = await scenario({
+            ...base,
+            kind: variant === 'relay' ? 'relay' : 'atelier',
+            variant: variant === 'relay' ? undefined : variant,
+            sockets: false,
+          });
           results.whatIf.push(r);
         }
       }
@@ -206,7 +257,16 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const runs = [
       await scenario({ kind: 'atelier', ...PLAN.main, votes: true, profileDir: dir }),
-      await scenario({ kind: 'atelier', participants: 300, groups: 30, rate: 1, warmupMs: 2000, measureMs: 8000, votes: true, profileDir: dir }),
+      await scenario({
+        kind: 'atelier',
+        participants: 300,
+        groups: 30,
+        rate: 1,
+        warmupMs: 2000,
+        measureMs: 8000,
+        votes: true,
+        profileDir: dir,
+      }),
     ];
     results.profiles = {};
     for (const r of runs) {
@@ -221,7 +281,9 @@ async function main(): Promise<void> {
       try {
         const build = args.build && !args['no-build'];
         results.bundle = measureBundle(repoRoot, { build });
-        log(`  ${(results.bundle.initialGzipBytes / 1000).toFixed(1)} kB gzipped up front, ${(results.bundle.allGzipBytes / 1000).toFixed(1)} kB in all`);
+        log(
+          `  ${(results.bundle.initialGzipBytes / 1000).toFixed(1)} kB gzipped up front, ${(results.bundle.allGzipBytes / 1000).toFixed(1)} kB in all`,
+        );
       } catch (error) {
         results.notes.push(`bundle: ${(error as Error).message.split('\n')[0]}`);
         log(`  bundle measurement failed: ${(error as Error).message.split('\n')[0]}`);
@@ -231,12 +293,17 @@ async function main(): Promise<void> {
     if (sections.has('coldload')) {
       log('loading a 60-person workshop from disk');
       results.coldLoad = await coldLoad(PLAN.coldSamples);
-      const c = (list: LoadTimes[]) => list.map((x) => (x.workshopMs + x.docsMs).toFixed(1)).join(', ');
-      log(`  cold after a clean shutdown: ${c(results.coldLoad.cleanCold)} ms; after a crash: ${c(results.coldLoad.cold)} ms`);
+      const c = (list: LoadTimes[]) =>
+        list.map((x) => (x.workshopMs + x.docsMs).toFixed(1)).join(', ');
+      log(
+        `  cold after a clean shutdown: ${c(results.coldLoad.cleanCold)} ms; after a crash: ${c(results.coldLoad.cold)} ms`,
+      );
     }
 
     if (sections.has('main')) {
-      log(`main scenario: ${PLAN.main.participants} participants in ${PLAN.main.groups} groups, ${PLAN.main.rate} edits/s each, ${PLAN.mainRounds} round(s)`);
+      log(
+        `main scenario: ${PLAN.main.participants} participants in ${PLAN.main.groups} groups, ${PLAN.main.rate} edits/s each, ${PLAN.mainRounds} round(s)`,
+      );
       const order: ServerKind[] = ['atelier', 'relay', 'hocuspocus'];
       results.main = [];
       for (let round = 0; round < PLAN.mainRounds; round++) {
@@ -246,7 +313,9 @@ async function main(): Promise<void> {
           let r = await scenario({ kind, ...PLAN.main, votes: true });
           // Other processes were busy for most of the window: measure once more (both are kept).
           if ((r.editToPeer?.quietShare ?? 0) < MIN_QUIET_SHARE && !overBudget()) {
-            log(`  ${kind}: only ${(100 * (r.editToPeer?.quietShare ?? 0)).toFixed(0)} % of deliveries flew on a quiet machine; measuring again`);
+            log(
+              `  ${kind}: only ${(100 * (r.editToPeer?.quietShare ?? 0)).toFixed(0)} % of deliveries flew on a quiet machine; measuring again`,
+            );
             (results.remeasured ??= []).push(r);
             r = await scenario({ kind, ...PLAN.main, votes: true });
           }
@@ -257,14 +326,24 @@ async function main(): Promise<void> {
     }
 
     if (sections.has('presence')) {
-      log('presence: Atelier with a Socket.IO connection per participant, everyone connecting at once');
+      log(
+        'presence: Atelier with a Socket.IO connection per participant, everyone connecting at once',
+      );
       results.presence = [];
       for (const n of PLAN.presenceSteps) {
         if (overBudget()) {
           results.notes.push(`presence: ${n} participants skipped (time budget)`);
           break;
         }
-        const run = () => scenario({ kind: 'atelier', participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, connectDeadlineMs: 60_000 });
+        const run = () =>
+          scenario({
+            kind: 'atelier',
+            participants: n,
+            groups: groupsFor(n),
+            ...PLAN.ramp,
+            votes: false,
+            connectDeadlineMs: 60_000,
+          });
         let r = await run();
         // Other processes were busy for much of the window: measure once more before concluding.
         if (needsAnotherLook(r) && !overBudget()) {
@@ -279,7 +358,9 @@ async function main(): Promise<void> {
     }
 
     if (sections.has('ramp')) {
-      log(`capacity ramp at ${PLAN.ramp.rate} edit/s each: ${PLAN.rampSteps.join(', ')} participants`);
+      log(
+        `capacity ramp at ${PLAN.ramp.rate} edit/s each: ${PLAN.rampSteps.join(', ')} participants`,
+      );
       results.ramp = [];
       const alive = new Set<ServerKind>(['atelier', 'relay', 'hocuspocus']);
       for (const n of PLAN.rampSteps) {
@@ -290,13 +371,24 @@ async function main(): Promise<void> {
             continue;
           }
           // Atelier's Yjs layer alone here: the Socket.IO presence cost is measured above.
-          const run = () => scenario({ kind, participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false, sockets: false, connectDeadlineMs: 90_000 });
+          const run = () =>
+            scenario({
+              kind,
+              participants: n,
+              groups: groupsFor(n),
+              ...PLAN.ramp,
+              votes: false,
+              sockets: false,
+              connectDeadlineMs: 90_000,
+            });
           const passed = (x: ScenarioResult) => x.ok && verdictP99(x).value <= PLAN.capacityP99Ms;
           let r = await run();
           results.ramp.push(r);
           // Other processes were busy for much of the window: measure once more before concluding.
           if (needsAnotherLook(r) && !overBudget()) {
-            log(`  ${kind} at ${n}: measured while the machine was busy (${((r.busySlots ?? 0) * 100).toFixed(0)} % of slots); measuring again`);
+            log(
+              `  ${kind} at ${n}: measured while the machine was busy (${((r.busySlots ?? 0) * 100).toFixed(0)} % of slots); measuring again`,
+            );
             r = await run();
             results.ramp.push(r);
           }
@@ -308,13 +400,25 @@ async function main(): Promise<void> {
   }
 
   results.tookMs = Date.now() - t0;
-  writeFileSync(path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.json`), JSON.stringify(results, null, 1));
+  writeFileSync(
+    path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.json`),
+    JSON.stringify(results, null, 1),
+  );
   const svg = renderChart(results);
-  if (svg) writeFileSync(path.join(outDir, `${results.mode === 'full' ? 'latency' : `latency-${results.mode}`}.svg`), svg);
+  if (svg)
+    writeFileSync(
+      path.join(outDir, `${results.mode === 'full' ? 'latency' : `latency-${results.mode}`}.svg`),
+      svg,
+    );
   const markdown = renderReport(results);
-  writeFileSync(path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.md`), markdown);
+  writeFileSync(
+    path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.md`),
+    markdown,
+  );
   process.stdout.write(`\n${markdown}\n`);
-  log(`done in ${(results.tookMs / 1000).toFixed(0)} s; results in ${path.relative(process.cwd(), outDir)}/`);
+  log(
+    `done in ${(results.tookMs / 1000).toFixed(0)} s; results in ${path.relative(process.cwd(), outDir)}/`,
+  );
 }
 
 await main();

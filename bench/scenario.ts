@@ -14,7 +14,13 @@ import { contentHash } from './lib/canonical.js';
 import { groupNames, loadFixture, participantName, recommendationsOf } from './lib/fixture.js';
 import { Histogram, type Summary } from './lib/histogram.js';
 import { Child } from './lib/ipc.js';
-import { LoadSampler, LoadWindow, quietBetween, type MachineLoad, type QuietSlots } from './lib/procstat.js';
+import {
+  LoadSampler,
+  LoadWindow,
+  quietBetween,
+  type MachineLoad,
+  type QuietSlots,
+} from './lib/procstat.js';
 import type {
   ClientSpec,
   ScorePayload,
@@ -142,7 +148,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export function codeFingerprint(): string {
   const hash = createHash('sha1');
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (/\.(ts|js|json)$/.test(entry.name)) hash.update(full).update(readFileSync(full));
@@ -155,7 +163,11 @@ export function codeFingerprint(): string {
 /** Other processes using this many cores or more make a 250 ms slot "busy". */
 export const QUIET_LIMIT_CORES = 0.3;
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   await Promise.all(
@@ -224,7 +236,9 @@ function readStored(
       const parts: Uint8Array[] = [];
       if (kind === 'atelier') {
         const state = db
-          .prepare<[string, string], { state: Buffer }>('SELECT state FROM doc_states WHERE workshop_id = ? AND doc_name = ?')
+          .prepare<[string, string], { state: Buffer }>(
+            'SELECT state FROM doc_states WHERE workshop_id = ? AND doc_name = ?',
+          )
           .get(workshopId, name);
         if (state) parts.push(new Uint8Array(state.state));
         for (const row of db
@@ -325,11 +339,14 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       workshopId = w.workshopId;
       groupIds = w.groups.map((g) => g.id);
       facilitatorToken = w.facilitatorKey;
-      const joined = await mapLimit(Array.from({ length: o.participants }, (_, i) => i), 8, (i) =>
-        post<JoinResult>(`${baseUrl}/api/workshops/${w.code}/participants`, {
-          name: participantName(fixture, i),
-          groupId: groupIds[i % o.groups],
-        }),
+      const joined = await mapLimit(
+        Array.from({ length: o.participants }, (_, i) => i),
+        8,
+        (i) =>
+          post<JoinResult>(`${baseUrl}/api/workshops/${w.code}/participants`, {
+            name: participantName(fixture, i),
+            groupId: groupIds[i % o.groups],
+          }),
       );
       tokens = joined.map((j) => j.token);
     } else {
@@ -337,7 +354,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       groupIds = names.map(() => randomBytes(12).toString('base64url'));
       if (o.kind === 'hocuspocus') {
         facilitatorToken = randomBytes(24).toString('base64url');
-        tokens = Array.from({ length: o.participants }, () => randomBytes(24).toString('base64url'));
+        tokens = Array.from({ length: o.participants }, () =>
+          randomBytes(24).toString('base64url'),
+        );
         await server.call('registerTokens', [facilitatorToken, ...tokens]);
       } else {
         tokens = Array.from({ length: o.participants }, () => null);
@@ -370,7 +389,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const shares = workers.map((): ClientSpec[] => []);
     shares[0]!.push(facilitator);
     specs.forEach((spec, i) => shares[i % workers.length]!.push(spec));
-    const workerOf = (clientId: number) => shares.findIndex((s) => s.some((c) => c.id === clientId));
+    const workerOf = (clientId: number) =>
+      shares.findIndex((s) => s.some((c) => c.id === clientId));
 
     const tConnect = Date.now();
     await profileStart();
@@ -400,7 +420,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const seeds = workers.map((): SeedPayload['seeds'] => []);
     const expected: Record<number, number> = {};
     for (let g = 0; g < o.groups; g++) {
-      const recs = recommendationsOf(fixture, g).map((r, k) => ({ id: `r${g}-${k}`, title: r.title, body: r.body }));
+      const recs = recommendationsOf(fixture, g).map((r, k) => ({
+        id: `r${g}-${k}`,
+        title: r.title,
+        body: r.body,
+      }));
       recIds[groupIds[g]!] = recs.map((r) => r.id);
       expected[g] = recs.length;
       seeds[workerOf(g)]!.push({ clientId: g, doc: g, recommendations: recs });
@@ -422,23 +446,38 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     expected[plenary] = items.length;
     seeds[0]!.push({ clientId: facilitator.id, doc: plenary, items });
     await Promise.all(workers.map((w, i) => w.call('seed', { seeds: seeds[i] })));
-    await Promise.all(workers.map((w) => w.call('barrier', { expected, deadlineMs: 30_000 }, 40_000)));
+    await Promise.all(
+      workers.map((w) => w.call('barrier', { expected, deadlineMs: 30_000 }, 40_000)),
+    );
     const restBefore =
-      databaseFile && o.kind !== 'relay' ? readStored(o.kind, databaseFile, workshopId, docNames) : null;
-    if (o.kind === 'atelier' && o.sockets !== false) await workers[0]!.call('phase', { phase: 'write' });
+      databaseFile && o.kind !== 'relay'
+        ? readStored(o.kind, databaseFile, workshopId, docNames)
+        : null;
+    if (o.kind === 'atelier' && o.sockets !== false)
+      await workers[0]!.call('phase', { phase: 'write' });
 
     // 4. Type: a warm-up, then the measured window.
     let lastTyped: TypeResult[] = [];
     const typeAll = async (durationMs: number) => {
       const startAt = Date.now() + 300;
       lastTyped = await Promise.all(
-        workers.map((w) => w.call<TypeResult>('type', { rate: o.rate, startAt, durationMs }, durationMs + 60_000)),
+        workers.map((w) =>
+          w.call<TypeResult>('type', { rate: o.rate, startAt, durationMs }, durationMs + 60_000),
+        ),
       );
       return lastTyped;
     };
     const drainAndScore = async (typed: TypeResult[], quiet: QuietSlots | null = null) => {
-      await Promise.all(workers.map((w) => w.call('drain', { target: targetOf(typed), deadlineMs: 20_000 }, 30_000)));
-      const payload: ScorePayload = { log: mergeSends(typed.map((t) => t.sends)), quiet, quietLimitCores: QUIET_LIMIT_CORES };
+      await Promise.all(
+        workers.map((w) =>
+          w.call('drain', { target: targetOf(typed), deadlineMs: 20_000 }, 30_000),
+        ),
+      );
+      const payload: ScorePayload = {
+        log: mergeSends(typed.map((t) => t.sends)),
+        quiet,
+        quietLimitCores: QUIET_LIMIT_CORES,
+      };
       return Promise.all(workers.map((w) => w.call<ScoreResult>('score', payload, 60_000)));
     };
     let edits = 0;
@@ -455,7 +494,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const during = await server.call<ServerMetrics>('metrics');
     result.machine = window.read();
     const quietSlots = sampler.stop();
-    result.busySlots = quietSlots.otherCores.filter((c) => c >= QUIET_LIMIT_CORES).length / Math.max(1, quietSlots.otherCores.length);
+    result.busySlots =
+      quietSlots.otherCores.filter((c) => c >= QUIET_LIMIT_CORES).length /
+      Math.max(1, quietSlots.otherCores.length);
     await profileStop('typing');
     const measuredEdits = typed.reduce((n, t) => n + t.edits, 0);
     edits += measuredEdits;
@@ -521,7 +562,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     result.server.peakRssBytes = afterTyping.peakRssBytes;
     result.server.rssPerParticipantBytes = (afterTyping.rssBytes - idle.rssBytes) / o.participants;
     result.server.heapPerParticipantBytes =
-      (afterTyping.heapUsedBytes + afterTyping.externalBytes - idle.heapUsedBytes - idle.externalBytes) / o.participants;
+      (afterTyping.heapUsedBytes +
+        afterTyping.externalBytes -
+        idle.heapUsedBytes -
+        idle.externalBytes) /
+      o.participants;
 
     // 5. Dot votes (Atelier), while everyone keeps typing. Round 1 (phase vote, the target):
     // every participant starts within a second and clicks its dots 200 ms apart, as fast as
@@ -530,8 +575,20 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     if (o.votes && o.kind === 'atelier' && o.sockets !== false) {
       const plenaryTargets = items.map((item) => `plenary/${item.id}`);
       const rounds = [
-        { name: 'paced', phase: 'vote' as const, spreadMs: 1000, gapMs: 200, targets: (g: string) => recIds[g]!.map((r) => `${g}/${r}`) },
-        { name: 'simultaneous', phase: 'prioritise' as const, spreadMs: 0, gapMs: 0, targets: () => plenaryTargets },
+        {
+          name: 'paced',
+          phase: 'vote' as const,
+          spreadMs: 1000,
+          gapMs: 200,
+          targets: (g: string) => recIds[g]!.map((r) => `${g}/${r}`),
+        },
+        {
+          name: 'simultaneous',
+          phase: 'prioritise' as const,
+          spreadMs: 0,
+          gapMs: 0,
+          targets: () => plenaryTargets,
+        },
       ];
       result.votes = {};
       for (const round of rounds) {
@@ -547,7 +604,14 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
             workers.map((w) =>
               w.call<VoteResult>(
                 'vote',
-                { targets, votesEach: fixture.voteBudget, startAt, spreadMs: round.spreadMs, gapMs: round.gapMs, deadlineMs: 20_000 },
+                {
+                  targets,
+                  votesEach: fixture.voteBudget,
+                  startAt,
+                  spreadMs: round.spreadMs,
+                  gapMs: round.gapMs,
+                  deadlineMs: 20_000,
+                },
                 40_000,
               ),
             ),
@@ -564,9 +628,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         const quietAcks = new Histogram();
         for (const v of votes) {
           acks.merge(v.acks);
-          for (const [code, n] of Object.entries(v.refused)) refused[code] = (refused[code] ?? 0) + n;
+          for (const [code, n] of Object.entries(v.refused))
+            refused[code] = (refused[code] ?? 0) + n;
           v.sentAt.forEach((sent, i) => {
-            if (quietBetween(voteSlots, sent, v.ackedAt[i]!, QUIET_LIMIT_CORES)) quietAcks.record(v.ackedAt[i]! - sent);
+            if (quietBetween(voteSlots, sent, v.ackedAt[i]!, QUIET_LIMIT_CORES))
+              quietAcks.record(v.ackedAt[i]! - sent);
           });
         }
         for (const s of scores) duringVotes.merge(s.participants).merge(s.facilitator);
@@ -622,7 +688,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       result.diskCopyMatches = stored.docs.every((doc, d) => contentHash(doc) === late[d]);
       if (result.storage && restBefore) {
         result.storage.restBytesPerEdit = (stored.bytes - restBefore.bytes) / edits;
-        result.storage.compactedBytesPerEdit = (stored.compactBytes - restBefore.compactBytes) / edits;
+        result.storage.compactedBytesPerEdit =
+          (stored.compactBytes - restBefore.compactBytes) / edits;
       }
     }
     result.ok = result.missing === 0 && result.converged && result.serverCopyMatches;

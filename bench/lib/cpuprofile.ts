@@ -56,7 +56,8 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}\u0000${n.callFrame.url}\u0000${n.callFrame.lineNumber}`;
+  const keyOf = (n: ProfileNode) =>
+    `${n.callFrame.functionName || '(anonymous)'}\u0000${n.callFrame.url}\u0000${n.callFrame.lineNumber}`;
 
   const self = new Map<string, number>();
   const total = new Map<string, number>();
@@ -122,15 +123,22 @@ export function profileMarkdown(title: string, s: ProfileSummary): string {
     '',
     '| area | self ms | share of busy |',
     '|---|---:|---:|',
-    ...s.byArea.filter((a) => a.area !== '(idle)').slice(0, 14).map((a) => `| ${a.area} | ${ms(a.selfMs)} | ${pct(a.selfMs)} |`),
+    ...s.byArea
+      .filter((a) => a.area !== '(idle)')
+      .slice(0, 14)
+      .map((a) => `| ${a.area} | ${ms(a.selfMs)} | ${pct(a.selfMs)} |`),
     '',
     '| function (self time) | where | self ms | share of busy |',
     '|---|---|---:|---:|',
-    ...s.bySelf.slice(0, 15).map((r) => `| \`${r.name}\` | ${r.where} | ${ms(r.selfMs)} | ${pct(r.selfMs)} |`),
+    ...s.bySelf
+      .slice(0, 15)
+      .map((r) => `| \`${r.name}\` | ${r.where} | ${ms(r.selfMs)} | ${pct(r.selfMs)} |`),
     '',
     '| server/ function (inclusive time) | where | total ms | share of busy |',
     '|---|---|---:|---:|',
-    ...s.serverInclusive.slice(0, 15).map((r) => `| \`${r.name}\` | ${r.where} | ${ms(r.totalMs)} | ${pct(r.totalMs)} |`),
+    ...s.serverInclusive
+      .slice(0, 15)
+      .map((r) => `| \`${r.name}\` | ${r.where} | ${ms(r.totalMs)} | ${pct(r.totalMs)} |`),
     '',
   ];
   return lines.join('\n');

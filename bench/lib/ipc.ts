@@ -28,7 +28,11 @@ export function serve(handlers: Handlers): void {
         const result = await handler(msg.payload);
         process.send!({ id: msg.id, ok: true, result } satisfies Answer);
       } catch (error) {
-        process.send!({ id: msg.id, ok: false, error: (error as Error).stack ?? String(error) } satisfies Answer);
+        process.send!({
+          id: msg.id,
+          ok: false,
+          error: (error as Error).stack ?? String(error),
+        } satisfies Answer);
       }
     })();
   });
@@ -56,7 +60,10 @@ process.on('exit', () => {
 
 export class Child {
   private next = 1;
-  private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   readonly ready: Promise<Record<string, unknown>>;
   readonly exited: Promise<number | null>;
   stderr = '';
@@ -76,13 +83,17 @@ export class Child {
     this.exited = new Promise((resolve) =>
       proc.once('exit', (code) => {
         live.delete(proc);
-        for (const p of this.pending.values()) p.reject(new Error(`${label} exited (${code}): ${this.stderr.slice(-2000)}`));
+        for (const p of this.pending.values())
+          p.reject(new Error(`${label} exited (${code}): ${this.stderr.slice(-2000)}`));
         this.pending.clear();
         resolve(code);
       }),
     );
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${label} did not start in ${readyTimeoutMs} ms: ${this.stderr}`)), readyTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${label} did not start in ${readyTimeoutMs} ms: ${this.stderr}`)),
+        readyTimeoutMs,
+      );
       proc.on('message', (raw) => {
         const msg = raw as Answer | { event: string };
         if ('event' in msg) {

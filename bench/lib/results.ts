@@ -31,7 +31,14 @@ export interface BenchResults {
   mode: 'full' | 'quick' | 'profile' | 'what-if';
   startedAt: string;
   tookMs: number;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; kernel: string; loadAverageAtStart: number[] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    kernel: string;
+    loadAverageAtStart: number[];
+  };
   commit: string;
   workers: number;
   plan: Plan;
@@ -72,18 +79,28 @@ export const MIN_QUIET_SHARE = 0.3;
 export function verdictP99(r: ScenarioResult): { value: number; basis: 'quiet' | 'all' } {
   const e = r.editToPeer;
   if (!e) return { value: NaN, basis: 'all' };
-  return e.quietShare >= MIN_QUIET_SHARE ? { value: e.quiet.p99, basis: 'quiet' } : { value: e.all.p99, basis: 'all' };
+  return e.quietShare >= MIN_QUIET_SHARE
+    ? { value: e.quiet.p99, basis: 'quiet' }
+    : { value: e.all.p99, basis: 'all' };
 }
 
 /** A server's ramp steps in order, the last attempt of each step only (steps may be retried). */
-export function lastAttempts(runs: ScenarioResult[], kind: ScenarioResult['kind']): ScenarioResult[] {
+export function lastAttempts(
+  runs: ScenarioResult[],
+  kind: ScenarioResult['kind'],
+): ScenarioResult[] {
   const byStep = new Map<number, ScenarioResult>();
   for (const r of runs) if (r.kind === kind) byStep.set(r.participants, r);
   return [...byStep.values()].sort((a, b) => a.participants - b.participants);
 }
 
 /** The same rule for a vote burst's acknowledgement p99. */
-export function verdictVoteP99(v: NonNullable<ScenarioResult['votes']>[string] | undefined): { value: number; basis: 'quiet' | 'all' } {
+export function verdictVoteP99(v: NonNullable<ScenarioResult['votes']>[string] | undefined): {
+  value: number;
+  basis: 'quiet' | 'all';
+} {
   if (!v) return { value: NaN, basis: 'all' };
-  return v.quietShare >= MIN_QUIET_SHARE ? { value: v.quiet.p99, basis: 'quiet' } : { value: v.summary.p99, basis: 'all' };
+  return v.quietShare >= MIN_QUIET_SHARE
+    ? { value: v.quiet.p99, basis: 'quiet' }
+    : { value: v.summary.p99, basis: 'all' };
 }

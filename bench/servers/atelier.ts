@@ -19,7 +19,14 @@ const config = loadConfig(
   { clientDir: '' },
 );
 
-const counters = { appends: 0, appendedBytes: 0, appendMs: 0, compactions: 0, compactedBytes: 0, compactMs: 0 };
+const counters = {
+  appends: 0,
+  appendedBytes: 0,
+  appendMs: 0,
+  compactions: 0,
+  compactedBytes: 0,
+  compactMs: 0,
+};
 /** How long each append takes: blocking time with the real store (better-sqlite3 is synchronous),
  * time until committed with group commit (which waits for the end of the event-loop turn). */
 let appendTimes = new Histogram();

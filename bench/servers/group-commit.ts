@@ -27,14 +27,19 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function withGroupCommit(inner: Store, databaseFile: string): Store & { batches: () => number[] } {
+export function withGroupCommit(
+  inner: Store,
+  databaseFile: string,
+): Store & { batches: () => number[] } {
   // The inner store has created the schema; this connection writes the log.
   const db = new Database(databaseFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('wal_autocheckpoint = 0');
-  const insert = db.prepare('INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)',
+  );
   const count = db.prepare<[string, string], { n: number }>(
     'SELECT count(*) AS n FROM doc_updates WHERE workshop_id = ? AND doc_name = ?',
   );
@@ -85,7 +90,11 @@ export function withGroupCommit(inner: Store, databaseFile: string): Store & { b
      parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });`,
     {
       eval: true,
-      workerData: { file: databaseFile, module: fileURLToPath(import.meta.resolve('better-sqlite3')), interval: CHECKPOINT_INTERVAL_MS },
+      workerData: {
+        file: databaseFile,
+        module: fileURLToPath(import.meta.resolve('better-sqlite3')),
+        interval: CHECKPOINT_INTERVAL_MS,
+      },
     },
   );
   checkpointer.unref();

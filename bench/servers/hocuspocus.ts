@@ -17,7 +17,9 @@ const db = new Database(databaseFile);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec('CREATE TABLE IF NOT EXISTS documents (name TEXT PRIMARY KEY, data BLOB NOT NULL)');
-const selectDoc = db.prepare<[string], { data: Buffer }>('SELECT data FROM documents WHERE name = ?');
+const selectDoc = db.prepare<[string], { data: Buffer }>(
+  'SELECT data FROM documents WHERE name = ?',
+);
 const upsertDoc = db.prepare(
   'INSERT INTO documents (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data',
 );
@@ -77,7 +79,9 @@ const harness = startHarness({
     storedState: async () => {
       server.hocuspocus.flushPendingStores();
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const row = db.prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM documents').get() as {
+      const row = db
+        .prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM documents')
+        .get() as {
         n: number;
         bytes: number;
       };

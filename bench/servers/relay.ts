@@ -40,7 +40,10 @@ function roomOf(name: string): Room {
   });
   awareness.on(
     'update',
-    ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    (
+      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+      origin: unknown,
+    ) => {
       const ids = origin instanceof Object ? created.conns.get(origin as WebSocket) : undefined;
       if (ids) {
         for (const id of added) ids.add(id);
@@ -68,7 +71,9 @@ wss.on('connection', (ws, req) => {
   room.conns.set(ws, new Set());
   ws.on('message', (data: Buffer) => {
     try {
-      const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const decoder = decoding.createDecoder(
+        new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      );
       const type = decoding.readVarUint(decoder);
       if (type === MessageType.sync) {
         const encoder = encoding.createEncoder();
@@ -76,7 +81,11 @@ wss.on('connection', (ws, req) => {
         syncProtocol.readSyncMessage(decoder, encoder, room.doc, ws);
         if (encoding.length(encoder) > 1) send(ws, encoding.toUint8Array(encoder));
       } else if (type === MessageType.awareness) {
-        awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), ws);
+        awarenessProtocol.applyAwarenessUpdate(
+          room.awareness,
+          decoding.readVarUint8Array(decoder),
+          ws,
+        );
       }
     } catch {
       ws.close(4400, 'malformed message');
@@ -85,7 +94,8 @@ wss.on('connection', (ws, req) => {
   ws.on('close', () => {
     const ids = room.conns.get(ws);
     room.conns.delete(ws);
-    if (ids && ids.size > 0) awarenessProtocol.removeAwarenessStates(room.awareness, [...ids], null);
+    if (ids && ids.size > 0)
+      awarenessProtocol.removeAwarenessStates(room.awareness, [...ids], null);
   });
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MessageType.sync);
@@ -95,7 +105,10 @@ wss.on('connection', (ws, req) => {
   if (states.size > 0) {
     const aw = encoding.createEncoder();
     encoding.writeVarUint(aw, MessageType.awareness);
-    encoding.writeVarUint8Array(aw, awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]));
+    encoding.writeVarUint8Array(
+      aw,
+      awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+    );
     send(ws, encoding.toUint8Array(aw));
   }
 });
