@@ -28,7 +28,7 @@ import { announce, serve } from './lib/ipc.js';
 
 const silent: Logger = { info: () => undefined, error: () => undefined };
 /** The server's default COMPACT_AFTER. */
-const COMPACT_AFTER = 500;
+const COMPACT_AFTER = 200;
 
 export interface PrepareResult {
   workshopId: string;

@@ -11,7 +11,7 @@ const envSchema = z.object({
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().min(1).default('./data')),
   /** Updates kept in a document's log before it is compacted into one state row. */
-  COMPACT_AFTER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(500)),
+  COMPACT_AFTER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(200)),
   /** Where the built client lives (unset: dist/client); empty disables static serving (API-only). */
   CLIENT_DIR: z.string().optional(),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['silent', 'error', 'info']).default('info')),

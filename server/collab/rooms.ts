@@ -90,7 +90,13 @@ class Room {
     // The stored state goes in before the update handler exists: it is not new, so it is
     // neither appended again nor sent (clients get it through sync step 2).
     const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
-    if (parts.length > 0) Y.applyUpdate(this.doc, Y.mergeUpdates(parts));
+    // One transaction applying each part: several times faster than Y.mergeUpdates over a long
+    // log (measured by the bench's load-after-crash case), with the same result.
+    if (parts.length > 0) {
+      this.doc.transact(() => {
+        for (const part of parts) Y.applyUpdate(this.doc, part);
+      });
+    }
     for (const part of parts) this.storedBytes += part.byteLength;
     this.dirtySinceCompaction = stored.updates.length >= compactAfter;
     this.awareness.setLocalState(null);

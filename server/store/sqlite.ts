@@ -205,9 +205,18 @@ export function createSqliteStore(file: string): Store {
     for (const group of groups) q.insertGroup.run(group);
   });
 
+  // Log lengths per document, counted once and then kept in step: a keystroke's append must not
+  // scan the log (this process is the only writer of its database).
+  const logLengths = new Map<string, number>();
+  const logKey = (workshopId: string, docName: string) => `${workshopId}\u0000${docName}`;
+  const countLog = (workshopId: string, docName: string) => q.logLength.get(workshopId, docName)?.n ?? 0;
+
   const appendTx = db.transaction((workshopId: string, docName: string, update: Uint8Array): AppendResult => {
     const info = q.appendUpdate.run(workshopId, docName, update);
-    const logLength = q.logLength.get(workshopId, docName)?.n ?? 0;
+    const key = logKey(workshopId, docName);
+    const known = logLengths.get(key);
+    const logLength = known === undefined ? countLog(workshopId, docName) : known + 1;
+    logLengths.set(key, logLength);
     return { seq: Number(info.lastInsertRowid), logLength };
   });
 
@@ -215,6 +224,8 @@ export function createSqliteStore(file: string): Store {
     (workshopId: string, docName: string, state: Uint8Array, throughSeq: number) => {
       q.upsertState.run(workshopId, docName, state);
       q.trimLog.run(workshopId, docName, throughSeq);
+      // Updates appended after `throughSeq` stay in the log: count what is left.
+      logLengths.set(logKey(workshopId, docName), countLog(workshopId, docName));
     },
   );
 
