@@ -62,7 +62,7 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
       createDemo: () => createDemoWorkshop({ store, workshops, docs: rooms }),
     }),
   );
-  app.use('/api', createApiRouter({ workshops }));
+  app.use('/api', createApiRouter({ workshops, config }));
   const clientDir = config.clientDir;
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

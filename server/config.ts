@@ -14,6 +14,8 @@ const envSchema = z.object({
   COMPACT_AFTER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(200)),
   /** Where the built client lives (unset: dist/client); empty disables static serving (API-only). */
   CLIENT_DIR: z.string().optional(),
+  /** The address participants type or scan (projection screen, QR code), e.g. http://192.168.1.20:3000. */
+  PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['silent', 'error', 'info']).default('info')),
 });
 
@@ -26,6 +28,8 @@ export interface Config {
   compactAfter: number;
   clientDir: string | null;
   logLevel: 'silent' | 'error' | 'info';
+  /** Base of the join address shown to the room; null: found from the network (see http/join-url.ts). */
+  publicUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -45,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     clientDir:
       e.CLIENT_DIR === undefined ? defaults.clientDir : e.CLIENT_DIR === '' ? null : path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
   };
 }

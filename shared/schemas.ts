@@ -82,6 +82,8 @@ export interface WorkshopInfo {
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
   groups: GroupInfo[];
+  /** Extension: the address the room joins at (`<base>/w/<code>`), reachable from participants' laptops. */
+  joinUrl: string;
 }
 
 export interface JoinResult {

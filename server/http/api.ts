@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { ErrorCode } from '../../shared/errors.js';
 import { createWorkshopBody, describeZodError, joinBody } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
+import type { Config } from '../config.js';
 import type { WorkshopService } from '../services/workshops.js';
+import { joinBaseUrl } from './join-url.js';
 
 /** Parses a request body or throws a 400 naming the first offending field. */
 export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
@@ -16,8 +18,8 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.outpu
   return parsed.data;
 }
 
-export function createApiRouter(deps: { workshops: WorkshopService }): Router {
-  const { workshops } = deps;
+export function createApiRouter(deps: { workshops: WorkshopService; config: Config }): Router {
+  const { workshops, config } = deps;
   const api = Router();
 
   api.post('/workshops', async (req, res) => {
@@ -25,7 +27,8 @@ export function createApiRouter(deps: { workshops: WorkshopService }): Router {
   });
 
   api.get('/workshops/:code', async (req, res) => {
-    res.json(await workshops.infoByCode(req.params.code));
+    const found = await workshops.infoByCode(req.params.code);
+    res.json({ ...found, joinUrl: `${joinBaseUrl(config, req)}/w/${found.code}` });
   });
 
   api.post('/workshops/:code/participants', async (req, res) => {

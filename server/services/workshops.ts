@@ -46,7 +46,7 @@ export interface WorkshopEvents {
 export interface WorkshopService {
   readonly events: EventEmitter<WorkshopEvents>;
   create(input: z.output<typeof createWorkshopBody>): Promise<CreateWorkshopResult>;
-  infoByCode(code: string): Promise<WorkshopInfo>;
+  infoByCode(code: string): Promise<Omit<WorkshopInfo, 'joinUrl'>>;
   join(code: string, input: z.output<typeof joinBody>): Promise<JoinResult>;
   /** Resolves a bearer secret (facilitator key or participant token); throws unauthorized. */
   authenticate(secret: string | undefined): Promise<Principal>;
@@ -65,7 +65,7 @@ export interface WorkshopService {
   screenKey(workshopId: string, facilitatorKey: string): Promise<string>;
 }
 
-export function info(live: LiveWorkshop): WorkshopInfo {
+export function info(live: LiveWorkshop): Omit<WorkshopInfo, 'joinUrl'> {
   const r = live.record;
   return {
     workshopId: r.id,

@@ -417,3 +417,12 @@ describe('unknown routes', () => {
     );
   });
 });
+
+describe('the join address', () => {
+  it('GET /api/workshops/:code gives the address the room joins at', async () => {
+    const w = await createWorkshop(srv.url);
+    const res = await fetch(`${srv.url}/api/workshops/${w.code.toLowerCase()}`);
+    const info = (await res.json()) as { joinUrl: string };
+    expect(info.joinUrl).toBe(`${srv.url}/w/${w.code}`);
+  });
+});

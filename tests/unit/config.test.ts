@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       compactAfter: 200,
       clientDir: defaults.clientDir,
       logLevel: 'info',
+      publicUrl: null,
     });
   });
 
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
         COMPACT_AFTER: '5',
         CLIENT_DIR: '/opt/client',
         LOG_LEVEL: 'silent',
+        PUBLIC_URL: 'http://192.168.1.20:3000',
       },
       defaults,
     );
@@ -40,6 +42,7 @@ describe('loadConfig', () => {
       compactAfter: 5,
       clientDir: '/opt/client',
       logLevel: 'silent',
+      publicUrl: 'http://192.168.1.20:3000',
     });
   });
 
