@@ -15,7 +15,8 @@ const dataDir = process.env.BENCH_DATA_DIR;
 if (!dataDir) throw new Error('BENCH_DATA_DIR is required');
 
 const config = loadConfig(
-  { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', CLIENT_DIR: '' },
+  // COMPACT_AFTER passes through, to compare compaction thresholds; unset, the server's default.
+  { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', CLIENT_DIR: '', COMPACT_AFTER: process.env.COMPACT_AFTER ?? '' },
   { clientDir: '' },
 );
 
