@@ -8,3 +8,9 @@ import './styles.css';
 applyTheme();
 document.documentElement.lang = i18n.lang;
 mount(App, { target: document.getElementById('app')! });
+
+// Offline reloads (client/public/sw.js); production builds only, so development never serves
+// stale files.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}

@@ -33,7 +33,10 @@ export interface AtelierServer {
   readonly workshops: WorkshopService;
 }
 
-export function createServer(config: Config, deps: { store?: Store; log?: Logger } = {}): AtelierServer {
+export function createServer(
+  config: Config,
+  deps: { store?: Store; log?: Logger } = {},
+): AtelierServer {
   const log = deps.log ?? createLogger(config.logLevel);
   const store = deps.store ?? createSqliteStore(config.databaseFile);
   const workshops = createWorkshopService({ store });
@@ -48,7 +51,9 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
   app.set('trust proxy', 'loopback');
   // The import route reads its own, larger body; everything else is limited here.
   const json = express.json({ limit: LIMITS.httpBodyBytes });
-  app.use((req, res, next) => (req.path === '/api/workshops/import' ? next() : json(req, res, next)));
+  app.use((req, res, next) =>
+    req.path === '/api/workshops/import' ? next() : json(req, res, next),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -65,7 +70,16 @@ export function createServer(config: Config, deps: { store?: Store; log?: Logger
   app.use('/api', createApiRouter({ workshops, config }));
   const clientDir = config.clientDir;
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(clientDir, {
+        index: false,
+        maxAge: '1h',
+        // The service worker must be revalidated at every visit, or an old one keeps serving.
+        setHeaders: (res, file) => {
+          if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // Hashed assets can be cached for good; index.html must always be revalidated.
     app.get('/{*splat}', (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');

@@ -157,7 +157,10 @@ export class LiveDoc {
 
   #updateStatus(): void {
     const p = this.#provider;
-    if (p.wsconnected && p.synced) this.status = 'connected';
+    // navigator.onLine false is reliable (true is not): a laptop that reloaded without network
+    // says "offline" rather than "syncing" while its attempts fail.
+    if (!p.wsconnected && !navigator.onLine) this.status = 'offline';
+    else if (p.wsconnected && p.synced) this.status = 'connected';
     else if ((p.wsconnected || p.wsconnecting) && (!this.#everConnected || p.wsconnected)) this.status = 'syncing';
     else this.status = 'offline';
   }

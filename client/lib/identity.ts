@@ -1,6 +1,8 @@
 // What this browser remembers, in localStorage: who it is in each workshop it joined (so a
 // reload or a closed lid brings the same person back), and the workshops it created (with their
 // facilitator keys, for the organiser view).
+import type { WorkshopInfo } from '../../shared/schemas.js';
+
 export interface Identity {
   participantId: string;
   token: string;
@@ -17,6 +19,7 @@ export interface CreatedWorkshop {
 }
 
 const IDENTITY_PREFIX = 'atelier.identity.';
+const INFO_PREFIX = 'atelier.workshop.';
 const CREATED_KEY = 'atelier.created';
 
 function read<T>(key: string): T | null {
@@ -38,7 +41,9 @@ function write(key: string, value: unknown): void {
 
 export function loadIdentity(code: string): Identity | null {
   const value = read<Identity>(IDENTITY_PREFIX + code.toUpperCase());
-  return value && typeof value.token === 'string' && typeof value.participantId === 'string' ? value : null;
+  return value && typeof value.token === 'string' && typeof value.participantId === 'string'
+    ? value
+    : null;
 }
 
 export function saveIdentity(code: string, identity: Identity): void {
@@ -59,15 +64,33 @@ export function loadCreated(): CreatedWorkshop[] {
 }
 
 export function rememberCreated(workshop: CreatedWorkshop): void {
-  write(CREATED_KEY, [workshop, ...loadCreated().filter((w) => w.workshopId !== workshop.workshopId)]);
+  write(CREATED_KEY, [
+    workshop,
+    ...loadCreated().filter((w) => w.workshopId !== workshop.workshopId),
+  ]);
 }
 
 /** Takes a workshop out of this browser's list (the workshop itself lives on). */
 export function forgetCreated(workshopId: string): void {
-  write(CREATED_KEY, loadCreated().filter((w) => w.workshopId !== workshopId));
+  write(
+    CREATED_KEY,
+    loadCreated().filter((w) => w.workshopId !== workshopId),
+  );
 }
 
 export function facilitatorLink(origin: string, code: string, key: string): string {
   // The key travels in the fragment: browsers never send it to servers or write it in logs.
   return `${origin}/w/${code}/facilitate#key=${encodeURIComponent(key)}`;
+}
+
+/** The workshop as last seen, so a laptop that reloads without network can still open its board. */
+export function rememberWorkshopInfo(info: WorkshopInfo): void {
+  write(INFO_PREFIX + info.code.toUpperCase(), info);
+}
+
+export function loadWorkshopInfo(code: string): WorkshopInfo | null {
+  const value = read<WorkshopInfo>(INFO_PREFIX + code.toUpperCase());
+  return value && typeof value.workshopId === 'string' && Array.isArray(value.groups)
+    ? value
+    : null;
 }

@@ -272,3 +272,22 @@ describe('the group board', () => {
     await expect.poll(() => titleOf(alice, 0).inputValue()).toBe('Carte à retirer');
   });
 });
+
+describe('a reload without network', () => {
+  it('brings the board back from the laptop’s cache, offline, with the edits made there', async () => {
+    const w = await workshop();
+    const alice = await join(w, 'Alice');
+    await addCard(alice, 'Carte gardée hors ligne');
+    // The service worker has taken over (it precached the page and its assets on install).
+    await expect.poll(() => alice.evaluate(() => navigator.serviceWorker.ready.then(() => true))).toBe(true);
+
+    await alice.context().setOffline(true);
+    await alice.locator('[data-testid=connection][data-status=offline]').waitFor();
+    await alice.reload();
+    await expect.poll(() => titleOf(alice, 0).inputValue(), { timeout: 15_000 }).toBe('Carte gardée hors ligne');
+    await alice.locator('[data-testid=connection][data-status=offline]').waitFor({ timeout: 15_000 });
+
+    await alice.context().setOffline(false);
+    await connected(alice);
+  });
+});
