@@ -278,12 +278,14 @@ describe('a reload without network', () => {
     const w = await workshop();
     const alice = await join(w, 'Alice');
     await addCard(alice, 'Carte gardée hors ligne');
-    // The service worker has taken over (it precached the page and its assets on install).
-    await expect.poll(() => alice.evaluate(() => navigator.serviceWorker.ready.then(() => true))).toBe(true);
+    // The service worker has taken over the page (it precached the page and its assets on install).
+    await expect
+      .poll(() => alice.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
+      .toBe(true);
 
     await alice.context().setOffline(true);
     await alice.locator('[data-testid=connection][data-status=offline]').waitFor();
-    await alice.reload();
+    await alice.reload({ waitUntil: 'domcontentloaded', timeout: 15_000 });
     await expect.poll(() => titleOf(alice, 0).inputValue(), { timeout: 15_000 }).toBe('Carte gardée hors ligne');
     await alice.locator('[data-testid=connection][data-status=offline]').waitFor({ timeout: 15_000 });
 
