@@ -18,5 +18,8 @@ export default function setup(): void {
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   execFileSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     stdio: 'inherit',
+    // Vitest sets NODE_ENV=test, which would give a development bundle (import.meta.env.PROD
+    // false: no service worker); the browser tests must run what `npm start` serves.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
