@@ -189,9 +189,6 @@ export function createSqliteStore(file: string): Store {
       [string, string],
       { id: string; workshop_id: string; label: string; kind: string; created_at: number; data: string }
     >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
-    voterCount: db.prepare<[string, string], { n: number }>(
-      'SELECT count(DISTINCT participant_id) AS n FROM votes WHERE workshop_id = ? AND phase = ?',
-    ),
   };
 
   const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {
@@ -344,9 +341,6 @@ export function createSqliteStore(file: string): Store {
     },
     async voters(workshopId, phase) {
       return q.voters.all(workshopId, phase).map((row) => row.participant_id);
-    },
-    async voterCount(workshopId, phase) {
-      return q.voterCount.get(workshopId, phase)?.n ?? 0;
     },
     async allVotes(workshopId): Promise<VoteRecord[]> {
       return q.allVotes.all(workshopId).map((row) => ({

@@ -127,8 +127,6 @@ export interface Store {
   votesOf(workshopId: string, participantId: string, phase: VotingPhase): Promise<Record<string, number>>;
   /** Totals per target in one phase. */
   tallies(workshopId: string, phase: VotingPhase): Promise<Record<string, number>>;
-  /** How many distinct participants have cast at least one vote in the phase. */
-  voterCount(workshopId: string, phase: VotingPhase): Promise<number>;
   /** The participants who hold at least one vote in the phase. */
   voters(workshopId: string, phase: VotingPhase): Promise<string[]>;
 
