@@ -29,7 +29,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     environment: 'node',
     globalSetup: ['tests/helpers/global-setup.ts'],
-    testTimeout: 30_000,
+    // A safety net, not a measure: browser tests on a loaded 2-core machine can take a while.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Two cores: test files run two at a time; browser tests are the heaviest.
     maxWorkers: 2,

@@ -276,8 +276,10 @@ describe('the group board', () => {
 describe('a reload without network', () => {
   it('brings the board back from the laptop’s cache, offline, with the edits made there', async () => {
     const w = await workshop();
-    const alice = await join(w, 'Alice');
+    const [alice, bruno] = await Promise.all([join(w, 'Alice'), join(w, 'Bruno')]);
     await addCard(alice, 'Carte gardée hors ligne');
+    // Once the whole title has gone round the server, Alice's laptop has stored it too.
+    await expect.poll(() => titleOf(bruno, 0).inputValue(), { timeout: 15_000 }).toBe('Carte gardée hors ligne');
     // The service worker has taken over the page (it precached the page and its assets on install).
     await expect
       .poll(() => alice.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 15_000 })
