@@ -35,6 +35,15 @@ export interface WorkshopState {
   participants: ParticipantPresence[];
 }
 
+/**
+ * Extension, to sockets that opted in with `auth.presence: "delta"`: the current full entry of each
+ * participant whose presence, name or group changed (an upsert by participantId; see
+ * shared/presence.ts). Everything else still arrives as a full workshop:state.
+ */
+export interface PresenceDelta {
+  participants: ParticipantPresence[];
+}
+
 export interface VotesMine {
   remaining: number;
   votes: Record<string, number>;
@@ -61,6 +70,7 @@ export interface VotesProgress {
 export interface ServerToClientEvents {
   'votes:progress': (progress: VotesProgress) => void;
   'workshop:state': (state: WorkshopState) => void;
+  'presence:delta': (delta: PresenceDelta) => void;
   'workshop:whoami': (whoami: Whoami) => void;
   'votes:mine': (mine: VotesMine) => void;
   'votes:tally': (tally: VotesTally) => void;

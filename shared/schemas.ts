@@ -58,6 +58,16 @@ export const workshopSettingsPayload = z.strictObject({
   joiningLocked: z.boolean().optional(),
 });
 
+/**
+ * Extension: what the Socket.IO handshake's `auth` may carry beyond the contract's `token`.
+ * `presence: "delta"` asks for `presence:delta` upserts instead of a full workshop:state on each
+ * presence change. Any other value, or none, reads as absent: the contract's behaviour, never a
+ * refusal (a client that sends something we do not know must still connect).
+ */
+export const handshakeOptions = z.object({
+  presence: z.literal('delta').optional().catch(undefined),
+});
+
 export interface GroupInfo {
   id: string;
   name: string;
