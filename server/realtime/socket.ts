@@ -1,6 +1,7 @@
 // Socket.IO: commands that need authority and an answer (votes, phase, timer, reveal, moves),
-// and the broadcast of workshop:state, votes:mine and votes:tally. Thin handlers: validate the
-// payload with zod, check the role, call a service, answer through the ack.
+// and the broadcast of workshop:state (or, to sockets that opted in, presence:delta), votes:mine
+// and votes:tally. Thin handlers: validate the payload with zod, check the role, call a service,
+// answer through the ack.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -9,10 +10,12 @@ import { LIMITS } from '../../shared/limits.js';
 import type {
   Ack,
   ClientToServerEvents,
+  ParticipantPresence,
   ServerToClientEvents,
   WorkshopState,
 } from '../../shared/protocol.js';
 import {
+  handshakeOptions,
   participantMovePayload,
   phaseSetPayload,
   timerAddPayload,
@@ -28,8 +31,15 @@ import { createThrottle } from './throttle.js';
 import type { VoteService } from '../services/votes.js';
 import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
 
+/**
+ * How a socket hears of presence changes: `state` is the contract (a full workshop:state), `delta`
+ * the extension a client asks for at the handshake (presence:delta upserts).
+ */
+type PresenceMode = 'state' | 'delta';
+
 interface SocketData {
   principal: Principal;
+  presence: PresenceMode;
 }
 
 type AtelierServer = Server<
@@ -55,6 +65,10 @@ const room = {
   workshop: (workshopId: string) => `w:${workshopId}`,
   facilitators: (workshopId: string) => `f:${workshopId}`,
   participant: (participantId: string) => `p:${participantId}`,
+  /** Sockets that opted in to presence:delta. */
+  deltaPresence: (workshopId: string) => `d:${workshopId}`,
+  /** Stock sockets: presence changes reach them as a full workshop:state (the contract). */
+  statePresence: (workshopId: string) => `s:${workshopId}`,
   /** Facilitators and projection screens: they see how many have voted. */
   progress: (workshopId: string) => `g:${workshopId}`,
 };
@@ -86,6 +100,15 @@ export function createRealtime(deps: {
   /** Open sockets per participant: a participant is online while they have one. */
   const online = new Map<string, number>();
 
+  function entryOf(p: { id: string; name: string; groupId: string }): ParticipantPresence {
+    return {
+      participantId: p.id,
+      name: p.name,
+      groupId: p.groupId,
+      online: (online.get(p.id) ?? 0) > 0,
+    };
+  }
+
   async function stateOf(workshopId: string): Promise<WorkshopState> {
     const live = await workshops.live(workshopId);
     const r = live.record;
@@ -97,25 +120,66 @@ export function createRealtime(deps: {
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
       groups: live.groups.map(groupInfo),
-      participants: [...live.participants.values()].map((p) => ({
-        participantId: p.id,
-        name: p.name,
-        groupId: p.groupId,
-        online: (online.get(p.id) ?? 0) > 0,
-      })),
+      participants: [...live.participants.values()].map(entryOf),
     };
   }
 
-  async function broadcastState(workshopId: string): Promise<void> {
-    io.to(room.workshop(workshopId)).emit('workshop:state', await stateOf(workshopId));
+  function roomSize(name: string): number {
+    return io.of('/').adapter.rooms.get(name)?.size ?? 0;
   }
 
   /**
-   * State broadcasts fold together within a window that grows with the room (2 ms per
-   * participant, 50 ms to 1 s): the payload lists everyone, so its cost is N recipients × N entries.
+   * What changed in each workshop since its last broadcast: the record (everyone needs a full
+   * state) and the participants whose entry changed (came online, went offline, joined, moved).
+   */
+  const dirty = new Map<string, { record: boolean; people: Set<string> }>();
+  function dirtyOf(workshopId: string) {
+    let entry = dirty.get(workshopId);
+    if (!entry) {
+      entry = { record: false, people: new Set() };
+      dirty.set(workshopId, entry);
+    }
+    return entry;
+  }
+
+  /**
+   * One folded broadcast of everything marked dirty. A record change sends the full state to every
+   * socket (it carries the people too). People changes alone send the full state to stock sockets
+   * only, and to sockets that opted in one presence:delta with the current entries of those people:
+   * at 1000 participants a full state is ~107 KB, an entry ~100 bytes.
+   */
+  async function broadcast(workshopId: string): Promise<void> {
+    const changes = dirty.get(workshopId);
+    if (!changes) return;
+    dirty.delete(workshopId);
+    if (changes.record) {
+      io.to(room.workshop(workshopId)).emit('workshop:state', await stateOf(workshopId));
+      return;
+    }
+    if (changes.people.size === 0) return;
+    if (roomSize(room.statePresence(workshopId)) > 0) {
+      io.to(room.statePresence(workshopId)).emit('workshop:state', await stateOf(workshopId));
+    }
+    if (roomSize(room.deltaPresence(workshopId)) > 0) {
+      // Built and sent in one synchronous step: no state computed later can reach a socket first.
+      const live = await workshops.live(workshopId);
+      const participants: ParticipantPresence[] = [];
+      for (const id of changes.people) {
+        const p = live.participants.get(id);
+        if (p) participants.push(entryOf(p));
+      }
+      if (participants.length > 0) {
+        io.to(room.deltaPresence(workshopId)).emit('presence:delta', { participants });
+      }
+    }
+  }
+
+  /**
+   * Broadcasts fold together within a window that grows with the room (2 ms per participant,
+   * 50 ms to 1 s): a full state lists everyone, so its cost is N recipients × N entries.
    */
   const stateBroadcasts = createThrottle(
-    broadcastState,
+    broadcast,
     (workshopId) =>
       Math.min(
         STATE_THROTTLE_MAX_MS,
@@ -123,6 +187,17 @@ export function createRealtime(deps: {
       ),
     logError,
   );
+
+  function recordChanged(workshopId: string): void {
+    dirtyOf(workshopId).record = true;
+    stateBroadcasts.schedule(workshopId);
+  }
+
+  function peopleChanged(workshopId: string, participantIds: Iterable<string>): void {
+    const { people } = dirtyOf(workshopId);
+    for (const id of participantIds) people.add(id);
+    stateBroadcasts.schedule(workshopId);
+  }
 
   async function sendTallies(workshopId: string): Promise<void> {
     const tallies = await votes.tallies(workshopId);
@@ -150,7 +225,8 @@ export function createRealtime(deps: {
     log.error('realtime error', { error: String(error) });
   }
 
-  workshops.events.on('changed', (workshopId) => stateBroadcasts.schedule(workshopId));
+  workshops.events.on('changed', recordChanged);
+  workshops.events.on('people', peopleChanged);
   workshops.events.on('votes', (workshopId) => {
     // Votes were replaced wholesale (a restore): everyone's dots and the tallies are re-sent.
     void (async () => {
@@ -173,6 +249,8 @@ export function createRealtime(deps: {
 
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const options = handshakeOptions.safeParse(socket.handshake.auth);
+    socket.data.presence = options.success && options.data.presence === 'delta' ? 'delta' : 'state';
     workshops
       .authenticate(typeof token === 'string' ? token : undefined)
       .then((principal) => {
@@ -242,6 +320,11 @@ export function createRealtime(deps: {
     const principal = socket.data.principal;
     const { workshopId } = principal;
     void socket.join(room.workshop(workshopId));
+    void socket.join(
+      socket.data.presence === 'delta'
+        ? room.deltaPresence(workshopId)
+        : room.statePresence(workshopId),
+    );
 
     if (principal.role === 'facilitator') {
       void socket.join(room.facilitators(workshopId));
@@ -256,7 +339,7 @@ export function createRealtime(deps: {
       const before = online.get(participantId) ?? 0;
       online.set(participantId, before + 1);
       // Only a participant coming online changes what others see (a second tab does not).
-      if (before === 0) stateBroadcasts.schedule(workshopId);
+      if (before === 0) peopleChanged(workshopId, [participantId]);
       const me = workshops.peek(workshopId)?.participants.get(participantId);
       if (me) {
         socket.emit('workshop:whoami', {
@@ -271,7 +354,7 @@ export function createRealtime(deps: {
         const left = (online.get(participantId) ?? 1) - 1;
         if (left <= 0) {
           online.delete(participantId);
-          stateBroadcasts.schedule(workshopId);
+          peopleChanged(workshopId, [participantId]);
         } else {
           online.set(participantId, left);
         }
@@ -385,6 +468,7 @@ export function createRealtime(deps: {
     async close() {
       tallyBroadcasts.close();
       stateBroadcasts.close();
+      dirty.clear();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

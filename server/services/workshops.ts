@@ -33,8 +33,13 @@ export interface LiveWorkshop {
 }
 
 export interface WorkshopEvents {
-  /** Anything in workshop:state changed (phase, timer, reveal, locks, participants). */
+  /** The workshop record changed (phase, timer, reveal, locks): workshop:state must be re-sent. */
   changed: [workshopId: string];
+  /**
+   * These participants changed (joined, or moved to another group): their entries in
+   * workshop:state are new. Kept apart from `changed` so that presence can travel as deltas.
+   */
+  people: [workshopId: string, participantIds: string[]];
   /** The phase changed; votes and write rights depend on it. */
   phase: [workshopId: string, phase: Phase, previous: Phase];
   /** Votes changed other than by a cast (restore): tallies and everyone's dots must be re-sent. */
@@ -225,7 +230,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       };
       await store.addParticipant(participant);
       w.participants.set(participant.id, participant);
-      events.emit('changed', w.record.id);
+      events.emit('people', w.record.id, [participant.id]);
       return { participantId: participant.id, token, groupId: group.id };
     },
 
@@ -286,7 +291,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       if (!w.groups.some((g) => g.id === groupId)) throw new AppError(ErrorCode.notFound, 'No such group.');
       await store.moveParticipant(participantId, groupId);
       w.participants.set(participantId, { ...participant, groupId });
-      events.emit('changed', workshopId);
+      events.emit('people', workshopId, [participantId]);
       events.emit('rights', workshopId);
     },
   };

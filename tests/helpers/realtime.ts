@@ -1,5 +1,6 @@
 // Helpers over the real clients for integration tests: connected sockets, event recorders,
 // commands that must succeed, and board content written through WebsocketProvider.
+import { io } from 'socket.io-client';
 import { expect } from 'vitest';
 import { addItem, addRecommendation, readItems, readRecommendations } from '../../shared/doc.js';
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
@@ -25,14 +26,34 @@ export interface Session {
   whoami: Parameters<ServerToClientEvents['workshop:whoami']>[0][];
   mine: Parameters<ServerToClientEvents['votes:mine']>[0][];
   tally: Parameters<ServerToClientEvents['votes:tally']>[0][];
+  /** presence:delta payloads (only sockets that opted in should ever get one). */
+  delta: Parameters<ServerToClientEvents['presence:delta']>[0][];
 }
 
-/** A socket connected with `token`, recording what the server pushes, once its first state arrived. */
-export async function openSession(baseUrl: string, token: string): Promise<Session> {
-  const socket = connectSocket(baseUrl, token);
+/**
+ * A socket connected with `token`, recording what the server pushes, once its first state arrived.
+ * `presence` is sent as `auth.presence` as given (any value, to test what the server makes of it);
+ * without it the handshake is the contract's `auth: { token }`.
+ */
+export async function openSession(
+  baseUrl: string,
+  token: string,
+  options: { presence?: unknown } = {},
+): Promise<Session> {
+  const socket =
+    'presence' in options
+      ? (io(baseUrl, {
+          path: '/socket.io',
+          auth: { token, presence: options.presence },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        }) as TestSocket)
+      : connectSocket(baseUrl, token);
   const session: Session = {
     socket,
     state: record(socket, 'workshop:state'),
+    delta: record(socket, 'presence:delta'),
     whoami: record(socket, 'workshop:whoami'),
     mine: record(socket, 'votes:mine'),
     tally: record(socket, 'votes:tally'),
