@@ -5,6 +5,7 @@
 import { syncServerTime } from './clock.svelte.js';
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../shared/errors.js';
+import { applyPresenceDelta } from '../../shared/presence.js';
 import type { Phase } from '../../shared/phases.js';
 import type {
   Ack,
@@ -67,7 +68,13 @@ class SocketControlSession implements ControlSession {
   #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(token: string) {
-    const socket = io({ path: '/socket.io', auth: { token }, randomizationFactor: 0.5 });
+    // presence: 'delta' (an extension): who comes and goes arrives as small upserts, not the
+    // whole participant list each time.
+    const socket = io({
+      path: '/socket.io',
+      auth: { token, presence: 'delta' },
+      randomizationFactor: 0.5,
+    });
     this.#socket = socket;
     socket.on('connect', () => (this.connected = true));
     socket.on('disconnect', () => (this.connected = false));
@@ -94,6 +101,10 @@ class SocketControlSession implements ControlSession {
     socket.on('workshop:state', (state) => {
       syncServerTime(state.serverNow);
       this.state = state;
+    });
+    // A delta before the first state has nothing to merge into; that state, sent later, holds it.
+    socket.on('presence:delta', (delta) => {
+      if (this.state) this.state = applyPresenceDelta(this.state, delta);
     });
     socket.on('votes:tally', ({ tallies }) => (this.tallies = tallies));
     socket.on('votes:progress', (progress) => (this.progress = progress));

@@ -4,6 +4,7 @@
 import { syncServerTime } from './clock.svelte.js';
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../shared/errors.js';
+import { applyPresenceDelta } from '../../shared/presence.js';
 import type {
   Ack,
   ClientToServerEvents,
@@ -43,7 +44,13 @@ class SocketSession implements Session {
   constructor(token: string, onUnauthorized: () => void) {
     // Reconnection is on, with socket.io's jittered backoff (randomizationFactor 0.5) so sixty
     // laptops that lose the venue wifi together do not come back in lockstep.
-    const socket = io({ path: '/socket.io', auth: { token }, randomizationFactor: 0.5 });
+    // presence: 'delta' (an extension): who comes and goes arrives as small upserts, not the
+    // whole participant list each time.
+    const socket = io({
+      path: '/socket.io',
+      auth: { token, presence: 'delta' },
+      randomizationFactor: 0.5,
+    });
     this.#socket = socket;
     socket.on('connect', () => (this.connected = true));
     socket.on('disconnect', () => (this.connected = false));
@@ -63,6 +70,10 @@ class SocketSession implements Session {
     socket.on('workshop:state', (state) => {
       syncServerTime(state.serverNow);
       this.state = state;
+    });
+    // A delta before the first state has nothing to merge into; that state, sent later, holds it.
+    socket.on('presence:delta', (delta) => {
+      if (this.state) this.state = applyPresenceDelta(this.state, delta);
     });
     socket.on('workshop:whoami', (whoami) => {
       if (whoami.role === 'participant') this.whoami = whoami;
