@@ -61,8 +61,47 @@ interface SimClient {
   replicas: Replica[];
   socket: BenchSocket | null;
   sharedSocket: HocuspocusProviderWebsocket | null;
-  /** Participants online in the last workshop:state this client received. */
-  online: number;
+  /**
+   * Who this client sees online, as the participant page does: the first workshop:state, then
+   * the presence:delta upserts merged into it. Flags are indexed by `participantSlot`.
+   */
+  presence: Presence;
+}
+
+/**
+ * Interned participant ids, shared by this worker's clients: a client's presence is then a byte
+ * per participant instead of a set of strings (1000 clients × 1000 ids would be 10⁶ strings).
+ */
+const participantSlots = new Map<string, number>();
+function participantSlot(participantId: string): number {
+  let slot = participantSlots.get(participantId);
+  if (slot === undefined) {
+    slot = participantSlots.size;
+    participantSlots.set(participantId, slot);
+  }
+  return slot;
+}
+
+/** One client's view of who is online, and how many: what `applyPresenceDelta` keeps in the page. */
+class Presence {
+  flags = new Uint8Array(64);
+  online = 0;
+  set(participantId: string, online: boolean): void {
+    const slot = participantSlot(participantId);
+    if (slot >= this.flags.length) {
+      const grown = new Uint8Array(Math.max(slot + 1, this.flags.length * 2));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
+    const was = this.flags[slot] === 1;
+    if (was === online) return;
+    this.flags[slot] = online ? 1 : 0;
+    this.online += online ? 1 : -1;
+  }
+  reset(): void {
+    this.flags.fill(0);
+    this.online = 0;
+  }
 }
 
 /** Growable columns for arrival records, so 10⁶ arrivals cost 16 MB and no objects. */
@@ -179,7 +218,8 @@ async function waitUntil(
 function connectSocket(baseUrl: string, token: string): BenchSocket {
   return io(baseUrl, {
     path: '/socket.io',
-    auth: { token },
+    // Like the participant page: presence changes arrive as presence:delta upserts.
+    auth: { token, presence: 'delta' },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
@@ -195,6 +235,7 @@ function entriesOf(doc: Y.Doc): Y.Map<unknown>[] {
     .filter((e) => e instanceof Y.Map);
 }
 
+/** workshop:state and presence:delta messages received: both are what presence costs a client. */
 let stateMessages = 0;
 let socketBytes = 0;
 
@@ -207,7 +248,13 @@ serve({
     const deadline = Date.now() + payload.connectDeadlineMs;
     const t0 = performance.now();
     for (const spec of payload.clients) {
-      const client: SimClient = { spec, replicas: [], socket: null, sharedSocket: null, online: 0 };
+      const client: SimClient = {
+        spec,
+        replicas: [],
+        socket: null,
+        sharedSocket: null,
+        presence: new Presence(),
+      };
       // Hocuspocus multiplexes several documents over one socket: the facilitator uses that.
       if (payload.kind === 'hocuspocus' && spec.docs.length > 1) {
         client.sharedSocket = new HocuspocusProviderWebsocket({
@@ -258,9 +305,12 @@ serve({
               });
               socket.on('workshop:state', (state) => {
                 stateMessages++;
-                let online = 0;
-                for (const p of state.participants) if (p.online) online++;
-                c.online = online;
+                c.presence.reset();
+                for (const p of state.participants) c.presence.set(p.participantId, p.online);
+              });
+              socket.on('presence:delta', (delta) => {
+                stateMessages++;
+                for (const p of delta.participants) c.presence.set(p.participantId, p.online);
               });
               socket.once('workshop:whoami', () => {
                 connected++;
@@ -280,10 +330,10 @@ serve({
     const socketConnectMs = performance.now() - t1;
     // Each connection changes everyone's presence: measure only once that storm is over.
     await waitUntil(
-      () => withSocket.every((c) => c.online >= payload.participants),
+      () => withSocket.every((c) => c.presence.online >= payload.participants),
       Math.max(0, deadline - Date.now()),
       () =>
-        `${withSocket.filter((c) => c.online >= payload.participants).length}/${withSocket.length} sockets saw everyone online`,
+        `${withSocket.filter((c) => c.presence.online >= payload.participants).length}/${withSocket.length} sockets saw everyone online`,
     );
     return {
       yjsConnectMs,
@@ -473,7 +523,13 @@ serve({
     if (!setup) throw new Error('setup first');
     const s = setup;
     const spec: ClientSpec = { id: -1, role: 'facilitator', token, docs: [], socket: false };
-    const late: SimClient = { spec, replicas: [], socket: null, sharedSocket: null, online: 0 };
+    const late: SimClient = {
+      spec,
+      replicas: [],
+      socket: null,
+      sharedSocket: null,
+      presence: new Presence(),
+    };
     try {
       late.replicas = s.docNames.map((_, d) => openReplica(s, late, d));
       await waitUntil(
