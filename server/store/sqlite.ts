@@ -1,11 +1,14 @@
 // The embedded SQLite store (better-sqlite3, WAL). SQL lives only in store/. Every call runs
 // synchronously inside the process, so each method is atomic; the async signature is the
-// interface's, shared with stores that do real I/O.
+// interface's, shared with stores that do real I/O. Two exceptions keep keystrokes off the
+// disk's critical path: Yjs appends are group-committed (every append queued during one
+// event-loop turn shares one transaction), and WAL checkpoints run in a worker thread.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
 import type { Language } from '../../shared/schemas.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import type {
   AppendResult,
@@ -20,6 +23,14 @@ import type {
   WorkshopPatch,
   WorkshopRecord,
 } from './store.js';
+
+interface PendingAppend {
+  workshopId: string;
+  docName: string;
+  update: Uint8Array;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
 
 interface WorkshopRow {
   id: string;
@@ -100,6 +111,16 @@ export function createSqliteStore(file: string): Store {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
+  // Checkpoints leave the event loop for a worker thread (see checkpointer.ts); if the worker
+  // dies, SQLite's own automatic checkpoints come back.
+  let checkpointer: Checkpointer | null = null;
+  if (file !== ':memory:') {
+    db.pragma('wal_autocheckpoint = 0');
+    checkpointer = startCheckpointer(file, () => {
+      checkpointer = null;
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+  }
 
   const q = {
     insertWorkshop: db.prepare(
@@ -208,14 +229,47 @@ export function createSqliteStore(file: string): Store {
   const logKey = (workshopId: string, docName: string) => `${workshopId}\u0000${docName}`;
   const countLog = (workshopId: string, docName: string) => q.logLength.get(workshopId, docName)?.n ?? 0;
 
-  const appendTx = db.transaction((workshopId: string, docName: string, update: Uint8Array): AppendResult => {
+  const appendOne = (workshopId: string, docName: string, update: Uint8Array): AppendResult => {
     const info = q.appendUpdate.run(workshopId, docName, update);
     const key = logKey(workshopId, docName);
     const known = logLengths.get(key);
     const logLength = known === undefined ? countLog(workshopId, docName) : known + 1;
     logLengths.set(key, logLength);
     return { seq: Number(info.lastInsertRowid), logLength };
-  });
+  };
+  const appendBatchTx = db.transaction((batch: readonly PendingAppend[]) =>
+    batch.map((a) => appendOne(a.workshopId, a.docName, a.update)),
+  );
+  const appendOneTx = db.transaction(appendOne);
+
+  // Group commit. An append waits, without blocking, for the end of the event-loop turn; then
+  // every append queued in that turn commits in one transaction, and only then do their promises
+  // resolve (so the room layer still broadcasts an update only once it is on disk). A room keeps
+  // one append in flight per document, so a batch holds at most one update per document.
+  let queue: PendingAppend[] = [];
+  const flushAppends = () => {
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    let results: AppendResult[];
+    try {
+      results = appendBatchTx(batch);
+    } catch {
+      // The batch rolled back: cached log lengths may be ahead, and one bad append must not fail
+      // the others' documents. Commit them one by one.
+      logLengths.clear();
+      for (const a of batch) {
+        try {
+          a.resolve(appendOneTx(a.workshopId, a.docName, a.update));
+        } catch (error) {
+          logLengths.clear();
+          a.reject(error);
+        }
+      }
+      return;
+    }
+    batch.forEach((a, i) => a.resolve(results[i]!));
+  };
 
   const compactTx = db.transaction(
     (workshopId: string, docName: string, state: Uint8Array, throughSeq: number) => {
@@ -314,6 +368,7 @@ export function createSqliteStore(file: string): Store {
       q.moveParticipant.run(groupId, participantId);
     },
     async loadDoc(workshopId, docName): Promise<StoredDoc> {
+      flushAppends();
       const state = q.docState.get(workshopId, docName)?.state ?? null;
       const rows = q.docUpdates.all(workshopId, docName);
       return {
@@ -322,10 +377,16 @@ export function createSqliteStore(file: string): Store {
         lastSeq: rows.at(-1)?.seq ?? 0,
       };
     },
-    async appendUpdate(workshopId, docName, update) {
-      return appendTx(workshopId, docName, update);
+    appendUpdate(workshopId, docName, update) {
+      if (!db.open) return Promise.reject(new Error('the store is closed'));
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ workshopId, docName, update, resolve, reject });
+        if (queue.length === 1) setImmediate(flushAppends);
+      });
     },
     async compactDoc(workshopId, docName, state, throughSeq) {
+      // Appends still queued come first: the log stays in the order the room wrote it.
+      flushAppends();
       compactTx(workshopId, docName, state, throughSeq);
     },
     async castVote(request) {
@@ -379,7 +440,14 @@ export function createSqliteStore(file: string): Store {
         : null;
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      flushAppends();
+      const worker = checkpointer;
+      checkpointer = null;
+      await worker?.stop();
+      // The last checkpoint, on this connection: the database file is whole without its WAL.
+      if (file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
     },
   };
 }

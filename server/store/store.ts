@@ -117,6 +117,10 @@ export interface Store {
   moveParticipant(participantId: string, groupId: string): Promise<void>;
 
   loadDoc(workshopId: string, docName: string): Promise<StoredDoc>;
+  /**
+   * Resolves once the update is durably in the document's log. Calls for the same document
+   * are stored in call order; a store may commit the calls of one event-loop turn together.
+   */
   appendUpdate(workshopId: string, docName: string, update: Uint8Array): Promise<AppendResult>;
   /** Replaces the log up to `throughSeq` with one state row, atomically. */
   compactDoc(workshopId: string, docName: string, state: Uint8Array, throughSeq: number): Promise<void>;

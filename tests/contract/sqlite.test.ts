@@ -1,11 +1,12 @@
 // The SQLite store against the store contract, in memory and on disk, plus what only a file
 // store has: versioned migrations that run once.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../server/store/migrations.js';
+import { waitFor } from '../helpers/wait.js';
 import { createSqliteStore, migrate } from '../../server/store/sqlite.js';
 import {
   describeStoreContract,
@@ -103,5 +104,80 @@ describe('SQLite migrations', () => {
     const store = createSqliteStore(':memory:');
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('SQLite write path', () => {
+  it('appends queued in the same turn all land, in order, before any of them resolves', async () => {
+    const file = freshFile();
+    const store = createSqliteStore(file);
+    const workshop = workshopRecord();
+    await store.createWorkshop(workshop, groupRecords(workshop.id, ['A']));
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => store.appendUpdate(workshop.id, 'plenary', new Uint8Array([n]))),
+    );
+    // A second connection sees them: they were committed before the promises resolved.
+    const db = new Database(file, { readonly: true });
+    const rows = db
+      .prepare<[string], { seq: number; data: Buffer }>(
+        'SELECT seq, data FROM doc_updates WHERE workshop_id = ? ORDER BY seq',
+      )
+      .all(workshop.id);
+    db.close();
+    expect(rows.map((r) => [...r.data])).toEqual([[1], [2], [3]]);
+    expect(results.map((r) => r.seq)).toEqual(rows.map((r) => r.seq));
+    expect(results.map((r) => r.logLength)).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  it('an append that fails does not fail the others committed in the same turn', async () => {
+    const store = createSqliteStore(freshFile());
+    const workshop = workshopRecord();
+    await store.createWorkshop(workshop, groupRecords(workshop.id, ['A']));
+    const good = store.appendUpdate(workshop.id, 'plenary', new Uint8Array([1]));
+    // No such workshop: the foreign key refuses this row.
+    const bad = store.appendUpdate('no-such-workshop', 'plenary', new Uint8Array([2]));
+    const after = store.appendUpdate(workshop.id, 'plenary', new Uint8Array([3]));
+    await expect(bad).rejects.toThrow(/FOREIGN KEY/);
+    expect((await good).logLength).toBe(1);
+    expect((await after).logLength).toBe(2);
+    expect((await store.loadDoc(workshop.id, 'plenary')).updates.map((u) => [...u])).toEqual([
+      [1],
+      [3],
+    ]);
+    await store.close();
+  });
+
+  it('the write-ahead log is copied into the database file by the checkpoint thread, not by commits', async () => {
+    const file = freshFile();
+    const store = createSqliteStore(file);
+    const workshop = workshopRecord();
+    await store.createWorkshop(workshop, groupRecords(workshop.id, ['A']));
+    const before = statSync(file).size;
+    // Enough single-update commits to pass SQLite's default automatic checkpoint (1000 pages).
+    for (let i = 0; i < 1500; i++) {
+      await store.appendUpdate(workshop.id, 'plenary', new Uint8Array(64).fill(i % 256));
+    }
+    // Nothing on the writer's connection copies pages into the database file any more…
+    await waitFor(() => statSync(file).size > before, {
+      timeout: 10_000,
+      message: 'the database file to grow',
+    });
+    // …and a clean close leaves the database whole, with an empty write-ahead log.
+    await store.close();
+    expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
+    const db = new Database(file, { readonly: true });
+    expect(
+      db.prepare<[], { n: number }>('SELECT count(*) AS n FROM doc_updates').get()?.n,
+    ).toBe(1500);
+    db.close();
+  });
+
+  it('appending to a closed store is refused', async () => {
+    const store = createSqliteStore(freshFile());
+    await store.close();
+    await expect(store.appendUpdate('w', 'plenary', new Uint8Array([1]))).rejects.toThrow(
+      /closed/,
+    );
   });
 });
