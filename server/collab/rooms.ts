@@ -1,8 +1,10 @@
 // The Yjs room layer: one in-memory Y.Doc per open document, spoken to with the standard
 // y-websocket protocol (sync + awareness from y-protocols), so the stock WebsocketProvider works
 // unchanged. Durability invariant: an update is appended to the store before any peer is sent
-// it, and the sync answers that carry document state wait for pending appends too. A room is
-// loaded on first use and leaves memory when its last connection and last holder are gone.
+// it, and the sync answers that carry document state wait for pending appends too. While one
+// append is in flight, the document's next updates wait in an outbox and go out merged, as one
+// log row and one message. A room is loaded on first use and leaves memory when its last
+// connection and last holder are gone.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -72,9 +74,11 @@ class Room {
   holds = 0;
   /** Appends to the store, in document order; broadcasts chain on it. */
   private pending: Promise<void> = Promise.resolve();
+  /** Updates applied to the document and not yet handed to the store, with their connection. */
+  private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private lastSeq: number;
   private dirtySinceCompaction = false;
-  /** Bytes the document holds in the store: its state plus the log since (an upper bound). */
+  /** Bytes the document holds in the store or on their way there: its state plus the log since (an upper bound). */
   private storedBytes = 0;
   broken = false;
 
@@ -108,30 +112,46 @@ class Room {
     );
   }
 
-  /** Runs `task` once every append queued so far is in the store. */
+  /**
+   * Runs `task` once every update applied to the document is in the store, including those
+   * applied while earlier tasks waited (a sync answer must not carry an update not yet stored).
+   */
   afterPending(task: () => void | Promise<void>): Promise<void> {
-    const next = this.pending.then(task);
+    const next = this.pending.then(async () => {
+      await this.writeOutbox();
+      await task();
+    });
     this.pending = next.catch((error: unknown) => this.fail(error));
     return this.pending;
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.outbox.push({ update, origin });
+    // Counted when applied, not when stored: the size check of the next message must see it.
+    this.storedBytes += update.byteLength;
+    // One write per batch: updates that arrive while a write is in flight join the next one.
+    if (this.outbox.length === 1) void this.afterPending(() => undefined);
+  }
+
+  /** Stores what the outbox holds as one log row, then sends it as one message per connection. */
+  private async writeOutbox(): Promise<void> {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0) return;
+    const update =
+      batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
+    const { seq, logLength } = await this.store.appendUpdate(this.workshopId, this.docName, update);
+    this.lastSeq = seq;
+    this.dirtySinceCompaction = true;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MessageType.sync);
     syncProtocol.writeUpdate(encoder, update);
     const message = encoding.toUint8Array(encoder);
-    void this.afterPending(async () => {
-      const { seq, logLength } = await this.store.appendUpdate(
-        this.workshopId,
-        this.docName,
-        update,
-      );
-      this.lastSeq = seq;
-      this.dirtySinceCompaction = true;
-      this.storedBytes += update.byteLength;
-      for (const conn of this.connections.values()) if (conn.ws !== origin) send(conn.ws, message);
-      if (logLength >= this.compactAfter) await this.compact();
-    });
+    // A single update skips its writer. A merged one goes to everyone: one message per
+    // connection instead of one per update, and Yjs ignores the part a client already has.
+    const skip = batch.length === 1 ? batch[0]!.origin : undefined;
+    for (const conn of this.connections.values()) if (conn.ws !== skip) send(conn.ws, message);
+    if (logLength >= this.compactAfter) await this.compact();
   }
 
   async compact(): Promise<void> {
