@@ -1,7 +1,6 @@
 // One scenario on its own, for investigating: `node --import tsx bench/one.ts <atelier|relay|
 // hocuspocus> [participants] [groups] [edits/s]`. Environment: MEASURE, WARM (ms), VOTES=0,
-// SOCKETS=0, WORKERS, PROFILE=<dir> (V8 CPU profiles of the server per phase),
-// VARIANT=group-commit (Atelier with the what-if write path of servers/group-commit.ts).
+// SOCKETS=0, WORKERS, PROFILE=<dir> (V8 CPU profiles of the server per phase).
 import { summarizeProfile, profileMarkdown } from './lib/cpuprofile.js';
 import type { ServerKind } from './lib/protocol.js';
 import { runScenario } from './scenario.js';
@@ -23,7 +22,6 @@ const r = await runScenario({
   workers: Number(env.WORKERS ?? 2),
   connectDeadlineMs: 120_000,
   profileDir: env.PROFILE,
-  variant: env.VARIANT === 'group-commit' ? 'group-commit' : undefined,
   log: (line) => console.log(line),
 });
 

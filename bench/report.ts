@@ -697,13 +697,14 @@ export function renderReport(r: BenchResults): string {
     );
   }
 
-  if (r.whatIf?.length) {
+  if (r.compare?.length) {
+    const then = r.compare.find((x) => x.variant)?.variant ?? '';
     const label = (x: ScenarioResult) =>
-      x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier + ${x.variant}` : 'Atelier as is';
+      x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier ${x.variant}` : `Atelier now (${r.commit})`;
     push(
-      '### What-if: the write path the profile suggests',
+      `### Atelier now against Atelier ${then}`,
       '',
-      'Atelier with its store as is, and with group commit (one transaction per event-loop turn), in-memory log lengths and WAL checkpoints in a worker thread (bench/servers/group-commit.ts), interleaved with the bare relay. Yjs layer only. "append" is how long an append blocked the event loop as is, and how long it waited to be committed with group commit (it waits for the end of the event-loop turn, without blocking).',
+      `The same scenarios, interleaved round by round: Atelier at this run's commit, Atelier at ${then} (its own server code, started from a git worktree), and the bare relay. Yjs layer only (no Socket.IO). "log rows per edit" below 1 means updates that reached a document together were stored, and sent, as one; "append wait" is how long an append waited until committed.`,
       '',
       table(
         [
@@ -716,12 +717,12 @@ export function renderReport(r: BenchResults): string {
           'p99 quiet (share)',
           'server CPU',
           'server loop p99 / max',
-          'append p99 / max',
-          'appends per commit',
+          'append wait p99 / max',
+          'log rows per edit',
           'other load',
           'lost on kill -9',
         ],
-        r.whatIf.map((x) => [
+        r.compare.map((x) => [
           String(x.participants),
           ms(x.editsPerSecond, 0),
           label(x),
@@ -734,7 +735,7 @@ export function renderReport(r: BenchResults): string {
           x.storage?.appendTimes
             ? `${ms(x.storage.appendTimes.p99, 2)} / ${ms(x.storage.appendTimes.max, 1)}`
             : '—',
-          ms(x.storage?.meanBatch, 2),
+          x.kind === 'relay' ? '—' : ms(x.storage?.appendsPerEdit, 2),
           `${ms(x.machine?.otherCores, 2)} cores`,
           x.kind === 'relay' ? '—' : ms(x.lostOnKill, 0),
         ]),
@@ -748,7 +749,7 @@ export function renderReport(r: BenchResults): string {
   }
 
   const notes = [...r.notes];
-  const everyRun = [...main.flat(), ...presence, ...ramp, ...(r.whatIf ?? [])];
+  const everyRun = [...main.flat(), ...presence, ...ramp, ...(r.compare ?? [])];
   const codes = [...new Set(everyRun.map((x) => x.code).filter(Boolean))];
   if (codes.length > 1) {
     notes.push(

@@ -3,7 +3,15 @@
 // latency.svg. `--quick` is a one-minute smoke run; `--profile` records V8 CPU profiles of the
 // Atelier server per phase and summarizes where its time goes. See docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +39,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
-    'what-if': { type: 'boolean', default: false },
+    compare: { type: 'string' },
     build: { type: 'boolean', default: true },
     'no-build': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -101,8 +109,21 @@ function gitCommit(): string {
   }
 }
 
+/**
+ * A worktree of `ref` beside the repository, sharing its node_modules, for `--compare`. Its own
+ * bench/servers/atelier.ts starts its own server/ code; the coordinator and load generators are ours.
+ */
+function checkoutOf(ref: string): { dir: string; label: string } {
+  const sha = execFileSync('git', ['rev-parse', '--short', ref], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const dir = mkdtempSync(path.join(os.tmpdir(), `atelier-bench-${sha}-`));
+  rmSync(dir, { recursive: true });
+  execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: repoRoot, stdio: 'ignore' });
+  symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+  return { dir, label: `@${sha}` };
+}
+
 const results: BenchResults = {
-  mode: args.profile ? 'profile' : args['what-if'] ? 'what-if' : quick ? 'quick' : 'full',
+  mode: args.profile ? 'profile' : args.compare ? 'compare' : quick ? 'quick' : 'full',
   startedAt: new Date().toISOString(),
   tookMs: 0,
   machine: {
@@ -227,28 +248,33 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
 
-  if (args['what-if']) {
-    // The store's write path as the profile suggests (bench/servers/group-commit.ts) against the
-    // real one, interleaved, with the bare relay as the floor: what that fix would buy.
-    results.whatIf = [];
-    const steps = args.steps ? PLAN.rampSteps : [60, 600, 1000];
-    for (let round = 0; round < PLAN.mainRounds; round++) {
-      for (const n of steps) {
-        const base =
-          n === 60
-            ? { ...PLAN.main, votes: false }
-            : { participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false };
-        for (const variant of [undefined, 'group-commit' as const, 'relay' as const]) {
-          if (overBudget()) break;
-          const r = await scenario({
-            ...base,
-            kind: variant === 'relay' ? 'relay' : 'atelier',
-            variant: variant === 'relay' ? undefined : variant,
-            sockets: false,
-          });
-          results.whatIf.push(r);
+  if (args.compare) {
+    // Atelier now against Atelier at another commit, interleaved, with the bare relay as the
+    // floor: what the changes since that commit bought, measured in the same minutes.
+    results.compare = [];
+    const checkout = checkoutOf(args.compare);
+    try {
+      const steps = args.steps ? PLAN.rampSteps : [60, 600, 1000];
+      for (let round = 0; round < PLAN.mainRounds; round++) {
+        for (const n of steps) {
+          const base =
+            n === 60
+              ? { ...PLAN.main, votes: false }
+              : { participants: n, groups: groupsFor(n), ...PLAN.ramp, votes: false };
+          for (const which of ['now', 'then', 'relay'] as const) {
+            if (overBudget()) break;
+            const r = await scenario({
+              ...base,
+              kind: which === 'relay' ? 'relay' : 'atelier',
+              checkout: which === 'then' ? checkout : undefined,
+              sockets: false,
+            });
+            results.compare.push(r);
+          }
         }
       }
+    } finally {
+      execFileSync('git', ['worktree', 'remove', '--force', checkout.dir], { cwd: repoRoot });
     }
   } else if (args.profile) {
     // Profiles only: the profiler's sampling costs the server some CPU, so these runs are kept

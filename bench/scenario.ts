@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
 import type { CreateWorkshopResult, JoinResult } from '../shared/schemas.js';
@@ -46,8 +46,11 @@ export interface ScenarioOptions {
   votes: boolean;
   /** Atelier participants and facilitator also hold a Socket.IO connection (default true). */
   sockets?: boolean;
-  /** Atelier what-if variant (BENCH_ATELIER_VARIANT of bench/servers/atelier.ts). */
-  variant?: 'group-commit';
+  /**
+   * Atelier from another checkout (`--compare REF`): the directory of that worktree, and its
+   * label. Its own bench/servers/atelier.ts and server/ run; the load generators are this run's.
+   */
+  checkout?: { dir: string; label: string };
   /** Load-generator processes. */
   workers: number;
   connectDeadlineMs: number;
@@ -126,10 +129,8 @@ export interface ScenarioResult {
     /** The same once compacted (one state row per document). */
     compactedBytesPerEdit?: number;
     writesPerEdit: number;
-    /** How long one append blocked the server's event loop, ms (until committed, with group commit). */
+    /** How long one append waited until committed, ms (group commit: the end of the event-loop turn). */
     appendTimes?: Summary;
-    /** Appends per transaction. */
-    meanBatch?: number;
   };
   loadgen: { cpuCores: number[]; loopP99: number[]; loopMax: number[] };
   /** Phase → .cpuprofile file of the server during that phase (with --profile). */
@@ -270,9 +271,12 @@ function readStored(
 export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const began = Date.now();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `atelier-bench-${o.kind}-`));
-  const server = Child.start(new URL(`./servers/${o.kind}.ts`, import.meta.url), {
-    label: `${o.kind} server`,
-    env: { BENCH_DATA_DIR: dataDir, BENCH_ATELIER_VARIANT: o.variant ?? '' },
+  const entry = o.checkout
+    ? pathToFileURL(path.join(o.checkout.dir, 'bench', 'servers', `${o.kind}.ts`))
+    : new URL(`./servers/${o.kind}.ts`, import.meta.url);
+  const server = Child.start(entry, {
+    label: `${o.kind} server${o.checkout ? ` ${o.checkout.label}` : ''}`,
+    env: { BENCH_DATA_DIR: dataDir },
     nodeFlags: ['--expose-gc'],
   });
   const workers = Array.from({ length: o.workers }, (_, i) =>
@@ -284,8 +288,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     groups: o.groups,
     rate: o.rate,
     sockets: o.kind === 'atelier' && o.sockets !== false,
-    variant: o.variant,
-    code: codeFingerprint(),
+    variant: o.checkout?.label,
+    code: o.checkout ? o.checkout.label : codeFingerprint(),
     tookMs: 0,
     ok: false,
     edits: 0,
@@ -516,7 +520,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         appendMs: number;
         compactions: number;
         appendTimes: Summary;
-        meanBatch: number;
       };
       result.storage = {
         appendsPerEdit: x.appends / measuredEdits,
@@ -525,7 +528,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         writesPerEdit: (x.appends + x.compactions) / measuredEdits,
         restBytesPerEdit: NaN,
         appendTimes: x.appendTimes,
-        meanBatch: x.meanBatch,
       };
     } else if (o.kind === 'hocuspocus') {
       const x = during.extra as { stores: number; storedBytes: number; storeMs: number };

@@ -28,7 +28,7 @@ export interface ColdLoadResult {
 }
 
 export interface BenchResults {
-  mode: 'full' | 'quick' | 'profile' | 'what-if';
+  mode: 'full' | 'quick' | 'profile' | 'compare';
   startedAt: string;
   tookMs: number;
   machine: {
@@ -51,8 +51,8 @@ export interface BenchResults {
   profiles?: Record<string, ProfileSummary>;
   /** Runs measured again because other processes were busy for most of their window. */
   remeasured?: ScenarioResult[];
-  /** --what-if: Atelier as is, Atelier with the group-commit write path, the bare relay. */
-  whatIf?: ScenarioResult[];
+  /** --compare REF: Atelier now, Atelier at REF (`variant` is `@sha`), the bare relay. */
+  compare?: ScenarioResult[];
   notes: string[];
 }
 

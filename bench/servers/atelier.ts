@@ -8,7 +8,6 @@ import { loadConfig } from '../../server/config.js';
 import { createSqliteStore } from '../../server/store/sqlite.js';
 import type { Store } from '../../server/store/store.js';
 import { Histogram } from '../lib/histogram.js';
-import { withGroupCommit } from './group-commit.js';
 import { startHarness } from './harness.js';
 
 const dataDir = process.env.BENCH_DATA_DIR;
@@ -28,14 +27,9 @@ const counters = {
   compactedBytes: 0,
   compactMs: 0,
 };
-/** How long each append takes: blocking time with the real store (better-sqlite3 is synchronous),
- * time until committed with group commit (which waits for the end of the event-loop turn). */
+/** How long each append waits until committed (group commit: until the end of the event-loop turn). */
 let appendTimes = new Histogram();
-/** BENCH_ATELIER_VARIANT=group-commit: the what-if write path of bench/servers/group-commit.ts. */
-const variant = process.env.BENCH_ATELIER_VARIANT ?? '';
-const sqlite = createSqliteStore(config.databaseFile);
-const grouped = variant === 'group-commit' ? withGroupCommit(sqlite, config.databaseFile) : null;
-const inner: Store = grouped ?? sqlite;
+const inner: Store = createSqliteStore(config.databaseFile);
 const store: Store = {
   ...inner,
   async appendUpdate(workshopId, docName, update) {
@@ -59,16 +53,7 @@ const store: Store = {
 
 const server = createServer(config, { store });
 const harness = startHarness({
-  extra: () => {
-    const batches = grouped?.batches() ?? [];
-    return {
-      ...counters,
-      appendTimes: appendTimes.summary(),
-      ...server.rooms.stats(),
-      variant,
-      meanBatch: batches.length ? batches.reduce((a, b) => a + b, 0) / batches.length : 1,
-    };
-  },
+  extra: () => ({ ...counters, appendTimes: appendTimes.summary(), ...server.rooms.stats() }),
   stop: () => server.close(),
   handlers: {
     resetStorageCounters: () => {
