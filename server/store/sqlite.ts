@@ -1,8 +1,8 @@
 // The embedded SQLite store (better-sqlite3, WAL). SQL lives only in store/. Every call runs
 // synchronously inside the process, so each method is atomic; the async signature is the
-// interface's, shared with stores that do real I/O. Two exceptions keep keystrokes off the
-// disk's critical path: Yjs appends are group-committed (every append queued during one
-// event-loop turn shares one transaction), and WAL checkpoints run in a worker thread.
+// interface's, shared with stores that do real I/O. A Yjs append is one small transaction
+// (~20 µs, no fsync in WAL mode with synchronous = NORMAL); the one slow disk operation, the WAL
+// checkpoint with its fsyncs, runs in a worker thread (checkpointer.ts), off the event loop.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -23,14 +23,6 @@ import type {
   WorkshopPatch,
   WorkshopRecord,
 } from './store.js';
-
-interface PendingAppend {
-  workshopId: string;
-  docName: string;
-  update: Uint8Array;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
 interface WorkshopRow {
   id: string;
@@ -237,39 +229,7 @@ export function createSqliteStore(file: string): Store {
     logLengths.set(key, logLength);
     return { seq: Number(info.lastInsertRowid), logLength };
   };
-  const appendBatchTx = db.transaction((batch: readonly PendingAppend[]) =>
-    batch.map((a) => appendOne(a.workshopId, a.docName, a.update)),
-  );
-  const appendOneTx = db.transaction(appendOne);
-
-  // Group commit. An append waits, without blocking, for the end of the event-loop turn; then
-  // every append queued in that turn commits in one transaction, and only then do their promises
-  // resolve (so the room layer still broadcasts an update only once it is on disk). A room keeps
-  // one append in flight per document, so a batch holds at most one update per document.
-  let queue: PendingAppend[] = [];
-  const flushAppends = () => {
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
-    let results: AppendResult[];
-    try {
-      results = appendBatchTx(batch);
-    } catch {
-      // The batch rolled back: cached log lengths may be ahead, and one bad append must not fail
-      // the others' documents. Commit them one by one.
-      logLengths.clear();
-      for (const a of batch) {
-        try {
-          a.resolve(appendOneTx(a.workshopId, a.docName, a.update));
-        } catch (error) {
-          logLengths.clear();
-          a.reject(error);
-        }
-      }
-      return;
-    }
-    batch.forEach((a, i) => a.resolve(results[i]!));
-  };
+  const appendTx = db.transaction(appendOne);
 
   const compactTx = db.transaction(
     (workshopId: string, docName: string, state: Uint8Array, throughSeq: number) => {
@@ -368,7 +328,6 @@ export function createSqliteStore(file: string): Store {
       q.moveParticipant.run(groupId, participantId);
     },
     async loadDoc(workshopId, docName): Promise<StoredDoc> {
-      flushAppends();
       const state = q.docState.get(workshopId, docName)?.state ?? null;
       const rows = q.docUpdates.all(workshopId, docName);
       return {
@@ -377,16 +336,17 @@ export function createSqliteStore(file: string): Store {
         lastSeq: rows.at(-1)?.seq ?? 0,
       };
     },
-    appendUpdate(workshopId, docName, update) {
-      if (!db.open) return Promise.reject(new Error('the store is closed'));
-      return new Promise<AppendResult>((resolve, reject) => {
-        queue.push({ workshopId, docName, update, resolve, reject });
-        if (queue.length === 1) setImmediate(flushAppends);
-      });
+    async appendUpdate(workshopId, docName, update) {
+      if (!db.open) throw new Error('the store is closed');
+      try {
+        return appendTx(workshopId, docName, update);
+      } catch (error) {
+        // The transaction rolled back: the length counted inside it is ahead.
+        logLengths.delete(logKey(workshopId, docName));
+        throw error;
+      }
     },
     async compactDoc(workshopId, docName, state, throughSeq) {
-      // Appends still queued come first: the log stays in the order the room wrote it.
-      flushAppends();
       compactTx(workshopId, docName, state, throughSeq);
     },
     async castVote(request) {
@@ -441,7 +401,6 @@ export function createSqliteStore(file: string): Store {
     },
     async close() {
       if (!db.open) return;
-      flushAppends();
       const worker = checkpointer;
       checkpointer = null;
       await worker?.stop();

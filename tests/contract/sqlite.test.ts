@@ -130,7 +130,7 @@ describe('SQLite write path', () => {
     await store.close();
   });
 
-  it('an append that fails does not fail the others committed in the same turn', async () => {
+  it('an append that fails does not fail the appends around it', async () => {
     const store = createSqliteStore(freshFile());
     const workshop = workshopRecord();
     await store.createWorkshop(workshop, groupRecords(workshop.id, ['A']));
