@@ -73,6 +73,9 @@ export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopServi
         return true;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
+        // A frame over maxPayload, or one that breaks the WebSocket protocol: ws closes this
+        // connection (1009, 1002…) and emits 'error', which without a listener would end the process.
+        ws.on('error', (error) => log.info('websocket protocol error; connection closed', { error: String(error) }));
         // Messages that arrive while we authenticate are held by pausing the socket.
         ws.pause();
         // A refused socket is resumed too: its close handshake needs the client's close frame

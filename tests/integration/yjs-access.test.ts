@@ -370,6 +370,28 @@ describe('malformed messages', () => {
     },
   );
 
+  it('a message over the size limit closes that one connection with 1009; the server and the room go on', async () => {
+    const { LIMITS } = await import('../../shared/limits.js');
+    const { w, groupA, memberA } = await setup();
+    const docA = groupDocName(groupA);
+    const a = open(w.workshopId, docA, memberA.token);
+    const b = open(w.workshopId, docA, w.facilitatorKey);
+    await Promise.all([synced(a), synced(b)]);
+
+    const raw = rawSocket(w.workshopId, docA, memberA.token);
+    await waitFor(() => raw.state.messages > 0, { message: 'raw socket greeted' });
+    raw.ws.send(new Uint8Array(LIMITS.messageBytes + 1));
+    // 1009: "message too big" (RFC 6455). Before the fix this took the whole process down.
+    expect(await waitFor(() => raw.state.closeCode, { message: 'raw socket closed' })).toBe(1009);
+
+    rec(a.doc, 'after', 'Toujours là');
+    await waitFor(() => titles(b).includes('Toujours là'));
+    expect(a.closes).toEqual([]);
+    expect(b.closes).toEqual([]);
+    expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
+    closeAll();
+  });
+
   it('garbage sent before the connection is authenticated closes it with 4400 too', async () => {
     const { w, groupA, memberA } = await setup();
     const raw = rawSocket(w.workshopId, groupDocName(groupA), memberA.token);
