@@ -1,6 +1,7 @@
 // One scenario on its own, for investigating: `node --import tsx bench/one.ts <atelier|relay|
 // hocuspocus> [participants] [groups] [edits/s]`. Environment: MEASURE, WARM (ms), VOTES=0,
-// SOCKETS=0, WORKERS, PROFILE=<dir> (V8 CPU profiles of the server per phase).
+// SOCKETS=0, WORKERS, PROFILE=<dir> (V8 CPU profiles of the server per phase),
+// BENCH_TRACE_GC=<file> (the server's --trace-gc lines), BENCH_SERVER_FLAGS='--flag …' (node flags).
 import { summarizeProfile, profileMarkdown } from './lib/cpuprofile.js';
 import type { ServerKind } from './lib/protocol.js';
 import { runScenario } from './scenario.js';

@@ -2,6 +2,7 @@
 // (servers, load generators). Every call has a deadline, and a child whose parent goes away exits,
 // so nothing outlives the run.
 import { fork, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 interface Request {
@@ -79,7 +80,8 @@ export class Child {
       // Keep the tail only: enough to explain a crash.
       this.stderr = (this.stderr + chunk).slice(-8000);
     });
-    proc.stdout?.resume();
+    if (process.env.BENCH_TRACE_GC && label.includes('server')) proc.stdout?.pipe(createWriteStream(process.env.BENCH_TRACE_GC, { flags: 'a' }));
+    else proc.stdout?.resume();
     this.exited = new Promise((resolve) =>
       proc.once('exit', (code) => {
         live.delete(proc);
