@@ -407,6 +407,25 @@ describe('payload validation', () => {
     closeAll();
   });
 
+  it('a message over the size limit disconnects only that socket; the server goes on', async () => {
+    const { LIMITS } = await import('../../shared/limits.js');
+    const { w, ana } = await setup();
+    const big = await session(ana.token);
+    const other = await session(ana.token);
+    let reason = '';
+    big.socket.on('disconnect', (r) => {
+      reason = r;
+    });
+    big.socket.emit('vote:cast', { targetId: 'x'.repeat(LIMITS.messageBytes + 1), delta: 1 }, () => undefined);
+    await waitFor(() => reason !== '', { message: 'oversized socket disconnected' });
+    expect(big.socket.connected).toBe(false);
+    expect(other.socket.connected).toBe(true);
+    const facilitator = await session(w.facilitatorKey);
+    expect(await ok(facilitator.socket, 'phase:set', { phase: 'write' })).toEqual({ phase: 'write' });
+    expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
+    closeAll();
+  });
+
   it('a facilitator command without an ack disconnects the facilitator socket and is not carried out', async () => {
     const { w } = await setup();
     const rude = await session(w.facilitatorKey);
