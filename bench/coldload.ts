@@ -22,13 +22,14 @@ import {
 import { groupDocName, PLENARY_DOC } from '../shared/ids.js';
 import { createRooms, type Logger } from '../server/collab/rooms.js';
 import { createWorkshopService } from '../server/services/workshops.js';
+import { DEFAULT_COMPACT_AFTER } from '../server/config.js';
 import { createSqliteStore } from '../server/store/sqlite.js';
 import { loadFixture } from './lib/fixture.js';
 import { announce, serve } from './lib/ipc.js';
 
 const silent: Logger = { info: () => undefined, error: () => undefined };
-/** The server's default COMPACT_AFTER. */
-const COMPACT_AFTER = 200;
+/** The server's default, as `npm start` runs it. */
+const COMPACT_AFTER = DEFAULT_COMPACT_AFTER;
 
 export interface PrepareResult {
   workshopId: string;

@@ -6,12 +6,21 @@ import { z } from 'zod';
 /** An empty variable (`PORT=`) means "not set", never 0 or the empty path. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
+/**
+ * Updates kept in a document's log before it is compacted into one state row. The worst load is a
+ * crash just before a compaction (COMPACT_AFTER − 1 rows to replay per document); a compaction
+ * costs one state encoding (~0.1–0.3 ms for a group's document). See docs/benchmarks.md.
+ */
+export const DEFAULT_COMPACT_AFTER = 100;
+
 const envSchema = z.object({
   PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
   DATA_DIR: z.preprocess(unsetIfEmpty, z.string().min(1).default('./data')),
-  /** Updates kept in a document's log before it is compacted into one state row. */
-  COMPACT_AFTER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(200)),
+  COMPACT_AFTER: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_COMPACT_AFTER),
+  ),
   /** Where the built client lives (unset: dist/client); empty disables static serving (API-only). */
   CLIENT_DIR: z.string().optional(),
   /** The address participants type or scan (projection screen, QR code), e.g. http://192.168.1.20:3000. */

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       dataDir: path.resolve('./data'),
       databaseFile: path.join(path.resolve('./data'), 'atelier.sqlite'),
-      compactAfter: 200,
+      compactAfter: 100,
       clientDir: defaults.clientDir,
       logLevel: 'info',
       publicUrl: null,
