@@ -1,6 +1,7 @@
 // Who may open and who may write the Yjs documents: close codes at the door, read-only clients
 // whose changes reach no one and are never stored, the closed phase, and malformed messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.js';
@@ -57,7 +58,8 @@ function rec(doc: Y.Doc, id: string, title: string): Y.Map<unknown> {
 
 /**
  * Returns once the server has handled every message `from` sent before this call: messages of one
- * connection are handled in order, and an awareness change is relayed at once to `observer`.
+ * connection are handled in order, and an awareness change is relayed to `observer` (folded with
+ * others of its room within 50 ms, but always after what came before it).
  */
 async function handled(from: YClient, observer: YClient): Promise<void> {
   const mark = Math.random();
@@ -402,6 +404,52 @@ describe('malformed messages', () => {
     );
     const client = open(w.workshopId, groupDocName(groupA), memberA.token);
     await synced(client);
+    closeAll();
+  });
+});
+
+describe('awareness', () => {
+  it('awareness changes that arrive together reach each connection folded into one message', async () => {
+    const { w, groupA, memberA } = await setup();
+    const docA = groupDocName(groupA);
+    const writers = [
+      open(w.workshopId, docA, memberA.token),
+      open(w.workshopId, docA, memberA.token),
+      open(w.workshopId, docA, w.facilitatorKey),
+    ];
+    await Promise.all(writers.map((c) => synced(c)));
+    // A raw connection decodes every awareness message (type 1) it receives: how many marked
+    // states each one carries.
+    const url = `${srv.wsUrl}/yjs/${w.workshopId}/${docA}?token=${encodeURIComponent(w.facilitatorKey)}`;
+    const raw = new WebSocket(url);
+    const markedPerMessage: number[] = [];
+    raw.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) !== 1) return;
+      const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+      let marked = 0;
+      for (let n = decoding.readVarUint(update); n > 0; n--) {
+        decoding.readVarUint(update); // client id
+        decoding.readVarUint(update); // clock
+        const state = JSON.parse(decoding.readVarString(update)) as { mark?: string } | null;
+        if (state?.mark) marked++;
+      }
+      markedPerMessage.push(marked);
+    });
+    await new Promise((resolve) => raw.once('open', resolve));
+    writers.forEach((c, i) => c.provider.awareness.setLocalStateField('mark', `m${i}`));
+    // Every writer's change reaches the others, and the raw connection got at least two of the
+    // three in one message (each change alone would be one message each).
+    for (const c of writers) {
+      await waitFor(() =>
+        writers.every((o, i) => c.provider.awareness.getStates().get(o.doc.clientID)?.mark === `m${i}`),
+      );
+    }
+    await waitFor(() => markedPerMessage.reduce((a, b) => a + b, 0) >= writers.length, {
+      message: 'the raw connection saw every mark',
+    });
+    expect(Math.max(...markedPerMessage)).toBeGreaterThanOrEqual(2);
+    raw.close();
     closeAll();
   });
 });
