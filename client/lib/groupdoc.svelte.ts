@@ -87,7 +87,9 @@ export class LiveDoc {
       maxBackoffTime: this.#ceiling,
     });
     const provider = this.#provider;
-    if (options.user) provider.awareness.setLocalState({ user: options.user, editing: null });
+    // A reader (console, screen, another group's tab) announces nothing: a null state is neither
+    // shown to others nor renewed every 15 s, where the default {} would be both.
+    provider.awareness.setLocalState(options.user ? { user: options.user, editing: null } : null);
 
     this.doc.on('update', (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
       this.#version++;
