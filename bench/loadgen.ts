@@ -10,7 +10,6 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { addItem, addRecommendation, itemsMap, recommendationsMap } from '../shared/doc.js';
@@ -51,8 +50,6 @@ const now = () => performance.timeOrigin + performance.now();
 interface Replica {
   doc: Y.Doc;
   docIndex: number;
-  /** The provider's awareness: what the participant page announces (who, which card). */
-  awareness: Awareness;
   synced: () => boolean;
   destroy: () => void;
 }
@@ -174,11 +171,9 @@ function openReplica(s: SetupPayload, client: SimClient, docIndex: number): Repl
       },
     });
     if (client.sharedSocket) provider.attach();
-    announcePresence(client, provider.awareness!);
     return {
       doc,
       docIndex,
-      awareness: provider.awareness!,
       synced: () => synced,
       destroy: () => {
         provider.destroy();
@@ -197,33 +192,15 @@ function openReplica(s: SetupPayload, client: SimClient, docIndex: number): Repl
       maxBackoffTime: 2000,
     },
   );
-  announcePresence(client, provider.awareness);
   return {
     doc,
     docIndex,
-    awareness: provider.awareness,
     synced: () => provider.synced,
     destroy: () => {
       provider.destroy();
       doc.destroy();
     },
   };
-}
-
-/**
- * Awareness as the pages set it (client/lib/groupdoc.svelte.ts): a participant announces who it
- * is on its documents, and later which card it edits; the console's and the screen's documents
- * announce nothing (a null state, which is also never renewed).
- */
-function announcePresence(client: SimClient, awareness: Awareness): void {
-  if (client.spec.role === 'participant') {
-    awareness.setLocalState({
-      user: { participantId: `p${client.spec.id}`, name: `P${client.spec.id}`, color: '#1f77b4' },
-      editing: null,
-    });
-  } else {
-    awareness.setLocalState(null);
-  }
 }
 
 async function waitUntil(
@@ -417,12 +394,7 @@ serve({
           throw new Error(`client ${w.spec.id} has nothing to type into`);
         let cursor = Math.floor(Math.random() * (text.length + 1));
         let typed = 0;
-        const cardId = [...recommendationsMap(replica.doc).keys()].sort()[(w.spec.recIndex ?? 0) % entries.length] ?? null;
         const edit = () => {
-          // The first keystroke focuses the card: the page then says so in awareness.
-          if (typed === 0 && cardId) {
-            replica.awareness.setLocalStateField('editing', { recId: cardId, field: 'body' });
-          }
           const position = Math.min(cursor, text.length);
           const clock = Y.getState(replica.doc.store, replica.doc.clientID);
           const at = now();
