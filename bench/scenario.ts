@@ -280,7 +280,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     nodeFlags: ['--expose-gc', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
   });
   const workers = Array.from({ length: o.workers }, (_, i) =>
-    Child.start(new URL('./loadgen.ts', import.meta.url), { label: `load generator ${i}` }),
+    Child.start(new URL('./loadgen.ts', import.meta.url), { label: `load generator ${i}`, nodeFlags: process.env.BENCH_LOADGEN_FLAGS?.split(' ').filter(Boolean) }),
   );
   const result: ScenarioResult = {
     kind: o.kind,
