@@ -20,8 +20,12 @@ const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as con
 /** y-protocols sync message types. */
 const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
-/** Awareness changes (carets, presence) of a room fold into one message per this window. */
-const AWARENESS_FOLD_MS = 50;
+/**
+ * Awareness changes (who is here, which card they edit) of a room fold into one message per this
+ * window. Measured at 1000 participants in a 15 s renewal storm: 50 ms gave p99 89–119 ms,
+ * 200–500 ms gave 44–91 ms; a person sees another's focus move a fifth of a second later.
+ */
+const AWARENESS_FOLD_MS = 200;
 
 /** How often dead connections are looked for: a connection that misses one ping is dropped. */
 const PING_INTERVAL_MS = 30_000;
