@@ -167,17 +167,15 @@ describe('SQLite write path', () => {
     await store.close();
     expect(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0).toBe(0);
     const db = new Database(file, { readonly: true });
-    expect(
-      db.prepare<[], { n: number }>('SELECT count(*) AS n FROM doc_updates').get()?.n,
-    ).toBe(1500);
+    expect(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM doc_updates').get()?.n).toBe(
+      1500,
+    );
     db.close();
   });
 
   it('appending to a closed store is refused', async () => {
     const store = createSqliteStore(freshFile());
     await store.close();
-    await expect(store.appendUpdate('w', 'plenary', new Uint8Array([1]))).rejects.toThrow(
-      /closed/,
-    );
+    await expect(store.appendUpdate('w', 'plenary', new Uint8Array([1]))).rejects.toThrow(/closed/);
   });
 });

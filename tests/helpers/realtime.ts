@@ -31,6 +31,27 @@ export interface Session {
 }
 
 /**
+ * The sessions one test file opens, closed together:
+ * `const { session, track, closeAll } = sessionPool(() => srv.url)`.
+ */
+export function sessionPool(baseUrl: () => string) {
+  const open: Session[] = [];
+  /** Closes `s` with the others at closeAll. */
+  const track = (s: Session): Session => {
+    open.push(s);
+    return s;
+  };
+  return {
+    track,
+    session: async (token: string, options: { presence?: unknown } = {}): Promise<Session> =>
+      track(await openSession(baseUrl(), token, options)),
+    closeAll(): void {
+      for (const s of open.splice(0)) s.socket.disconnect();
+    },
+  };
+}
+
+/**
  * A socket connected with `token`, recording what the server pushes, once its first state arrived.
  * `presence` is sent as `auth.presence` as given (any value, to test what the server makes of it);
  * without it the handshake is the contract's `auth: { token }`.

@@ -6,7 +6,7 @@ import { applyPresenceDelta } from '../../shared/presence.js';
 import type { ParticipantPresence, WorkshopState } from '../../shared/protocol.js';
 import type { CreateWorkshopResult, JoinResult } from '../../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
-import { ok, openSession, type Session } from '../helpers/realtime.js';
+import { ok, openSession, sessionPool, type Session } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,16 +18,8 @@ afterAll(async () => {
   await srv.stop();
 });
 
-const sessions: Session[] = [];
-async function session(token: string, options: { presence?: unknown } = {}): Promise<Session> {
-  const s = await openSession(srv.url, token, options);
-  sessions.push(s);
-  return s;
-}
+const { session, closeAll } = sessionPool(() => srv.url);
 const DELTA = { presence: 'delta' } as const;
-function closeAll(): void {
-  for (const s of sessions.splice(0)) s.socket.disconnect();
-}
 
 async function setup(): Promise<{ w: CreateWorkshopResult; ana: JoinResult; bruno: JoinResult }> {
   const w = await createWorkshop(srv.url, { title: 'Présence', groups: ['A', 'B'] });

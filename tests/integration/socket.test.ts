@@ -6,7 +6,7 @@ import type { WorkshopState } from '../../shared/protocol.js';
 import type { CreateWorkshopResult, JoinResult } from '../../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { command, connectSocket, type TestSocket } from '../helpers/clients.js';
-import { ok, openSession, refusal, type Session } from '../helpers/realtime.js';
+import { ok, openSession, refusal, sessionPool, type Session } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -18,15 +18,7 @@ afterAll(async () => {
   await srv.stop();
 });
 
-const sessions: Session[] = [];
-async function session(token: string): Promise<Session> {
-  const s = await openSession(srv.url, token);
-  sessions.push(s);
-  return s;
-}
-function closeAll(): void {
-  for (const s of sessions.splice(0)) s.socket.disconnect();
-}
+const { session, track, closeAll } = sessionPool(() => srv.url);
 
 async function setup(): Promise<{ w: CreateWorkshopResult; ana: JoinResult; bruno: JoinResult }> {
   const w = await createWorkshop(srv.url, { title: 'Temps réel', groups: ['A', 'B'] });
@@ -195,7 +187,7 @@ describe('facilitator commands', () => {
     }
     // Nothing changed: the facilitator's fresh view is the initial one.
     const fresh = await openSession(srv.url, w.facilitatorKey);
-    sessions.push(fresh);
+    track(fresh);
     const state = last(fresh.state)!;
     expect(state).toMatchObject({
       phase: 'lobby',
@@ -376,9 +368,7 @@ describe('payload validation', () => {
         JSON.stringify(payload),
       ).toBe('invalid_payload');
     }
-    const state = last(
-      (await openSession(srv.url, w.facilitatorKey).then((s) => (sessions.push(s), s))).state,
-    )!;
+    const state = last((await session(w.facilitatorKey)).state)!;
     expect(state).toMatchObject({ phase: 'lobby', timer: { endsAt: null }, votesRevealed: false });
     closeAll();
   });
@@ -416,12 +406,18 @@ describe('payload validation', () => {
     big.socket.on('disconnect', (r) => {
       reason = r;
     });
-    big.socket.emit('vote:cast', { targetId: 'x'.repeat(LIMITS.messageBytes + 1), delta: 1 }, () => undefined);
+    big.socket.emit(
+      'vote:cast',
+      { targetId: 'x'.repeat(LIMITS.messageBytes + 1), delta: 1 },
+      () => undefined,
+    );
     await waitFor(() => reason !== '', { message: 'oversized socket disconnected' });
     expect(big.socket.connected).toBe(false);
     expect(other.socket.connected).toBe(true);
     const facilitator = await session(w.facilitatorKey);
-    expect(await ok(facilitator.socket, 'phase:set', { phase: 'write' })).toEqual({ phase: 'write' });
+    expect(await ok(facilitator.socket, 'phase:set', { phase: 'write' })).toEqual({
+      phase: 'write',
+    });
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
     closeAll();
   });

@@ -10,7 +10,7 @@ import { groupDocName } from '../../shared/ids.js';
 import { command, connectDoc, synced } from '../helpers/clients.js';
 import {
   ok,
-  openSession,
+  sessionPool,
   refusal,
   writeItems,
   writeRecommendations,
@@ -27,15 +27,7 @@ afterAll(async () => {
   await srv.stop();
 });
 
-const sessions: Session[] = [];
-async function session(token: string): Promise<Session> {
-  const s = await openSession(srv.url, token);
-  sessions.push(s);
-  return s;
-}
-function closeAll(): void {
-  for (const s of sessions.splice(0)) s.socket.disconnect();
-}
+const { session, closeAll } = sessionPool(() => srv.url);
 
 interface Board {
   w: CreateWorkshopResult;

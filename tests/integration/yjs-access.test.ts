@@ -442,7 +442,9 @@ describe('awareness', () => {
     // three in one message (each change alone would be one message each).
     for (const c of writers) {
       await waitFor(() =>
-        writers.every((o, i) => c.provider.awareness.getStates().get(o.doc.clientID)?.mark === `m${i}`),
+        writers.every(
+          (o, i) => c.provider.awareness.getStates().get(o.doc.clientID)?.mark === `m${i}`,
+        ),
       );
     }
     await waitFor(() => markedPerMessage.reduce((a, b) => a + b, 0) >= writers.length, {
@@ -469,7 +471,10 @@ describe('document size limit', () => {
       text.insert(text.length, chunk);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await waitFor(() => writer.closes.includes(4413), { timeout: 15_000, message: 'writer closed with 4413' });
+    await waitFor(() => writer.closes.includes(4413), {
+      timeout: 15_000,
+      message: 'writer closed with 4413',
+    });
     writer.destroy();
 
     const reader = connectDoc(srv.url, w.workshopId, groupDocName(groupId), w.facilitatorKey);
