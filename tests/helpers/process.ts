@@ -1,5 +1,6 @@
-// The real server as a child process (`node --import tsx server/main.ts`), for tests that kill
-// it or send it signals. Its URL is read from the "listening" line it logs on stderr.
+// The real server as a child process (`node --import tsx server/main.ts`, or a compiled
+// main.js), for tests that kill it, send it signals or run the production build. Its URL is read
+// from the "listening" line it logs on stderr.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -16,9 +17,15 @@ const LISTENING = /^Atelier is listening on (http:\/\/\S+)$/;
 
 export function spawnServer(
   env: Record<string, string>,
-  options: { timeout?: number } = {},
+  options: {
+    timeout?: number;
+    /** A compiled main.js to run instead of the sources. */ entry?: string;
+  } = {},
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('server', 'main.ts')], {
+  const args = options.entry
+    ? [options.entry]
+    : ['--import', 'tsx', path.join('server', 'main.ts')];
+  const child = spawn(process.execPath, args, {
     cwd: path.resolve('.'),
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
