@@ -176,9 +176,6 @@ export function createSqliteStore(file: string): Store {
       'UPDATE votes SET count = count - 1 WHERE participant_id = ? AND phase = ? AND target_id = ?',
     ),
     deleteVote: db.prepare('DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?'),
-    votesOf: db.prepare<[string, string, string], { target_id: string; count: number }>(
-      'SELECT target_id, count FROM votes WHERE workshop_id = ? AND participant_id = ? AND phase = ?',
-    ),
     tallies: db.prepare<[string, string], { target_id: string; n: number }>(
       'SELECT target_id, sum(count) AS n FROM votes WHERE workshop_id = ? AND phase = ? GROUP BY target_id',
     ),
@@ -351,11 +348,6 @@ export function createSqliteStore(file: string): Store {
     },
     async castVote(request) {
       return voteTx.immediate(request);
-    },
-    async votesOf(workshopId, participantId, phase: VotingPhase) {
-      return Object.fromEntries(
-        q.votesOf.all(workshopId, participantId, phase).map((row) => [row.target_id, row.count]),
-      );
     },
     async tallies(workshopId, phase) {
       return Object.fromEntries(q.tallies.all(workshopId, phase).map((row) => [row.target_id, row.n]));

@@ -127,8 +127,6 @@ export interface Store {
 
   /** Checks the budget and records the vote atomically: racing casts never overspend. */
   castVote(request: VoteRequest): Promise<VoteOutcome>;
-  /** One participant's votes in one phase: targetId → count. */
-  votesOf(workshopId: string, participantId: string, phase: VotingPhase): Promise<Record<string, number>>;
   /** Totals per target in one phase. */
   tallies(workshopId: string, phase: VotingPhase): Promise<Record<string, number>>;
   /** The participants who hold at least one vote in the phase. */
