@@ -129,7 +129,7 @@ export interface ScenarioResult {
     /** The same once compacted (one state row per document). */
     compactedBytesPerEdit?: number;
     writesPerEdit: number;
-    /** How long one append waited until committed, ms (group commit: the end of the event-loop turn). */
+    /** How long one append took until committed, ms (with SQLite: the time it held the event loop). */
     appendTimes?: Summary;
   };
   loadgen: { cpuCores: number[]; loopP99: number[]; loopMax: number[] };

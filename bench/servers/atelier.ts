@@ -27,7 +27,7 @@ const counters = {
   compactedBytes: 0,
   compactMs: 0,
 };
-/** How long each append waits until committed (group commit: until the end of the event-loop turn). */
+/** How long each append takes until committed (better-sqlite3 commits synchronously: the time it holds the event loop). */
 let appendTimes = new Histogram();
 const inner: Store = createSqliteStore(config.databaseFile);
 const store: Store = {
