@@ -45,6 +45,7 @@ export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopServi
       await rooms.connect(ws, {
         workshopId,
         docName,
+        principalId: principal.role === 'participant' ? principal.participantId : principal.role,
         // Read from the in-memory workshop at every message: phase and group changes apply at once.
         canWrite: () => {
           const current = workshops.peek(workshopId);

@@ -40,7 +40,16 @@ export interface ConnectOptions {
   docName: string;
   /** Asked for every sync-step-2 and update message: write rights change with the phase. */
   canWrite: () => boolean;
+  /** Who holds the connection (a participant id, 'facilitator' or 'viewer'): for disconnecting one person. */
+  principalId?: string;
 }
+
+/** Told of every document once it is loaded; may return a function called when it unloads. */
+export type DocObserver = (
+  workshopId: string,
+  docName: string,
+  doc: Y.Doc,
+) => (() => void) | void;
 
 export interface Rooms {
   /** Serves one authenticated WebSocket on a document until it closes. */
@@ -53,6 +62,10 @@ export interface Rooms {
    * and its later updates depend on them; its answer (sync step 2) brings them all in at once.
    */
   resync(workshopId: string): void;
+  /** Registers an observer of every document loaded from now on (and of those already loaded). */
+  observe(observer: DocObserver): void;
+  /** Closes every connection of one principal (a removed participant) in a workshop. */
+  disconnectPrincipal(workshopId: string, principalId: string, code: number, reason: string): void;
   /** Closes every connection of the documents of a workshop whose name matches (after a move, say). */
   disconnect(
     workshopId: string,
@@ -69,6 +82,7 @@ export interface Rooms {
 interface Connection {
   ws: WebSocket;
   canWrite: () => boolean;
+  principalId: string | undefined;
   /** Awareness client ids this connection has announced; removed when it closes. */
   awarenessIds: Set<number>;
   alive: boolean;
@@ -79,6 +93,8 @@ class Room {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Map<WebSocket, Connection>();
   holds = 0;
+  /** What observers asked to run when the room unloads. */
+  readonly onUnload: (() => void)[] = [];
   /** Appends to the store, in document order; broadcasts chain on it. */
   private pending: Promise<void> = Promise.resolve();
   /** Awareness clients changed since the last flush, and the timer of the next flush. */
@@ -303,6 +319,7 @@ class Room {
   /** Waits for pending appends, compacts, frees memory. */
   async unload(): Promise<void> {
     await this.afterPending(() => this.compact());
+    for (const stop of this.onUnload.splice(0)) stop();
     if (this.awarenessFlush) clearTimeout(this.awarenessFlush);
     this.awareness.destroy();
     this.doc.destroy();
@@ -337,6 +354,11 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
   /** Rooms being written out; a reload of the same document waits for it. */
   const unloading = new Map<string, Promise<void>>();
   const keyOf = (workshopId: string, docName: string) => `${workshopId}/${docName}`;
+  const observers: DocObserver[] = [];
+  const startObserving = (room: Room, observer: DocObserver) => {
+    const stop = observer(room.workshopId, room.docName, room.doc);
+    if (stop) room.onUnload.push(stop);
+  };
 
   async function load(workshopId: string, docName: string): Promise<Room> {
     const key = keyOf(workshopId, docName);
@@ -345,6 +367,7 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     const room = new Room(workshopId, docName, store, compactAfter, log, stored);
     // A log that grew past the threshold in an earlier life of the room is compacted now.
     await room.afterPending(() => room.compact());
+    for (const observer of observers) startObserving(room, observer);
     ready.set(key, room);
     return room;
   }
@@ -392,7 +415,7 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
   heartbeat.unref();
 
   return {
-    async connect(ws, { workshopId, docName, canWrite }) {
+    async connect(ws, { workshopId, docName, canWrite, principalId }) {
       // Messages may arrive while the room loads: keep them, in order, for when it is ready.
       const early: Uint8Array[] = [];
       let room: Room | null = null;
@@ -446,7 +469,7 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         return;
       }
       room = loaded;
-      conn = { ws, canWrite, awarenessIds: new Set(), alive: true };
+      conn = { ws, canWrite, principalId, awarenessIds: new Set(), alive: true };
       room.connections.set(ws, conn);
       void closed.then(() => {
         loaded.removeConnection(ws);
@@ -478,6 +501,19 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         if (room.workshopId !== workshopId) continue;
         for (const conn of room.connections.values())
           if (conn.canWrite()) room.requestMissing(conn);
+      }
+    },
+
+    observe(observer) {
+      observers.push(observer);
+      for (const room of ready.values()) startObserving(room, observer);
+    },
+
+    disconnectPrincipal(workshopId, principalId, code, reason) {
+      for (const room of ready.values()) {
+        if (room.workshopId !== workshopId) continue;
+        for (const conn of room.connections.values())
+          if (conn.principalId === principalId) conn.ws.close(code, reason);
       }
     },
 
