@@ -75,4 +75,6 @@ export const MIGRATIONS: readonly string[] = [
   // 5: a read-only key for the projection screen (sha256; null until the facilitator asks for one).
   `ALTER TABLE workshops ADD COLUMN screen_key_hash TEXT;
    CREATE UNIQUE INDEX workshops_by_screen_key ON workshops(screen_key_hash);`,
+  // 6: a deleted card gives its dots back: votes are looked up by target.
+  `CREATE INDEX votes_by_target ON votes(workshop_id, target_id);`,
 ];

@@ -126,16 +126,16 @@ export function createSqliteStore(file: string): Store {
     ),
     workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
     workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
-    workshopByScreenKey: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE screen_key_hash = ?'),
+    workshopByScreenKey: db.prepare<[string], WorkshopRow>(
+      'SELECT * FROM workshops WHERE screen_key_hash = ?',
+    ),
     workshopByKey: db.prepare<[string], WorkshopRow>(
       'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
     ),
     groups: db.prepare<
       [string],
       { id: string; workshop_id: string; name: string; prompt: string; position: number }
-    >(
-      'SELECT * FROM groups WHERE workshop_id = ? ORDER BY position',
-    ),
+    >('SELECT * FROM groups WHERE workshop_id = ? ORDER BY position'),
     insertParticipant: db.prepare(
       `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
        VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt)`,
@@ -147,13 +147,19 @@ export function createSqliteStore(file: string): Store {
       'SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at, id',
     ),
     moveParticipant: db.prepare('UPDATE participants SET group_id = ? WHERE id = ?'),
+    deleteParticipantVotes: db.prepare(
+      'DELETE FROM votes WHERE workshop_id = ? AND participant_id = ?',
+    ),
+    deleteParticipant: db.prepare('DELETE FROM participants WHERE workshop_id = ? AND id = ?'),
     docState: db.prepare<[string, string], { state: Buffer }>(
       'SELECT state FROM doc_states WHERE workshop_id = ? AND doc_name = ?',
     ),
     docUpdates: db.prepare<[string, string], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM doc_updates WHERE workshop_id = ? AND doc_name = ? ORDER BY seq',
     ),
-    appendUpdate: db.prepare('INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)'),
+    appendUpdate: db.prepare(
+      'INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)',
+    ),
     logLength: db.prepare<[string, string], { n: number }>(
       'SELECT count(*) AS n FROM doc_updates WHERE workshop_id = ? AND doc_name = ?',
     ),
@@ -161,7 +167,9 @@ export function createSqliteStore(file: string): Store {
       `INSERT INTO doc_states (workshop_id, doc_name, state) VALUES (?, ?, ?)
        ON CONFLICT (workshop_id, doc_name) DO UPDATE SET state = excluded.state`,
     ),
-    trimLog: db.prepare('DELETE FROM doc_updates WHERE workshop_id = ? AND doc_name = ? AND seq <= ?'),
+    trimLog: db.prepare(
+      'DELETE FROM doc_updates WHERE workshop_id = ? AND doc_name = ? AND seq <= ?',
+    ),
     spent: db.prepare<[string, string], { n: number | null }>(
       'SELECT sum(count) AS n FROM votes WHERE participant_id = ? AND phase = ?',
     ),
@@ -175,29 +183,51 @@ export function createSqliteStore(file: string): Store {
     decrementVote: db.prepare(
       'UPDATE votes SET count = count - 1 WHERE participant_id = ? AND phase = ? AND target_id = ?',
     ),
-    deleteVote: db.prepare('DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?'),
+    deleteVote: db.prepare(
+      'DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?',
+    ),
     tallies: db.prepare<[string, string], { target_id: string; n: number }>(
       'SELECT target_id, sum(count) AS n FROM votes WHERE workshop_id = ? AND phase = ? GROUP BY target_id',
     ),
     voters: db.prepare<[string, string], { participant_id: string }>(
       'SELECT DISTINCT participant_id FROM votes WHERE workshop_id = ? AND phase = ? ORDER BY participant_id',
     ),
-    allVotes: db.prepare<[string], { participant_id: string; phase: string; target_id: string; count: number }>(
+    allVotes: db.prepare<
+      [string],
+      { participant_id: string; phase: string; target_id: string; count: number }
+    >(
       'SELECT participant_id, phase, target_id, count FROM votes WHERE workshop_id = ? ORDER BY participant_id, phase, target_id',
     ),
     deleteVotes: db.prepare('DELETE FROM votes WHERE workshop_id = ?'),
+    votesOnTarget: db.prepare<
+      [string, string],
+      { participant_id: string; phase: string; count: number }
+    >(
+      'SELECT participant_id, phase, count FROM votes WHERE workshop_id = ? AND target_id = ? ORDER BY participant_id, phase',
+    ),
+    deleteVotesOnTarget: db.prepare('DELETE FROM votes WHERE workshop_id = ? AND target_id = ?'),
     insertVote: db.prepare(
       'INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES (?, ?, ?, ?, ?)',
     ),
     insertSnapshot: db.prepare(
       'INSERT INTO snapshots (id, workshop_id, label, kind, created_at, data) VALUES (@id, @workshopId, @label, @kind, @createdAt, @data)',
     ),
-    listSnapshots: db.prepare<[string], { id: string; workshop_id: string; label: string; kind: string; created_at: number }>(
+    listSnapshots: db.prepare<
+      [string],
+      { id: string; workshop_id: string; label: string; kind: string; created_at: number }
+    >(
       'SELECT id, workshop_id, label, kind, created_at FROM snapshots WHERE workshop_id = ? ORDER BY created_at, rowid',
     ),
     getSnapshot: db.prepare<
       [string, string],
-      { id: string; workshop_id: string; label: string; kind: string; created_at: number; data: string }
+      {
+        id: string;
+        workshop_id: string;
+        label: string;
+        kind: string;
+        created_at: number;
+        data: string;
+      }
     >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
   };
 
@@ -216,7 +246,8 @@ export function createSqliteStore(file: string): Store {
   // scan the log (this process is the only writer of its database).
   const logLengths = new Map<string, number>();
   const logKey = (workshopId: string, docName: string) => `${workshopId}\u0000${docName}`;
-  const countLog = (workshopId: string, docName: string) => q.logLength.get(workshopId, docName)?.n ?? 0;
+  const countLog = (workshopId: string, docName: string) =>
+    q.logLength.get(workshopId, docName)?.n ?? 0;
 
   const appendOne = (workshopId: string, docName: string, update: Uint8Array): AppendResult => {
     const info = q.appendUpdate.run(workshopId, docName, update);
@@ -258,6 +289,31 @@ export function createSqliteStore(file: string): Store {
       if (v.count > 0) q.insertVote.run(workshopId, v.participantId, v.phase, v.targetId, v.count);
     }
   });
+
+  const removeParticipantTx = db.transaction(
+    (workshopId: string, participantId: string): boolean => {
+      q.deleteParticipantVotes.run(workshopId, participantId);
+      return q.deleteParticipant.run(workshopId, participantId).changes > 0;
+    },
+  );
+
+  const removeVotesOnTx = db.transaction(
+    (workshopId: string, targetIds: string[]): VoteRecord[] => {
+      const removed: VoteRecord[] = [];
+      for (const targetId of new Set(targetIds)) {
+        for (const row of q.votesOnTarget.all(workshopId, targetId)) {
+          removed.push({
+            participantId: row.participant_id,
+            phase: row.phase as VotingPhase,
+            targetId,
+            count: row.count,
+          });
+        }
+        q.deleteVotesOnTarget.run(workshopId, targetId);
+      }
+      return removed;
+    },
+  );
 
   const columns: Record<keyof WorkshopPatch, string> = {
     phase: 'phase',
@@ -324,6 +380,9 @@ export function createSqliteStore(file: string): Store {
     async moveParticipant(participantId, groupId) {
       q.moveParticipant.run(groupId, participantId);
     },
+    async removeParticipant(workshopId, participantId) {
+      return removeParticipantTx.immediate(workshopId, participantId);
+    },
     async loadDoc(workshopId, docName): Promise<StoredDoc> {
       const state = q.docState.get(workshopId, docName)?.state ?? null;
       const rows = q.docUpdates.all(workshopId, docName);
@@ -350,7 +409,9 @@ export function createSqliteStore(file: string): Store {
       return voteTx.immediate(request);
     },
     async tallies(workshopId, phase) {
-      return Object.fromEntries(q.tallies.all(workshopId, phase).map((row) => [row.target_id, row.n]));
+      return Object.fromEntries(
+        q.tallies.all(workshopId, phase).map((row) => [row.target_id, row.n]),
+      );
     },
     async voters(workshopId, phase) {
       return q.voters.all(workshopId, phase).map((row) => row.participant_id);
@@ -362,6 +423,9 @@ export function createSqliteStore(file: string): Store {
         targetId: row.target_id,
         count: row.count,
       }));
+    },
+    async removeVotesOn(workshopId, targetIds) {
+      return targetIds.length === 0 ? [] : removeVotesOnTx.immediate(workshopId, targetIds);
     },
     async replaceVotes(workshopId, votes) {
       replaceVotesTx(workshopId, votes);

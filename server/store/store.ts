@@ -115,6 +115,11 @@ export interface Store {
   participantByTokenHash(tokenHash: string): Promise<ParticipantRecord | null>;
   participants(workshopId: string): Promise<ParticipantRecord[]>;
   moveParticipant(participantId: string, groupId: string): Promise<void>;
+  /**
+   * Removes a participant of this workshop and every dot they hold, atomically; their token
+   * finds nobody from then on. False when the workshop has no such participant.
+   */
+  removeParticipant(workshopId: string, participantId: string): Promise<boolean>;
 
   loadDoc(workshopId: string, docName: string): Promise<StoredDoc>;
   /**
@@ -123,7 +128,12 @@ export interface Store {
    */
   appendUpdate(workshopId: string, docName: string, update: Uint8Array): Promise<AppendResult>;
   /** Replaces the log up to `throughSeq` with one state row, atomically. */
-  compactDoc(workshopId: string, docName: string, state: Uint8Array, throughSeq: number): Promise<void>;
+  compactDoc(
+    workshopId: string,
+    docName: string,
+    state: Uint8Array,
+    throughSeq: number,
+  ): Promise<void>;
 
   /** Checks the budget and records the vote atomically: racing casts never overspend. */
   castVote(request: VoteRequest): Promise<VoteOutcome>;
@@ -131,6 +141,12 @@ export interface Store {
   tallies(workshopId: string, phase: VotingPhase): Promise<Record<string, number>>;
   /** The participants who hold at least one vote in the phase. */
   voters(workshopId: string, phase: VotingPhase): Promise<string[]>;
+
+  /**
+   * Deletes every dot (of any participant, in any phase) on these targets, atomically, and
+   * returns what it deleted: a card that is gone gives its dots back to their owners.
+   */
+  removeVotesOn(workshopId: string, targetIds: string[]): Promise<VoteRecord[]>;
 
   /** Every vote of a workshop (exports, snapshots). */
   allVotes(workshopId: string): Promise<VoteRecord[]>;

@@ -288,6 +288,46 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.participantByTokenHash(p.tokenHash))?.groupId).toBe(groups[2]!.id);
         expect((await store.participants(workshop.id))[0]?.groupId).toBe(groups[2]!.id);
       });
+
+      it('a removed participant is no longer listed nor found by token, and their dots are gone with them', async () => {
+        const p = await join(0);
+        const q = await join(1);
+        const cast = (who: ParticipantRecord, phase: VotingPhase, targetId: string) =>
+          store.castVote({
+            workshopId: workshop.id,
+            participantId: who.id,
+            phase,
+            targetId,
+            delta: 1,
+            budget: 5,
+          });
+        await cast(p, 'vote', 'g/r1');
+        await cast(p, 'vote', 'g/r1');
+        await cast(p, 'prioritise', 'plenary/i1');
+        await cast(q, 'vote', 'g/r1');
+        expect(await store.removeParticipant(workshop.id, p.id)).toBe(true);
+        expect(await store.participantByTokenHash(p.tokenHash)).toBeNull();
+        expect((await store.participants(workshop.id)).map((x) => x.id)).toEqual([q.id]);
+        expect(await store.allVotes(workshop.id)).toEqual([
+          { participantId: q.id, phase: 'vote', targetId: 'g/r1', count: 1 },
+        ]);
+        expect(await store.tallies(workshop.id, 'vote')).toEqual({ 'g/r1': 1 });
+        expect(await store.voters(workshop.id, 'prioritise')).toEqual([]);
+      });
+
+      it('removing an unknown participant, or one of another workshop, changes nothing and says so', async () => {
+        const p = await join(0);
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const stranger = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(stranger);
+        expect(await store.removeParticipant(workshop.id, 'nobody')).toBe(false);
+        expect(await store.removeParticipant(workshop.id, stranger.id)).toBe(false);
+        expect(await store.participantByTokenHash(stranger.tokenHash)).toEqual(stranger);
+        expect(await store.removeParticipant(workshop.id, p.id)).toBe(true);
+        expect(await store.removeParticipant(workshop.id, p.id)).toBe(false);
+      });
     });
 
     describe('document log', () => {
@@ -630,6 +670,60 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
         await store.replaceVotes(workshop.id, []);
         expect(await store.allVotes(workshop.id)).toEqual([]);
+      });
+
+      it('removeVotesOn deletes every dot on those targets, of everyone and both phases, and returns them', async () => {
+        const p = await join();
+        const q = await join(1);
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r1');
+        await vote(p, 'g/r2');
+        await vote(q, 'g/r1');
+        await store.castVote({
+          workshopId: workshop.id,
+          participantId: q.id,
+          phase: 'prioritise',
+          targetId: 'plenary/i1',
+          delta: 1,
+          budget: 3,
+        });
+        const removed = await store.removeVotesOn(workshop.id, ['g/r1', 'plenary/i1', 'g/none']);
+        expect(removed).toHaveLength(3);
+        expect(removed).toEqual(
+          expect.arrayContaining([
+            { participantId: p.id, phase: 'vote', targetId: 'g/r1', count: 2 },
+            { participantId: q.id, phase: 'vote', targetId: 'g/r1', count: 1 },
+            { participantId: q.id, phase: 'prioritise', targetId: 'plenary/i1', count: 1 },
+          ]),
+        );
+        expect(await store.allVotes(workshop.id)).toEqual([
+          { participantId: p.id, phase: 'vote', targetId: 'g/r2', count: 1 },
+        ]);
+        // The dots are back in the budget: p holds 1 of 3, so two more land and a third does not.
+        expect(await vote(p, 'g/r3')).toEqual({ ok: true, remaining: 1 });
+        expect(await vote(p, 'g/r3')).toEqual({ ok: true, remaining: 0 });
+        expect(await store.removeVotesOn(workshop.id, ['g/r1'])).toEqual([]);
+        expect(await store.removeVotesOn(workshop.id, [])).toEqual([]);
+      });
+
+      it("removeVotesOn leaves other workshops' dots on the same target id alone", async () => {
+        const p = await join();
+        await vote(p, 'g/r1');
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const stranger = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(stranger);
+        await store.castVote({
+          workshopId: other.id,
+          participantId: stranger.id,
+          phase: 'vote',
+          targetId: 'g/r1',
+          delta: 1,
+          budget: 3,
+        });
+        expect(await store.removeVotesOn(workshop.id, ['g/r1'])).toHaveLength(1);
+        expect(await store.tallies(other.id, 'vote')).toEqual({ 'g/r1': 1 });
       });
 
       it('a participant who never voted has no votes', async () => {
