@@ -1,183 +1,184 @@
-// Measures the merge-suggestion engine (shared/similarity.ts) against the ground-truth clusters
-// of ../shared/fixtures/workshop-resilience.fr.json: pairwise precision/recall/F1, a threshold
-// sweep, ablations, the false positives and negatives by title, and the runtime.
-// Run: npm run eval:suggestions (node --import tsx scripts/eval-suggestions.ts)
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// Measures the merge-suggestion engine (shared/similarity.ts) on the hand-written evaluation
+// corpus (tests/fixtures/suggestions: a dev split to tune on, a test split to report) and on the
+// demo fixture: pairwise precision, recall and F1 per split and language, per workshop.
+// Run: npm run eval:suggestions [-- --sweep] [-- --errors dev|test|fixture] [-- --json]
+//   --sweep   threshold sweep and ablations, on the dev split only (tuning never looks at test)
+//   --errors  the false positives and misses of one split, with their titles and reasons
+import { parseArgs } from 'node:util';
 import {
   DEFAULT_SUGGEST_OPTIONS,
   pairwiseScores,
-  similarityMatrix,
   sourceOf,
   suggestMerges,
-  type SuggestionInput,
   type SuggestOptions,
 } from '../shared/similarity.js';
+import {
+  loadFixture,
+  loadSplit,
+  type LabelledWorkshop,
+} from '../tests/fixtures/suggestions/corpus.js';
 
-interface FixtureRecommendation {
-  group: string;
-  cluster: string | null;
-  title: string;
-  body: string;
+const { values: args } = parseArgs({
+  options: {
+    sweep: { type: 'boolean', default: false },
+    errors: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const dev = loadSplit('dev');
+const test = loadSplit('test');
+const fixture = loadFixture();
+
+interface Tally {
+  predicted: number;
+  correct: number;
+  tp: number;
+  expected: number;
 }
 
-// The repository's copy of ../shared/fixtures/workshop-resilience.fr.json.
-const fixturePath = path.resolve('server', 'demo', 'workshop-resilience.fr.json');
-const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as {
-  recommendations: FixtureRecommendation[];
-};
-// The fixture has no ids: number the recommendations in file order (g1/r01, g3/r17, …).
-const recs: (SuggestionInput & { cluster: string | null })[] = fixture.recommendations.map(
-  (r, i) => ({
-    groupId: r.group,
-    id: `r${String(i + 1).padStart(2, '0')}`,
-    title: r.title,
-    body: r.body,
-    cluster: r.cluster,
-  }),
-);
-const titleOf = new Map(recs.map((r) => [sourceOf(r), r.title]));
-const indexOf = new Map(recs.map((r, i) => [sourceOf(r), i]));
-
-const clusters = new Map<string, string[]>();
-for (const r of recs) {
-  if (r.cluster !== null)
-    clusters.set(r.cluster, [...(clusters.get(r.cluster) ?? []), sourceOf(r)]);
+/** Scores one workshop as the API does (each card's language detected). */
+function run(w: LabelledWorkshop, options: SuggestOptions) {
+  const suggestions = suggestMerges(w.recs, { language: 'auto', ...options });
+  const scores = pairwiseScores(
+    suggestions.map((s) => s.sources),
+    w.truth,
+  );
+  const predicted = suggestions.reduce(
+    (n, s) => n + (s.sources.length * (s.sources.length - 1)) / 2,
+    0,
+  );
+  const expected = scores.recall === 0 ? countReachable(w) : scores.truePositives / scores.recall;
+  const tally: Tally = {
+    predicted,
+    correct: predicted - scores.falsePositives.length,
+    tp: scores.truePositives,
+    expected: Math.round(expected),
+  };
+  return { suggestions, scores, tally };
 }
-const truth = [...clusters.values()];
+
+function countReachable(w: LabelledWorkshop): number {
+  return w.truth.reduce((n, c) => {
+    const g = new Set(c.map((s) => s.split('/')[0])).size;
+    return n + (g * (g - 1)) / 2;
+  }, 0);
+}
+
+/** Micro-averaged over the workshops: every pair of every workshop weighs the same. */
+function pool(workshops: readonly LabelledWorkshop[], options: SuggestOptions) {
+  const sum: Tally = { predicted: 0, correct: 0, tp: 0, expected: 0 };
+  for (const w of workshops) {
+    const { tally } = run(w, options);
+    sum.predicted += tally.predicted;
+    sum.correct += tally.correct;
+    sum.tp += tally.tp;
+    sum.expected += tally.expected;
+  }
+  const precision = sum.predicted === 0 ? 1 : sum.correct / sum.predicted;
+  const recall = sum.expected === 0 ? 1 : sum.tp / sum.expected;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1, ...sum };
+}
 
 const f3 = (x: number) => x.toFixed(3);
-const evaluate = (options: SuggestOptions = {}) => {
-  const suggestions = suggestMerges(recs, options);
-  return {
-    suggestions,
-    ...pairwiseScores(
-      suggestions.map((s) => s.sources),
-      truth,
-    ),
-  };
-};
+const line = (label: string, r: ReturnType<typeof pool>) =>
+  `${label.padEnd(34)}${f3(r.precision).padEnd(11)}${f3(r.recall).padEnd(8)}${f3(r.f1).padEnd(7)}` +
+  `${`${r.correct}/${r.predicted}`.padEnd(11)}${r.tp}/${r.expected}`;
 
-// The "distinct groups" constraint makes a true pair of two recommendations of one group
-// unreachable: count them, they cap the recall any setting can reach.
-const truePairs = truth.reduce((n, c) => n + (c.length * (c.length - 1)) / 2, 0);
-const sameGroupPairs = truth.reduce((n, c) => {
-  const groups = c.map((s) => s.split('/')[0]);
-  let same = 0;
-  for (let x = 0; x < groups.length; x++) {
-    for (let y = x + 1; y < groups.length; y++) if (groups[x] === groups[y]) same++;
-  }
-  return n + same;
-}, 0);
+const byLanguage = (ws: readonly LabelledWorkshop[], language: string) =>
+  ws.filter((w) => w.language === language);
 
 const o = DEFAULT_SUGGEST_OPTIONS;
-const main = evaluate();
-console.log(
-  `Fixture: ${recs.length} recommendations, ${truth.length} true clusters, ${truePairs} true pairs`,
-);
-console.log(
-  `Recall cap of the distinct-groups constraint: ${sameGroupPairs} true pair(s) inside one group → ` +
-    `max recall ${f3((truePairs - sameGroupPairs) / truePairs)}`,
-);
-console.log(
-  `Options: threshold ${o.threshold}, linkage ${o.linkage}, titleWeight ${o.titleWeight}, ` +
-    `charWeight ${o.charWeight}, concepts ${o.concepts}`,
-);
-console.log(
-  `\nprecision ${f3(main.precision)}  recall ${f3(main.recall)}  F1 ${f3(main.f1)}  ` +
-    `(${main.truePositives} true pairs found, ${main.falsePositives.length} false, ` +
-    `${main.falseNegatives.length} missed)  sets ${main.suggestions.length}`,
-);
-
-console.log('\nThreshold sweep (default options otherwise)');
-console.log('threshold  precision  recall  F1     sets');
-for (const threshold of [0.08, 0.1, 0.12, 0.14, 0.15, 0.16, 0.18, 0.2, 0.25, 0.3]) {
-  const r = evaluate({ threshold });
-  const mark = threshold === o.threshold ? '  ← default' : '';
-  console.log(
-    `${threshold.toFixed(2).padEnd(11)}${f3(r.precision).padEnd(11)}${f3(r.recall).padEnd(8)}` +
-      `${f3(r.f1).padEnd(7)}${r.suggestions.length}${mark}`,
-  );
+if (args.json) {
+  const out: Record<string, unknown> = {};
+  for (const [split, ws] of [
+    ['dev', dev],
+    ['test', test],
+  ] as const) {
+    for (const lang of ['fr', 'en']) out[`${split}/${lang}`] = pool(byLanguage(ws, lang), {});
+  }
+  out['fixture'] = pool([fixture], {});
+  console.log(JSON.stringify(out, null, 2));
+  process.exit(0);
 }
 
-console.log('\nAblations (each at its own best-F1 threshold of the sweep, then at the default)');
-const ablations: [string, SuggestOptions][] = [
-  ['defaults', {}],
-  ['no concept table', { concepts: false }],
-  ['no character 4-grams', { charWeight: 0 }],
-  ['neither (stems only)', { concepts: false, charWeight: 0 }],
-  ['title weight 1', { titleWeight: 1 }],
-  ['complete linkage', { linkage: 'complete' }],
-];
-for (const [label, options] of ablations) {
-  let best = { threshold: 0, f1: -1, precision: 0, recall: 0 };
-  for (let t = 0.06; t <= 0.4; t += 0.01) {
+console.log(
+  `Options: ${Object.entries(o)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
+console.log(
+  `Corpus: dev ${dev.length} workshops (${dev.reduce((n, w) => n + w.recs.length, 0)} cards), ` +
+    `test ${test.length} (${test.reduce((n, w) => n + w.recs.length, 0)} cards); fixture ${fixture.recs.length} cards`,
+);
+console.log('\nPairwise scores (micro-averaged over the workshops of a row)');
+console.log(`${''.padEnd(34)}precision  recall  F1     right/sugg true/expected`);
+for (const [split, ws] of [
+  ['test', test],
+  ['dev', dev],
+] as const) {
+  for (const lang of ['fr', 'en'])
+    console.log(line(`${split} ${lang}`, pool(byLanguage(ws, lang), {})));
+  console.log(line(`${split} both`, pool(ws, {})));
+}
+console.log(line('fixture fr (demo workshop)', pool([fixture], {})));
+console.log('\nPer workshop');
+for (const w of [...test, ...dev, fixture]) console.log(line(`  ${w.name}`, pool([w], {})));
+
+if (args.sweep) {
+  // Tuning looks at the dev split only.
+  console.log('\nThreshold sweep on dev (other options at their defaults)');
+  console.log(`${'threshold'.padEnd(34)}precision  recall  F1`);
+  for (let t = 0.1; t <= 0.401; t += 0.02) {
     const threshold = Math.round(t * 100) / 100;
-    const r = evaluate({ ...options, threshold });
-    if (r.f1 > best.f1) best = { threshold, f1: r.f1, precision: r.precision, recall: r.recall };
+    const mark = Math.abs(threshold - o.threshold) < 1e-9 ? '  ← default' : '';
+    const fr = pool(byLanguage(dev, 'fr'), { threshold });
+    const en = pool(byLanguage(dev, 'en'), { threshold });
+    const both = pool(dev, { threshold });
+    console.log(
+      `${threshold.toFixed(2).padEnd(10)}fr ${f3(fr.precision)}/${f3(fr.recall)}  en ${f3(en.precision)}/${f3(en.recall)}` +
+        `  both ${f3(both.precision)} ${f3(both.recall)} ${f3(both.f1)}${mark}`,
+    );
   }
-  const atDefault = evaluate(options);
-  console.log(
-    `${label.padEnd(22)} best t=${best.threshold.toFixed(2)} P ${f3(best.precision)} R ${f3(best.recall)} ` +
-      `F1 ${f3(best.f1)} | at ${o.threshold}: P ${f3(atDefault.precision)} R ${f3(atDefault.recall)} ` +
-      `F1 ${f3(atDefault.f1)}`,
-  );
+  console.log('\nAblations on dev (each at its best-F1 threshold, then at the default threshold)');
+  const ablations: [string, SuggestOptions][] = [
+    ['defaults', {}],
+    ['no concept table', { concepts: false }],
+    ['no character n-grams', { charWeight: 0 }],
+    ['title weight 1', { titleWeight: 1 }],
+    ['average linkage', { linkage: 'average' }],
+    ['complete linkage', { linkage: 'complete' }],
+  ];
+  for (const [label, options] of ablations) {
+    let best = { threshold: 0, ...pool(dev, options), f1: -1 };
+    for (let t = 0.08; t <= 0.5; t += 0.01) {
+      const threshold = Math.round(t * 100) / 100;
+      const r = pool(dev, { ...options, threshold });
+      if (r.f1 > best.f1) best = { threshold, ...r };
+    }
+    const at = pool(dev, options);
+    console.log(
+      `${label.padEnd(24)} best t=${best.threshold.toFixed(2)} P ${f3(best.precision)} R ${f3(best.recall)} ` +
+        `F1 ${f3(best.f1)} | at default: P ${f3(at.precision)} R ${f3(at.recall)} F1 ${f3(at.f1)}`,
+    );
+  }
 }
 
-const sim = similarityMatrix(recs);
-const pairLine = ([a, b]: [string, string]) =>
-  `  ${sim(indexOf.get(a)!, indexOf.get(b)!).toFixed(3)}  ${a} «${titleOf.get(a)}»\n` +
-  `         ${b} «${titleOf.get(b)}»`;
-
-console.log('\nSuggested sets (score, titles; ✗ = not a true cluster)');
-for (const s of main.suggestions) {
-  // ✗: not one true cluster (two stand-alone recommendations are not a true cluster either).
-  const clustersOfSet = new Set(s.sources.map((x) => recs[indexOf.get(x)!]!.cluster));
-  const ok = clustersOfSet.size === 1 && !clustersOfSet.has(null) ? ' ' : '✗';
-  console.log(`${ok} ${s.score.toFixed(3)}  ${s.sources.map((x) => titleOf.get(x)).join('  |  ')}`);
-}
-console.log(`\nFalse positives (${main.falsePositives.length}), with their similarity`);
-for (const pair of main.falsePositives) console.log(pairLine(pair));
-console.log(`\nFalse negatives (${main.falseNegatives.length}), with their similarity`);
-for (const pair of main.falseNegatives) console.log(pairLine(pair));
-
-// Runtime: the fixture, and a synthetic 500-recommendation workshop (fixture sentences with a
-// quarter of their words dropped at random, spread over 30 groups; seeded, so reproducible).
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const timeIt = (input: readonly SuggestionInput[], runs: number) => {
-  const cold = performance.now();
-  suggestMerges(input);
-  const first = performance.now() - cold;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    suggestMerges(input);
-    times.push(performance.now() - t);
+if (args.errors) {
+  const ws = args.errors === 'dev' ? dev : args.errors === 'test' ? test : [fixture];
+  for (const w of ws) {
+    const { suggestions, scores } = run(w, {});
+    const title = new Map(w.recs.map((r) => [sourceOf(r), r.title || '(no title)']));
+    const reasonsOf = new Map(suggestions.flatMap((s) => s.sources.map((x) => [x, s] as const)));
+    console.log(`\n${w.name}`);
+    for (const [a, b] of scores.falsePositives) {
+      const reasons = (reasonsOf.get(a) as { reasons?: string[] } | undefined)?.reasons;
+      console.log(
+        `  ✗ «${title.get(a)}» + «${title.get(b)}»${reasons ? `  [${reasons.join(', ')}]` : ''}`,
+      );
+    }
+    for (const [a, b] of scores.falseNegatives)
+      console.log(`  ○ «${title.get(a)}» / «${title.get(b)}»`);
   }
-  return { first, median: median(times) };
-};
-let seed = 42;
-const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-const drop = (text: string) =>
-  text
-    .split(' ')
-    .filter(() => random() > 0.25)
-    .join(' ');
-const big: SuggestionInput[] = Array.from({ length: 500 }, (_, i) => {
-  const r = recs[i % recs.length]!;
-  return {
-    groupId: `g${Math.floor(random() * 30)}`,
-    id: `x${i}`,
-    title: drop(r.title),
-    body: drop(r.body),
-  };
-});
-const small = timeIt(recs, 50);
-const large = timeIt(big, 10);
-console.log('\nRuntime (this machine; first call includes JIT warm-up)');
-console.log(
-  `  46 recommendations:  first ${small.first.toFixed(1)} ms, then median ${small.median.toFixed(1)} ms`,
-);
-console.log(
-  `  500 recommendations: first ${large.first.toFixed(1)} ms, then median ${large.median.toFixed(1)} ms`,
-);
+}
