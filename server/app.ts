@@ -5,6 +5,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
+import { CloseCode } from '../shared/closeCodes.js';
 import { ErrorCode } from '../shared/errors.js';
 import { LIMITS } from '../shared/limits.js';
 import { createYjsEndpoint } from './collab/endpoint.js';
@@ -41,8 +42,12 @@ export function createServer(
   const store = deps.store ?? createSqliteStore(config.databaseFile);
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
-  const votes = createVoteService({ store, workshops, docs: rooms });
+  const votes = createVoteService({ store, workshops, docs: rooms, log });
   workshops.events.on('rights', (workshopId) => rooms.resync(workshopId));
+  // A removed participant's Yjs connections close at once; their token opens none from now on.
+  workshops.events.on('removed', (workshopId, participantId) =>
+    rooms.disconnectPrincipal(workshopId, participantId, CloseCode.forbidden, 'removed'),
+  );
   const board = createBoardService({ store, workshops, votes, docs: rooms });
   const snapshots = createSnapshotService({ store, workshops, board, log });
 

@@ -67,6 +67,21 @@ export interface VotesProgress {
   total: number;
 }
 
+/**
+ * Extension (1.1), to the owner of dots on a card that was deleted: those dots are theirs again
+ * (a `votes:mine` with the new `remaining` comes with it). `title` is the card's title as it was.
+ */
+export interface VotesReturned {
+  targetId: string;
+  count: number;
+  title?: string;
+}
+
+/** Extension (1.1), just before the server closes the socket of a participant the facilitator removed. */
+export interface SessionRemoved {
+  reason: 'removed';
+}
+
 export interface ServerToClientEvents {
   'votes:progress': (progress: VotesProgress) => void;
   'workshop:state': (state: WorkshopState) => void;
@@ -74,6 +89,8 @@ export interface ServerToClientEvents {
   'workshop:whoami': (whoami: Whoami) => void;
   'votes:mine': (mine: VotesMine) => void;
   'votes:tally': (tally: VotesTally) => void;
+  'votes:returned': (returned: VotesReturned) => void;
+  'session:removed': (removed: SessionRemoved) => void;
 }
 
 export interface ClientToServerEvents {

@@ -247,6 +247,31 @@ export function createRealtime(deps: {
     })().catch(logError);
   });
 
+  votes.events.on('returned', (workshopId, returns) => {
+    // Cards that held dots are gone: each owner gets their new count, then the notice of why.
+    void (async () => {
+      for (const participantId of new Set(returns.map((r) => r.participantId))) {
+        await sendMine(room.participant(participantId), workshopId, participantId);
+      }
+      for (const r of returns) {
+        io.to(room.participant(r.participantId)).emit('votes:returned', {
+          targetId: r.targetId,
+          count: r.count,
+          ...(r.title ? { title: r.title } : {}),
+        });
+      }
+      scheduleTallies(workshopId);
+    })().catch(logError);
+  });
+  workshops.events.on('removed', (workshopId, participantId) => {
+    // Said, then closed (a server-side disconnect: the client does not come back on its own;
+    // if it tries, its token is refused at the handshake). Their dots are gone: new tallies.
+    online.delete(participantId);
+    io.to(room.participant(participantId)).emit('session:removed', { reason: 'removed' });
+    io.in(room.participant(participantId)).disconnectSockets();
+    scheduleTallies(workshopId);
+  });
+
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const options = handshakeOptions.safeParse(socket.handshake.auth);
@@ -335,6 +360,12 @@ export function createRealtime(deps: {
       socket.emit('workshop:whoami', { role: 'viewer', workshopId });
     } else {
       const { participantId } = principal;
+      // Removed between the handshake and now: the handshake let them in, this must not.
+      if (!workshops.peek(workshopId)?.participants.has(participantId)) {
+        socket.emit('session:removed', { reason: 'removed' });
+        socket.disconnect();
+        return;
+      }
       void socket.join(room.participant(participantId));
       const before = online.get(participantId) ?? 0;
       online.set(participantId, before + 1);

@@ -1,7 +1,10 @@
 // A whole board, read from and written to the live documents: the export JSON of the current
 // state, a restore of a snapshot onto the live board (clients converge through Yjs, no reload),
 // and an import into a new workshop. Writes go through the room layer, so they are persisted and
-// broadcast like anyone's edits.
+// broadcast like anyone's edits. What the live documents hold is read tolerantly: a value past
+// the limits (written before the door checked them, or by a third-party client) is clipped, an
+// entry that could never be exported is left out, and a dot on a card that is gone is not listed,
+// so that a board always exports, snapshots, restores, compares and imports back.
 import * as Y from 'yjs';
 import { recommendationTotal, sourcesTotal, plenaryTotal } from '../../shared/board.js';
 import {
@@ -15,13 +18,21 @@ import {
   setItemScores,
 } from '../../shared/doc.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, type BoardExport } from '../../shared/export.js';
+import { LIMITS } from '../../shared/limits.js';
 import { ErrorCode } from '../../shared/errors.js';
-import { generateId, groupDocName, parseTargetId, PLENARY_DOC } from '../../shared/ids.js';
+import {
+  generateId,
+  groupDocName,
+  parseTargetId,
+  PLENARY_DOC,
+  plenaryTargetId,
+  recommendationTargetId,
+} from '../../shared/ids.js';
 import type { CreateWorkshopResult } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
 import type { Store, VoteRecord } from '../store/store.js';
 import { hashSecret } from './secrets.js';
-import type { VoteService } from './votes.js';
+import { REPLACING_VOTES, type VoteService } from './votes.js';
 import type { WorkshopService } from './workshops.js';
 
 export interface DocAccess {
@@ -48,20 +59,31 @@ export function createBoardService(deps: {
 
   async function read(workshopId: string): Promise<BoardExport> {
     const live = await workshops.live(workshopId);
-    const [tallies, allVotes] = await Promise.all([votes.tallies(workshopId), store.allVotes(workshopId)]);
+    const [tallies, allVotes] = await Promise.all([
+      votes.tallies(workshopId),
+      store.allVotes(workshopId),
+    ]);
     const groups = [];
     for (const group of live.groups) {
-      const recommendations = await docs.withDoc(workshopId, groupDocName(group.id), readRecommendations);
+      const recommendations = await docs.withDoc(
+        workshopId,
+        groupDocName(group.id),
+        readRecommendations,
+      );
       groups.push({
         id: group.id,
         name: group.name,
         prompt: group.prompt,
-        recommendations: recommendations.map((r) => ({ ...r, votes: recommendationTotal(tallies, group.id, r.id) })),
+        recommendations: recommendations.map((r) => ({
+          ...r,
+          votes: recommendationTotal(tallies, group.id, r.id),
+        })),
       });
     }
     const items = await docs.withDoc(workshopId, PLENARY_DOC, readItems);
+    const targets = targetsOf(groups, items);
     const r = live.record;
-    return {
+    return fitExport({
       format: EXPORT_FORMAT,
       version: EXPORT_VERSION,
       exportedAt: now(),
@@ -76,14 +98,19 @@ export function createBoardService(deps: {
         createdAt: r.createdAt,
       },
       groups,
-      participants: [...live.participants.values()].map((p) => ({ id: p.id, name: p.name, groupId: p.groupId })),
+      participants: [...live.participants.values()].map((p) => ({
+        id: p.id,
+        name: p.name,
+        groupId: p.groupId,
+      })),
       items: items.map((item) => ({
         ...item,
         sourcesVotes: sourcesTotal(item, tallies),
         votes: plenaryTotal(item, tallies),
       })),
-      votes: allVotes,
-    };
+      // A dot on a card that is gone is nobody's vote any more (returned when the card went).
+      votes: allVotes.filter((v) => targets.has(v.targetId)),
+    });
   }
 
   /** Writes the board's documents into a workshop, group ids mapped from the board's to the workshop's. */
@@ -97,6 +124,7 @@ export function createBoardService(deps: {
       const groupId = groupIdOf.get(group.id);
       if (!groupId) continue;
       await docs.withDoc(workshopId, groupDocName(groupId), (doc) => {
+        // The board's votes replace the workshop's after the documents: its deletions return none.
         doc.transact(() => {
           const map = recommendationsMap(doc);
           const wanted = new Map(group.recommendations.map((rec) => [rec.id, rec]));
@@ -112,7 +140,7 @@ export function createBoardService(deps: {
             if (entry.get('authorId') !== rec.authorId) entry.set('authorId', rec.authorId);
             if (entry.get('createdAt') !== rec.createdAt) entry.set('createdAt', rec.createdAt);
           }
-        });
+        }, REPLACING_VOTES);
       });
     }
     await docs.withDoc(workshopId, PLENARY_DOC, (doc) => {
@@ -142,7 +170,7 @@ export function createBoardService(deps: {
           }
           setItemScores(doc, item.id, { impact: item.impact, feasibility: item.feasibility });
         }
-      });
+      }, REPLACING_VOTES);
     });
   }
 
@@ -153,10 +181,20 @@ export function createBoardService(deps: {
       const live = await workshops.live(workshopId);
       const groupIdOf = new Map(live.groups.map((g) => [g.id, g.id]));
       await writeDocs(workshopId, board, groupIdOf);
-      // Votes of participants who are no longer known cannot be restored (none are ever deleted).
-      const restorable = board.votes.filter((v) => live.participants.has(v.participantId));
+      // Votes of participants no longer known (removed since) cannot be restored, nor dots on a
+      // card the board does not hold (a snapshot saved before dots were returned may list some).
+      const targets = targetsOf(
+        board.groups.map((g) => ({ id: g.id, recommendations: g.recommendations })),
+        board.items,
+      );
+      const restorable = board.votes.filter(
+        (v) => live.participants.has(v.participantId) && targets.has(v.targetId),
+      );
       await store.replaceVotes(workshopId, restorable);
-      await workshops.update(workshopId, { phase: board.workshop.phase, votesRevealed: board.workshop.votesRevealed });
+      await workshops.update(workshopId, {
+        phase: board.workshop.phase,
+        votesRevealed: board.workshop.votesRevealed,
+      });
       workshops.events.emit('votes', workshopId);
     },
 
@@ -166,12 +204,20 @@ export function createBoardService(deps: {
       const participantIds = new Set(board.participants.map((p) => p.id));
       for (const p of board.participants) {
         if (!groupIds.has(p.groupId)) {
-          throw new AppError(ErrorCode.invalidPayload, `participants: ${p.id} belongs to an unknown group.`, 'participants');
+          throw new AppError(
+            ErrorCode.invalidPayload,
+            `participants: ${p.id} belongs to an unknown group.`,
+            'participants',
+          );
         }
       }
       for (const v of board.votes) {
         if (!participantIds.has(v.participantId)) {
-          throw new AppError(ErrorCode.invalidPayload, `votes: unknown participant ${v.participantId}.`, 'votes');
+          throw new AppError(
+            ErrorCode.invalidPayload,
+            `votes: unknown participant ${v.participantId}.`,
+            'votes',
+          );
         }
       }
       const created = await workshops.create({
@@ -216,4 +262,78 @@ export function createBoardService(deps: {
       return created;
     },
   };
+}
+
+/** Every vote target a board holds: its recommendations and its plenary items. */
+function targetsOf(
+  groups: { id: string; recommendations: { id: string }[] }[],
+  items: { id: string }[],
+): Set<string> {
+  const targets = new Set<string>();
+  for (const g of groups)
+    for (const r of g.recommendations) targets.add(recommendationTargetId(g.id, r.id));
+  for (const item of items) targets.add(plenaryTargetId(item.id));
+  return targets;
+}
+
+/** Ids we generate are 16 characters; the export's schema takes up to this many. */
+const ID_MAX = 64;
+/** A source reference is `<groupId>/<recommendationId>`. */
+const SOURCE_MAX = 200;
+const ITEMS_MAX = 2000;
+const RECOMMENDATIONS_MAX = 2000;
+const SOURCES_MAX = 500;
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const clipField = (entry: Record<string, unknown>, field: string, max: number) => {
+  const value = entry[field];
+  if (typeof value === 'string') entry[field] = clip(value, max);
+};
+const validId = (entry: unknown) =>
+  isRecord(entry) &&
+  typeof entry.id === 'string' &&
+  entry.id.length >= 1 &&
+  entry.id.length <= ID_MAX;
+
+/**
+ * A board made to fit the export's schema: texts clipped to the limits people type within,
+ * entries whose id could never be a vote target left out, lists cut at the schema's maxima.
+ * Takes what a document or a stored snapshot holds (`unknown`: snapshots saved before this was
+ * applied may hold anything the documents did); touches only what it recognises.
+ */
+export function fitExport<T>(value: T): T {
+  if (!isRecord(value)) return value;
+  const board: Record<string, unknown> = value;
+  if (Array.isArray(board.groups)) {
+    for (const group of board.groups) {
+      if (!isRecord(group) || !Array.isArray(group.recommendations)) continue;
+      group.recommendations = group.recommendations.filter(validId).slice(0, RECOMMENDATIONS_MAX);
+      for (const rec of group.recommendations as Record<string, unknown>[]) {
+        clipField(rec, 'title', LIMITS.recommendationTitle);
+        clipField(rec, 'body', LIMITS.recommendationBody);
+        if (typeof rec.authorId === 'string' && rec.authorId.length > ID_MAX) rec.authorId = '';
+      }
+    }
+  }
+  if (Array.isArray(board.items)) {
+    board.items = board.items.filter(validId).slice(0, ITEMS_MAX);
+    for (const item of board.items as Record<string, unknown>[]) {
+      clipField(item, 'title', LIMITS.recommendationTitle);
+      clipField(item, 'body', LIMITS.recommendationBody);
+      if (Array.isArray(item.sources)) {
+        item.sources = item.sources
+          .filter((ref): ref is string => typeof ref === 'string' && ref.length <= SOURCE_MAX)
+          .slice(0, SOURCES_MAX);
+      }
+    }
+  }
+  return value;
 }

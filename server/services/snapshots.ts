@@ -10,7 +10,7 @@ import type { CreateWorkshopResult } from '../../shared/schemas.js';
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import type { BoardService } from './board.js';
+import { fitExport, type BoardService } from './board.js';
 import type { WorkshopService } from './workshops.js';
 
 export interface SnapshotSummary {
@@ -44,7 +44,14 @@ export function createSnapshotService(deps: {
 
   async function save(workshopId: string, label: string, kind: 'manual' | 'auto' = 'manual') {
     const data = await board.read(workshopId);
-    const snapshot = { id: generateId(), workshopId, label, kind, createdAt: now(), data: JSON.stringify(data) };
+    const snapshot = {
+      id: generateId(),
+      workshopId,
+      label,
+      kind,
+      createdAt: now(),
+      data: JSON.stringify(data),
+    };
     await store.saveSnapshot(snapshot);
     return { snapshotId: snapshot.id, label, createdAt: snapshot.createdAt, kind };
   }
@@ -53,7 +60,8 @@ export function createSnapshotService(deps: {
     await workshops.live(workshopId);
     const record = await store.getSnapshot(workshopId, snapshotId);
     if (!record) throw new AppError(ErrorCode.notFound, 'This workshop has no such snapshot.');
-    return exportSchema.parse(JSON.parse(record.data));
+    // Fitted first: a snapshot saved before the limits were enforced may hold longer texts.
+    return exportSchema.parse(fitExport(JSON.parse(record.data)));
   }
 
   workshops.events.on('phase', (workshopId: string, phase: Phase, previous: Phase) => {
@@ -62,7 +70,9 @@ export function createSnapshotService(deps: {
       const live = await workshops.live(workshopId);
       const words = reportWords(live.record.language).phases;
       await save(workshopId, `${words[previous]} → ${words[phase]}`, 'auto');
-    })().catch((error: unknown) => log.error('automatic snapshot failed', { workshopId, error: String(error) }));
+    })().catch((error: unknown) =>
+      log.error('automatic snapshot failed', { workshopId, error: String(error) }),
+    );
   });
 
   return {

@@ -1,19 +1,52 @@
 // Dot votes: the contract's rules for `vote:cast`, enforced here. Each voting phase has its own
 // budget; votes may stack on one target; in `vote` a participant votes on their own group's
 // recommendations only, in `prioritise` on the plenary items. The store makes the budget check
-// and the write one atomic step, so casts racing from two tabs never overspend.
-import type * as Y from 'yjs';
+// and the write one atomic step, so casts racing from two tabs never overspend. A card deleted
+// while it holds dots (by anyone, in any phase) gives them back to their owners (1.1): the live
+// documents are observed for deleted entries.
+import { EventEmitter } from 'node:events';
+import * as Y from 'yjs';
 import { itemsMap, recommendationsMap } from '../../shared/doc.js';
 import { ErrorCode } from '../../shared/errors.js';
-import { groupDocName, parseTargetId, PLENARY_DOC } from '../../shared/ids.js';
+import {
+  groupDocName,
+  parseDocName,
+  parseTargetId,
+  PLENARY_DOC,
+  plenaryTargetId,
+  recommendationTargetId,
+} from '../../shared/ids.js';
+import { LIMITS } from '../../shared/limits.js';
 import { isVotingPhase, type Phase, type VotingPhase } from '../../shared/phases.js';
 import type { VotesMine, VotesProgress } from '../../shared/protocol.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Principal, WorkshopService } from './workshops.js';
 
+/**
+ * The origin of transactions that replace a board and its votes together (restore, import): the
+ * votes they bring are written after the documents, so the deletions they make return nothing.
+ */
+export const REPLACING_VOTES = Symbol('replacing votes');
+
 export interface DocReader {
   withDoc<T>(workshopId: string, docName: string, fn: (doc: Y.Doc) => T): Promise<T>;
+  /** Told of every live document (see Rooms.observe); returns a stop function for its unload. */
+  observe(observer: (workshopId: string, docName: string, doc: Y.Doc) => (() => void) | void): void;
+}
+
+/** Dots given back to one participant because the card they were on is gone. */
+export interface VoteReturn {
+  participantId: string;
+  targetId: string;
+  count: number;
+  /** The card's title when it was deleted (clipped), if it could be read. */
+  title?: string;
+}
+
+export interface VoteEvents {
+  /** Dots went back to their owners: each needs votes:mine and a notice, facilitators tallies. */
+  returned: [workshopId: string, returns: VoteReturn[]];
 }
 
 /** The voting phase whose budget a participant sees: the current one, else the last one passed. */
@@ -23,12 +56,15 @@ export function budgetPhase(phase: Phase): VotingPhase {
 }
 
 export interface VoteService {
+  readonly events: EventEmitter<VoteEvents>;
   cast(principal: Principal, targetId: string, delta: 1 | -1): Promise<{ remaining: number }>;
   mine(workshopId: string, participantId: string): Promise<VotesMine>;
   /** Totals of both voting phases (their target ids never collide). */
   tallies(workshopId: string): Promise<Record<string, number>>;
   /** For facilitators: how many participants of each group hold dots in the current voting phase. */
   progress(workshopId: string): Promise<VotesProgress>;
+  /** Gives back every dot on these targets (cards that are gone), titles by target id. */
+  returnDots(workshopId: string, titles: Map<string, string | undefined>): Promise<VoteReturn[]>;
 }
 
 /** One participant's dots: phase → target → count. */
@@ -38,8 +74,9 @@ export function createVoteService(deps: {
   store: Store;
   workshops: WorkshopService;
   docs: DocReader;
+  log: { error(message: string, fields?: Record<string, unknown>): void };
 }): VoteService {
-  const { store, workshops, docs } = deps;
+  const { store, workshops, docs, log } = deps;
 
   // Every participant's dots per workshop, kept in step with the store by this service's casts,
   // so that `votes:mine` after each dot costs no query (it was a third of a dot's cost in a
@@ -76,13 +113,86 @@ export function createVoteService(deps: {
     loaded.delete(workshopId);
   }
   workshops.events.on('votes', dropBook);
+  workshops.events.on('removed', (workshopId, participantId) => {
+    // The store deleted their dots with them; a book still loading reads the store after.
+    loaded.get(workshopId)?.delete(participantId);
+  });
+
+  const events = new EventEmitter<VoteEvents>();
+
+  async function returnDots(
+    workshopId: string,
+    titles: Map<string, string | undefined>,
+  ): Promise<VoteReturn[]> {
+    const removed = await store.removeVotesOn(workshopId, [...titles.keys()]);
+    if (removed.length === 0) return [];
+    const book = loaded.get(workshopId);
+    if (book) {
+      for (const v of removed) book.get(v.participantId)?.[v.phase].delete(v.targetId);
+    } else if (books.has(workshopId)) {
+      dropBook(workshopId);
+    }
+    // One return per owner and card, both phases together (a card is voted on in one phase).
+    const byOwner = new Map<string, VoteReturn>();
+    for (const v of removed) {
+      const key = `${v.participantId}\u0000${v.targetId}`;
+      const known = byOwner.get(key);
+      if (known) known.count += v.count;
+      else {
+        const title = titles.get(v.targetId);
+        byOwner.set(key, {
+          participantId: v.participantId,
+          targetId: v.targetId,
+          count: v.count,
+          ...(title ? { title } : {}),
+        });
+      }
+    }
+    const returns = [...byOwner.values()];
+    events.emit('returned', workshopId, returns);
+    return returns;
+  }
+
+  // Deleted entries of every live document: a recommendation (group document) or an item (the
+  // plenary) that held dots gives them back. Deletions come from any writer (a participant's
+  // bin, the facilitator's merge or split, a third-party client); those of a restore or an
+  // import do not count, their votes come with them.
+  docs.observe((workshopId, docName, doc) => {
+    const ref = parseDocName(docName);
+    if (!ref) return;
+    const map = ref.kind === 'plenary' ? itemsMap(doc) : recommendationsMap(doc);
+    const onChange = (event: Y.YMapEvent<Y.Map<unknown>>, transaction: Y.Transaction) => {
+      if (transaction.origin === REPLACING_VOTES) return;
+      const gone = new Map<string, string | undefined>();
+      event.changes.keys.forEach((change, key) => {
+        if (change.action !== 'delete') return;
+        const targetId =
+          ref.kind === 'plenary' ? plenaryTargetId(key) : recommendationTargetId(ref.groupId, key);
+        gone.set(targetId, titleAtDeletion(change.oldValue));
+      });
+      if (gone.size === 0) return;
+      returnDots(workshopId, gone).catch((error: unknown) => {
+        // The store call is atomic: on failure the dots stay where they were (still counted).
+        log.error('returning dots failed', { workshopId, error: String(error) });
+      });
+    };
+    map.observe(onChange);
+    return () => map.unobserve(onChange);
+  });
 
   return {
+    events,
+    returnDots,
+
     async cast(principal, targetId, delta) {
       if (principal.role !== 'participant') {
         throw new AppError(ErrorCode.forbidden, 'Only participants vote.');
       }
       const live = await workshops.live(principal.workshopId);
+      // A participant removed since their socket opened votes no more.
+      if (!live.participants.has(principal.participantId)) {
+        throw new AppError(ErrorCode.unauthorized, 'You are no longer in this workshop.');
+      }
       const phase = live.record.phase;
       if (!isVotingPhase(phase))
         throw new AppError(ErrorCode.votingClosed, 'Voting is not open in this phase.');
@@ -181,6 +291,25 @@ export function createVoteService(deps: {
       return { ...vote, ...prioritise };
     },
   };
+}
+
+/**
+ * The title a deleted card had. Read inside the transaction that deleted it: its characters are
+ * still there, marked deleted, until the transaction's cleanup collects them; characters deleted
+ * by earlier transactions were collected then and are not read. Undefined when unreadable.
+ */
+function titleAtDeletion(entry: unknown): string | undefined {
+  if (!(entry instanceof Y.Map)) return undefined;
+  const value: unknown = entry._map.get('title')?.content.getContent()[0];
+  let text = '';
+  if (typeof value === 'string') text = value;
+  else if (value instanceof Y.Text) {
+    for (let item = value._start; item !== null; item = item.right) {
+      if (item.content instanceof Y.ContentString) text += item.content.str;
+    }
+  } else return undefined;
+  text = text.replace(/\s+/g, ' ').trim();
+  return text ? text.slice(0, LIMITS.recommendationTitle) : undefined;
 }
 
 function dotsOf(book: Map<string, Dots>, participantId: string): Dots {

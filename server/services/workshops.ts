@@ -46,6 +46,11 @@ export interface WorkshopEvents {
   votes: [workshopId: string];
   /** Write rights may have changed (phase, timer, a move): documents should resync their clients. */
   rights: [workshopId: string];
+  /**
+   * The facilitator removed this participant: their row and dots are gone from the store, and
+   * every connection they hold must close now (their token is refused from here on).
+   */
+  removed: [workshopId: string, participantId: string];
 }
 
 export interface WorkshopService {
@@ -63,6 +68,8 @@ export interface WorkshopService {
   /** Drops the cached copy so the next use reads the store (after writes made around the service). */
   reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
+  /** Removes a participant and their dots (their cards stay); throws not_found. */
+  removeParticipant(workshopId: string, participantId: string): Promise<void>;
   /**
    * The read-only key of the projection screen, derived from the facilitator key: asking again
    * gives the same key, so a second console tab never cuts off a screen already showing.
@@ -92,13 +99,16 @@ export function groupInfo(group: GroupRecord): GroupInfo {
 /**
  * May this principal change this document right now? The contract's write rights: a group's
  * members and the facilitator write its group document, only the facilitator writes the plenary,
- * and nobody writes anything while the workshop is `closed`.
+ * and nobody writes anything while the workshop is `closed`. While the room votes (1.1), the
+ * cards voted on hold still for participants: the group documents in `vote` (in `prioritise`, the
+ * plenary, which is the facilitator's anyway), so nobody rewrites or deletes what the dots went to.
  */
 export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, now = Date.now()): boolean {
   if (live.record.phase === 'closed') return false;
   if (principal.role === 'facilitator') return true;
   if (principal.role === 'viewer' || doc.kind === 'plenary') return false;
   if (writingFrozen(live.record, now)) return false;
+  if (live.record.phase === 'vote') return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
 }
 
@@ -293,6 +303,18 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       w.participants.set(participantId, { ...participant, groupId });
       events.emit('people', workshopId, [participantId]);
       events.emit('rights', workshopId);
+    },
+
+    async removeParticipant(workshopId, participantId) {
+      const w = await live(workshopId);
+      if (!(await store.removeParticipant(workshopId, participantId))) {
+        throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
+      }
+      w.participants.delete(participantId);
+      // Listeners close the person's connections and drop their dots from memory. The state goes
+      // out whole: a presence delta can add or change an entry, not take one away.
+      events.emit('removed', workshopId, participantId);
+      events.emit('changed', workshopId);
     },
   };
 }

@@ -143,6 +143,8 @@ describe('snapshots', () => {
     const anaSession = await openSession(srv.url, ana.token);
     await ok(anaSession.socket, 'vote:cast', { targetId: `${gA}/a1`, delta: 1 });
     await ok(anaSession.socket, 'vote:cast', { targetId: `${gA}/a1`, delta: 1 });
+    // Cards hold still for participants while the group votes (1.1): they edit after it.
+    await ok(fac.socket, 'phase:set', { phase: 'merge' });
     const doc = connectDoc(srv.url, w.workshopId, groupDocName(gA), ana.token);
     const plenary = connectDoc(srv.url, w.workshopId, PLENARY_DOC, w.facilitatorKey);
     await Promise.all([synced(doc), synced(plenary)]);

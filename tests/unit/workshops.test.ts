@@ -50,9 +50,23 @@ const plenary = { kind: 'plenary' } as const;
 describe('canWrite', () => {
   const open = PHASES.filter((p) => p !== 'closed');
 
-  it('a participant writes their own group document in every phase but closed', () => {
-    for (const phase of open)
+  it('a participant writes their own group document in every phase but vote and closed', () => {
+    for (const phase of open.filter((p) => p !== 'vote'))
       expect(canWrite(workshop(phase), memberOfA, groupA), phase).toBe(true);
+  });
+
+  it('while the group votes, its cards hold still for participants, not for the facilitator', () => {
+    const w = workshop('vote');
+    expect(canWrite(w, memberOfA, groupA)).toBe(false);
+    for (const doc of [groupA, groupB, plenary]) expect(canWrite(w, facilitator, doc)).toBe(true);
+  });
+
+  it('a removed participant (gone from the workshop) writes nothing, in any phase', () => {
+    for (const phase of PHASES) {
+      const w = workshop(phase);
+      w.participants.delete('pA');
+      expect(canWrite(w, memberOfA, groupA), phase).toBe(false);
+    }
   });
 
   it("a participant never writes another group's document", () => {
