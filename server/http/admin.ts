@@ -25,6 +25,9 @@ const exportQuery = z.object({
   snapshot: z.string().min(1).max(64).optional(),
 });
 
+/** Ids in paths are ours (generateId: 16 characters); anything longer is no id of ours. */
+const participantParams = z.object({ participantId: z.string().min(1).max(64) });
+
 const compareQuery = z.object({
   from: z.string().min(1).max(64),
   to: z.string().min(1).max(64).default('now'),
@@ -103,7 +106,17 @@ export function createAdminRouter(deps: {
       router.get(`/workshops/:workshopId${path}`, requireFacilitator, handler),
     post: (path: string, handler: (req: Request, res: Response) => Promise<void>) =>
       router.post(`/workshops/:workshopId${path}`, requireFacilitator, handler),
+    delete: (path: string, handler: (req: Request, res: Response) => Promise<void>) =>
+      router.delete(`/workshops/:workshopId${path}`, requireFacilitator, handler),
   };
+
+  // 1.1: their dots go (tallies re-sent), their cards stay, their token opens nothing from now on.
+  w.delete('/participants/:participantId', async (req, res) => {
+    const parsed = participantParams.safeParse(req.params);
+    if (!parsed.success) throw new AppError(ErrorCode.invalidPayload, 'participantId: not an id.', 'participantId');
+    await workshops.removeParticipant(workshopIdOf(req), parsed.data.participantId);
+    res.status(204).end();
+  });
 
   w.post('/snapshots', async (req, res) => {
     const { label } = parseBody(snapshotBody, req);
