@@ -6,6 +6,9 @@ import type {
   GroupInfo,
   participantMovePayload,
   phaseSetPayload,
+  ScreenView,
+  screenSpotlightPayload,
+  screenViewPayload,
   timerAddPayload,
   timerStartPayload,
   voteCastPayload,
@@ -33,6 +36,14 @@ export interface WorkshopState {
   joiningLocked: boolean;
   groups: GroupInfo[];
   participants: ParticipantPresence[];
+  /** Extension: what the facilitator shows on the projection (absent from older servers: the board, no spotlight). */
+  screen?: ScreenState;
+}
+
+/** Extension: the projection's view in the board phases, and the item in the spotlight (an item id or null). */
+export interface ScreenState {
+  view: ScreenView;
+  spotlight: string | null;
 }
 
 /**
@@ -114,4 +125,6 @@ export interface ClientToServerEvents {
     payload: z.input<typeof workshopSettingsPayload>,
     ack: AckCallback<{ groupChoiceLocked: boolean; joiningLocked: boolean }>,
   ) => void;
+  'screen:view': (payload: z.input<typeof screenViewPayload>, ack: AckCallback<ScreenState>) => void;
+  'screen:spotlight': (payload: z.input<typeof screenSpotlightPayload>, ack: AckCallback<ScreenState>) => void;
 }

@@ -18,6 +18,8 @@ import {
   handshakeOptions,
   participantMovePayload,
   phaseSetPayload,
+  screenSpotlightPayload,
+  screenViewPayload,
   timerAddPayload,
   timerStartPayload,
   timerStopPayload,
@@ -131,6 +133,7 @@ export function createRealtime(deps: {
   /**
    * What changed in each workshop since its last broadcast: the record (everyone needs a full
    * state) and the participants whose entry changed (came online, went offline, joined, moved).
+      screen: live.screen ?? { view: 'board', spotlight: null },
    */
   const dirty = new Map<string, { record: boolean; people: Set<string> }>();
   function dirtyOf(workshopId: string) {
@@ -506,3 +509,15 @@ export function createRealtime(deps: {
     },
   };
 }
+    socket.on(
+      'screen:view',
+      command(socket, screenViewPayload, { facilitatorOnly: true }, ({ view }) =>
+        workshops.setScreen(workshopId, { view }),
+      ),
+    );
+    socket.on(
+      'screen:spotlight',
+      command(socket, screenSpotlightPayload, { facilitatorOnly: true }, ({ itemId }) =>
+        workshops.setScreen(workshopId, { spotlight: itemId }),
+      ),
+    );

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode } from '../../shared/errors.js';
 import { generateCode, generateId, generateSecret, normalizeCode, type DocRef } from '../../shared/ids.js';
 import type { Phase } from '../../shared/phases.js';
+import type { ScreenState } from '../../shared/protocol.js';
 import type {
   CreateWorkshopResult,
   GroupInfo,
@@ -30,6 +31,8 @@ export interface LiveWorkshop {
   record: WorkshopRecord;
   groups: GroupRecord[];
   participants: Map<string, ParticipantRecord>;
+  /** What the projection shows (kept in memory only: after a restart, the board and no spotlight). */
+  screen?: ScreenState;
 }
 
 export interface WorkshopEvents {
@@ -70,6 +73,8 @@ export interface WorkshopService {
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
   /** Removes a participant and their dots (their cards stay); throws not_found. */
   removeParticipant(workshopId: string, participantId: string): Promise<void>;
+  /** Changes what the projection shows; workshop:state carries it. */
+  setScreen(workshopId: string, patch: Partial<ScreenState>): Promise<ScreenState>;
   /**
    * The read-only key of the projection screen, derived from the facilitator key: asking again
    * gives the same key, so a second console tab never cuts off a screen already showing.
@@ -290,8 +295,18 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
     },
 
     async reload(workshopId) {
+      const screen = cache.get(workshopId)?.screen;
       cache.delete(workshopId);
-      return live(workshopId);
+      const w = await live(workshopId);
+      w.screen ??= screen;
+      return w;
+    },
+
+    async setScreen(workshopId, patch) {
+      const w = await live(workshopId);
+      w.screen = { view: 'board', spotlight: null, ...w.screen, ...patch };
+      events.emit('changed', workshopId);
+      return w.screen;
     },
 
     async moveParticipant(workshopId, participantId, groupId) {
