@@ -404,6 +404,14 @@ export const fr = {
     people: {
       title: 'Participant·es',
       summary: '{online} en ligne sur {total} inscrit·es',
+      shows: 'Sur l’écran de projection',
+      showBoard: 'Classement',
+      showMatrix: 'Matrice',
+      spotlight: 'Mettre « {title} » à l’écran',
+      spotlightOff: 'Retirer « {title} » de l’écran',
+      spotlightOn: 'À l’écran : « {title} »',
+      spotlightClear: 'Retirer de l’écran',
+      spotlightShort: 'Montrer à l’écran',
       lockJoining: 'Fermer l’atelier aux nouveaux·elles',
       lockGroups: 'Répartir moi-même les groupes',
       count: { one: '{count} personne', other: '{count} personnes' },
@@ -525,7 +533,12 @@ export const fr = {
     notRevealed: 'Les votes seront dévoilés à la fin',
     byDots: 'classé par gommettes',
     bySources: 'classé par votes des groupes',
-    more: { one: '+ {count} autre élément', other: '+ {count} autres éléments' },
+    page: 'Page {page} / {pages}',
+    noRank: 'Pas encore de vote',
+    spotlight: 'À l’écran',
+    thanks: 'Merci pour votre participation',
+    freezesIn: 'L’écriture se fige dans {time}',
+    frozen: 'L’écriture est figée : temps écoulé',
   },
 };
 export type Messages = typeof fr;

@@ -11,6 +11,7 @@ import type {
   Ack,
   ClientToServerEvents,
   ServerToClientEvents,
+  ScreenState,
   VotesProgress,
   Whoami,
   WorkshopState,
@@ -48,6 +49,10 @@ export interface ControlSession {
     groupChoiceLocked?: boolean;
     joiningLocked?: boolean;
   }): Promise<CommandResult<{ groupChoiceLocked: boolean; joiningLocked: boolean }>>;
+  /** What the projection shows in the board phases: the ranked board or the matrix. */
+  screenView(view: ScreenState['view']): Promise<CommandResult<ScreenState>>;
+  /** One item shown large on the projection, or none. */
+  spotlight(itemId: string | null): Promise<CommandResult<ScreenState>>;
   destroy(): void;
 }
 
@@ -159,6 +164,12 @@ class SocketControlSession implements ControlSession {
   }
   settings(settings: { groupChoiceLocked?: boolean; joiningLocked?: boolean }) {
     return this.#command('workshop:settings', settings);
+  }
+  screenView(view: ScreenState['view']) {
+    return this.#command('screen:view', { view });
+  }
+  spotlight(itemId: string | null) {
+    return this.#command('screen:spotlight', { itemId });
   }
 
   destroy(): void {
