@@ -162,9 +162,22 @@ function tallyOf(item: ExportItem): Record<string, number> {
   return tallies;
 }
 
-/** Markdown-safe inline text: no line breaks, no stray emphasis or headings. */
-function inline(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]#|<>])/g, '\\$1').trim();
+/**
+ * What someone typed (titles, bodies, names, questions), as inert Markdown text on one line: a
+ * report is data, never markup. Line breaks become spaces; every character that means something
+ * inside a line is backslash-escaped (emphasis, code, links and images, raw HTML and <autolinks>,
+ * table cells, strikethrough, headings, the backslash itself); an entity keeps its ampersand
+ * literal; and since the text may open a line, list, quote and thematic-break markers are escaped
+ * there. Bare http(s) addresses stay text a GFM renderer may link: no script scheme is ever linked.
+ */
+export function inline(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\\`*_[\]#|<>~]/g, '\\$&')
+    .replace(/&(?=#?[0-9A-Za-z]+;)/g, '\\&')
+    .replace(/^[-+=]/, '\\$&')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.workshop.language): string {
@@ -212,7 +225,7 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
   if (ranked.length === 0) lines.push(`*${w.noItem}*`, '');
   for (const { item } of ranked) {
     lines.push(`### ${inline(item.title) || '—'}`, '');
-    lines.push(`${w.fromGroups(itemGroupNames(board, item, lang))} — ${w.dots(item.sourcesVotes)} (${w.groupVotes})${item.votes > 0 ? `, ${w.dots(item.votes)} (${w.plenaryVotes})` : ''}`, '');
+    lines.push(`${w.fromGroups(inline(itemGroupNames(board, item, lang)))} — ${w.dots(item.sourcesVotes)} (${w.groupVotes})${item.votes > 0 ? `, ${w.dots(item.votes)} (${w.plenaryVotes})` : ''}`, '');
     if (item.body.trim()) lines.push(inline(item.body), '');
     const sources = item.sources.map((ref) => {
       const target = parseTargetId(ref);
