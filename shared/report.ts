@@ -1,6 +1,6 @@
 // The workshop report (compte rendu) in Markdown, and the CSV export, from the export JSON.
 // In the workshop's language (or the one asked for); dates, numbers and lists through Intl.
-import { itemTotal, quadrantOf, type Quadrant } from './board.js';
+import { quadrantOf, rankItems, type Quadrant } from './board.js';
 import type { BoardExport, ExportItem } from './export.js';
 import { parseTargetId } from './ids.js';
 import type { Phase } from './phases.js';
@@ -137,29 +137,26 @@ export function itemGroupNames(board: BoardExport, item: ExportItem, lang: Repor
   return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
 }
 
-/** Items ranked by the total the phase of the board gives them (see shared/board.ts). */
+/**
+ * Items ranked by the total the phase of the board gives them, with the one rule of
+ * shared/board.ts (rankItems): equal totals share a rank ("1, 2, 2, 4"), distinct totals never.
+ * The export carries each item's figures, not the tallies: each item's sources are stood in for by
+ * one reference of its own that carries their sum.
+ */
 export function rankedItems(board: BoardExport): { item: ExportItem; total: number; rank: number }[] {
-  const phase = board.workshop.phase;
-  const rows = board.items.map((item) => ({
-    item,
-    total: itemTotal({ ...item }, tallyOf(item), phase),
-    rank: 0,
-  }));
-  rows.sort((a, b) => b.total - a.total || b.item.sourcesVotes - a.item.sourcesVotes || a.item.createdAt - b.item.createdAt);
-  rows.forEach((row, i) => {
-    const previous = rows[i - 1];
-    row.rank = previous && previous.total === row.total ? previous.rank : i + 1;
+  const byId = new Map(board.items.map((item) => [item.id, item]));
+  const tallies: Record<string, number> = {};
+  const standIns = board.items.map((item) => {
+    const ref = `sources/${item.id}`;
+    tallies[ref] = item.sourcesVotes;
+    tallies[`plenary/${item.id}`] = item.votes;
+    return { ...item, sources: [ref] };
   });
-  return rows;
-}
-
-/** A tally map that gives itemTotal the item's own figures. */
-function tallyOf(item: ExportItem): Record<string, number> {
-  const tallies: Record<string, number> = { [`plenary/${item.id}`]: item.votes };
-  // sourcesTotal sums the sources' tallies: give the whole sum to the first source.
-  const first = item.sources[0];
-  if (first !== undefined) tallies[first] = item.sourcesVotes;
-  return tallies;
+  return rankItems(standIns, tallies, board.workshop.phase).map((row) => ({
+    item: byId.get(row.item.id)!,
+    total: row.total,
+    rank: row.rank,
+  }));
 }
 
 /**
@@ -273,14 +270,16 @@ export function csvCell(value: string | number | null): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** A table cell: text, a number, or empty. */
+export type TableCell = string | number | null;
+
 /**
- * One row per recommendation and per merged item. French spreadsheets expect `;` between cells
- * and English ones `,`; the byte-order mark makes Excel read UTF-8.
+ * The table of the CSV and spreadsheet exports, header first: one row per recommendation and per
+ * merged item (ranked). Numbers stay numbers; each format neutralises or types cells its own way.
  */
-export function renderCsv(board: BoardExport, lang: ReportLanguage = board.workshop.language): string {
+export function tableRows(board: BoardExport, lang: ReportLanguage = board.workshop.language): TableCell[][] {
   const w = WORDS[lang].csv;
-  const sep = lang === 'fr' ? ';' : ',';
-  const rows: (string | number | null)[][] = [
+  const rows: TableCell[][] = [
     [w.type, w.groups, w.title, w.body, w.votes, w.sourcesVotes, w.plenaryVotes, w.impact, w.feasibility, w.sources],
   ];
   for (const g of board.groups) {
@@ -302,5 +301,15 @@ export function renderCsv(board: BoardExport, lang: ReportLanguage = board.works
       item.sources.join(' '),
     ]);
   }
+  return rows;
+}
+
+/**
+ * French spreadsheets expect `;` between cells and English ones `,`; the byte-order mark makes
+ * Excel read UTF-8.
+ */
+export function renderCsv(board: BoardExport, lang: ReportLanguage = board.workshop.language): string {
+  const sep = lang === 'fr' ? ';' : ',';
+  const rows = tableRows(board, lang);
   return `\uFEFF${rows.map((row) => row.map(csvCell).join(sep)).join('\r\n')}\r\n`;
 }
