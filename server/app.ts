@@ -14,7 +14,9 @@ import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { createAdminRouter } from './http/admin.js';
 import { createApiRouter } from './http/api.js';
+import { createDoor } from './http/door.js';
 import { errorHandler } from './http/errors.js';
+import { securityHeaders } from './http/headers.js';
 import { createLogger } from './log.js';
 import { createRealtime } from './realtime/socket.js';
 import { createBoardService } from './services/board.js';
@@ -53,7 +55,10 @@ export function createServer(
 
   const app = express();
   app.disable('x-powered-by');
+  // Mirrored by http/address.ts for Socket.IO and /yjs, which Express does not see.
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  const door = createDoor({ config, workshops });
   // The import route reads its own, larger body; everything else is limited here.
   const json = express.json({ limit: LIMITS.httpBodyBytes });
   app.use((req, res, next) =>
@@ -70,9 +75,11 @@ export function createServer(
       snapshots,
       docs: rooms,
       createDemo: () => createDemoWorkshop({ store, workshops, docs: rooms }),
+      door,
     }),
   );
-  app.use('/api', createApiRouter({ workshops, config }));
+  app.use('/api', door.router());
+  app.use('/api', createApiRouter({ workshops, config, door }));
   const clientDir = config.clientDir;
   if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
     app.use(
@@ -98,8 +105,8 @@ export function createServer(
   app.use(errorHandler(log));
 
   const httpServer = createHttpServer(app);
-  const yjs = createYjsEndpoint({ rooms, workshops, log });
-  const realtime = createRealtime({ httpServer, workshops, votes, log });
+  const yjs = createYjsEndpoint({ rooms, workshops, log, door });
+  const realtime = createRealtime({ httpServer, workshops, votes, log, door });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handleUpgrade(req, socket, head)) return;
     // Socket.IO has its own upgrade listener for its path; anything else has no business here.

@@ -13,6 +13,32 @@ const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
  */
 export const DEFAULT_COMPACT_AFTER = 100;
 
+/** A positive whole number with a default (limits and quotas). */
+const count = (fallback: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1_000_000).default(fallback));
+
+/** Quotas and limits of the door (server/http/limits.ts); each one an environment variable. */
+export interface DoorConfig {
+  /** Participants a workshop holds at most (MAX_PARTICIPANTS). */
+  maxParticipants: number;
+  /** Workshops created, imports, demo workshops per address and hour. */
+  createPerHour: number;
+  importPerHour: number;
+  demoPerHour: number;
+  /** Code look-ups answered 404 per address in 10 minutes, then 429. */
+  lookupFailuresPer10Min: number;
+  /** Code look-ups of any outcome per address in 10 minutes. */
+  lookupsPer10Min: number;
+  /** Joins into one workshop per address in 10 minutes. */
+  joinsPer10Min: number;
+  /** Distinct refused keys or tokens per address in 10 minutes, then every attempt is refused. */
+  authFailuresPer10Min: number;
+  /** Joins from one address into one workshop past which the facilitator is told. */
+  crowdWarning: number;
+  /** HMAC key of connection tickets; null: a random one per process. */
+  ticketSecret: string | null;
+}
+
 const envSchema = z.object({
   PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default('127.0.0.1')),
@@ -26,6 +52,18 @@ const envSchema = z.object({
   /** The address participants type or scan (projection screen, QR code), e.g. http://192.168.1.20:3000. */
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).optional()),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['silent', 'error', 'info']).default('info')),
+  // The door (server/http/limits.ts): quotas per address, the participant cap, connection tickets.
+  MAX_PARTICIPANTS: count(500),
+  CREATE_PER_HOUR: count(30),
+  IMPORT_PER_HOUR: count(10),
+  DEMO_PER_HOUR: count(10),
+  LOOKUP_FAILURES_PER_10MIN: count(30),
+  LOOKUPS_PER_10MIN: count(1000),
+  JOINS_PER_10MIN: count(300),
+  AUTH_FAILURES_PER_10MIN: count(100),
+  CROWD_WARNING: count(150),
+  /** Signs connection tickets; processes serving one workshop together must share it. Unset: random. */
+  TICKET_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
 });
 
 export interface Config {
@@ -39,6 +77,7 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'info';
   /** Base of the join address shown to the room; null: found from the network (see http/join-url.ts). */
   publicUrl: string | null;
+  door: DoorConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -59,5 +98,17 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
       e.CLIENT_DIR === undefined ? defaults.clientDir : e.CLIENT_DIR === '' ? null : path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    door: {
+      maxParticipants: e.MAX_PARTICIPANTS,
+      createPerHour: e.CREATE_PER_HOUR,
+      importPerHour: e.IMPORT_PER_HOUR,
+      demoPerHour: e.DEMO_PER_HOUR,
+      lookupFailuresPer10Min: e.LOOKUP_FAILURES_PER_10MIN,
+      lookupsPer10Min: e.LOOKUPS_PER_10MIN,
+      joinsPer10Min: e.JOINS_PER_10MIN,
+      authFailuresPer10Min: e.AUTH_FAILURES_PER_10MIN,
+      crowdWarning: e.CROWD_WARNING,
+      ticketSecret: e.TICKET_SECRET ?? null,
+    },
   };
 }

@@ -10,6 +10,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.budgetExhausted]: 409,
   [ErrorCode.joiningLocked]: 409,
   [ErrorCode.payloadTooLarge]: 413,
+  [ErrorCode.rateLimited]: 429,
+  [ErrorCode.workshopFull]: 409,
   [ErrorCode.internal]: 500,
 };
 

@@ -10,6 +10,8 @@ export const CloseCode = {
   forbidden: 4403,
   /** The workshop or document does not exist. */
   notFound: 4404,
+  /** Too many refused tokens from this address: try again later (a few minutes). */
+  rateLimited: 4429,
   /** The server is shutting down. */
   goingAway: 1001,
 } as const;

@@ -9,6 +9,10 @@ export const ErrorCode = {
   budgetExhausted: 'budget_exhausted',
   joiningLocked: 'joining_locked',
   payloadTooLarge: 'payload_too_large',
+  /** Too many requests from this address or connection; Retry-After says when to come back. */
+  rateLimited: 'rate_limited',
+  /** The workshop holds MAX_PARTICIPANTS participants already. */
+  workshopFull: 'workshop_full',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

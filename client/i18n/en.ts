@@ -32,6 +32,7 @@ export const en: Messages = {
     groupLocked: 'The facilitator assigns the groups.',
     enter: 'Enter the workshop',
     joiningLocked: 'This workshop no longer accepts new participants.',
+    workshopFull: 'This workshop is full: it already holds as many participants as it can. Tell the facilitator.',
     welcomeBack: 'Welcome back, {name}!',
     continueAs: 'Continue as {name}',
     notYou: 'Not you?',
@@ -62,6 +63,7 @@ export const en: Messages = {
   errors: {
     network: 'The server is not answering. Check the connection and try again.',
     generic: 'Something went wrong: {message}',
+    rateLimited: 'Too many attempts from this network. Try again in a few minutes.',
     required: 'This field is required.',
     tooLong: '{max} characters at most.',
   },
@@ -345,6 +347,8 @@ export const en: Messages = {
   },
   console: {
     kicker: 'Facilitator console',
+    crowdWarning:
+      '{joins} joins came from one network address, far more than a room holds: a program may be filling the workshop. You can close joining.',
     views: 'Console views',
     phases: 'Workshop phases',
     tabs: {

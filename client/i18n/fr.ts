@@ -31,6 +31,7 @@ export const fr = {
     groupLocked: 'L’animateur·rice répartit les groupes.',
     enter: 'Entrer dans l’atelier',
     joiningLocked: 'Cet atelier n’accepte plus de nouveaux participant·es.',
+    workshopFull: 'Cet atelier est complet : il accueille déjà autant de participant·es que possible. Prévenez l’animateur·rice.',
     welcomeBack: 'Bon retour, {name} !',
     continueAs: 'Continuer en tant que {name}',
     notYou: 'Ce n’est pas vous ?',
@@ -61,6 +62,7 @@ export const fr = {
   errors: {
     network: 'Le serveur ne répond pas. Vérifiez la connexion et réessayez.',
     generic: 'Une erreur est survenue : {message}',
+    rateLimited: 'Trop de tentatives depuis ce réseau. Réessayez dans quelques minutes.',
     required: 'Ce champ est requis.',
     tooLong: '{max} caractères au plus.',
   },
@@ -345,6 +347,8 @@ export const fr = {
   },
   console: {
     kicker: 'Console d’animation',
+    crowdWarning:
+      '{joins} inscriptions viennent d’une même adresse réseau, bien plus qu’une salle n’en compte : un programme remplit peut-être l’atelier. Vous pouvez fermer les inscriptions.',
     views: 'Vues de la console',
     phases: 'Phases de l’atelier',
     tabs: {

@@ -25,4 +25,11 @@ export const adminApi = {
   screenKey: (workshopId: string, key: string) =>
     call<{ screenKey: string }>('POST', `/api/workshops/${encodeURIComponent(workshopId)}/screen-key`, key),
   createDemo: () => call<CreateWorkshopResult>('POST', '/api/demo', null),
+  /** Addresses that joined far more people than a room would (server/http/crowd.ts). */
+  crowd: (workshopId: string, key: string) =>
+    call<{ threshold: number; addresses: { label: string; joins: number }[] }>(
+      'GET',
+      `/api/workshops/${encodeURIComponent(workshopId)}/crowd`,
+      key,
+    ),
 };

@@ -45,6 +45,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 export function describeLoadError(error: unknown): string {
   if (error instanceof ApiError && error.code === 'not_found') return t('join.notFound');
   if (error instanceof ApiError && error.code === 'network') return t('errors.network');
+  if (error instanceof ApiError && error.code === 'rate_limited') return t('errors.rateLimited');
   return t('errors.generic', { message: String((error as Error).message) });
 }
 

@@ -21,7 +21,9 @@ import {
   type PlenaryItem,
   type Recommendation,
 } from '../../shared/doc.js';
+import { ApiError } from './api.js';
 import { drawCeiling, reconnectDelay } from './backoff.js';
+import { connectionTicket, forgetTicket } from './tickets.js';
 import { bindYText } from './ytext.js';
 
 export type ConnectionStatus = 'connected' | 'syncing' | 'offline';
@@ -68,12 +70,14 @@ export class LiveDoc {
   #retry: ReturnType<typeof setTimeout> | undefined;
   #everConnected = false;
   #destroyed = false;
+  /** A ticket was refused once since the last sync: a second refusal means the secret is. */
+  #ticketRefused = false;
   #version = 0;
   #cache = new Map<string, { version: number; value: unknown }>();
   #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
 
   constructor(readonly options: LiveDocOptions) {
-    const { workshopId, docName, token } = options;
+    const { workshopId, docName } = options;
     // Without IndexedDB (some private modes) the board still works, from the server only.
     this.#persistence = new IndexeddbPersistence(`atelier:${workshopId}:${docName}`, this.doc);
     this.#persistence.whenSynced.then(
@@ -82,8 +86,11 @@ export class LiveDoc {
     );
 
     const url = `${location.origin.replace(/^http/, 'ws')}/yjs/${workshopId}`;
+    // The URL carries a short-lived ticket, never the token (see tickets.ts): the provider waits
+    // for one before each connection, which #connect fetches.
     this.#provider = new WebsocketProvider(url, docName, this.doc, {
-      params: { token },
+      params: {},
+      connect: false,
       maxBackoffTime: this.#ceiling,
     });
     const provider = this.#provider;
@@ -101,6 +108,7 @@ export class LiveDoc {
         this.loaded = true;
         this.#attempt = 0;
         this.#everConnected = true;
+        this.#ticketRefused = false;
         this.pending = 0;
       }
       this.#updateStatus();
@@ -108,7 +116,17 @@ export class LiveDoc {
     provider.on('status', () => this.#updateStatus());
     provider.on('connection-close', (event) => {
       if (event && event.code >= 4400 && event.code < 4500) {
-        if (event.code === CloseCode.unauthorized || event.code === CloseCode.forbidden) options.onUnauthorized();
+        const refused = event.code === CloseCode.unauthorized || event.code === CloseCode.forbidden;
+        // A refused ticket may just be stale (a laptop asleep): one new ticket before giving up.
+        if (refused && !this.#ticketRefused) {
+          this.#ticketRefused = true;
+          forgetTicket(workshopId, options.token);
+          this.#scheduleReconnect();
+          return;
+        }
+        if (refused) options.onUnauthorized();
+        // Too many refused keys from this address (a room behind one NAT): try again later.
+        if (event.code === CloseCode.rateLimited) this.#scheduleReconnect();
         if (event.code === CloseCode.notFound) this.missing = true;
         return; // y-websocket stops on 4xxx by itself.
       }
@@ -144,6 +162,7 @@ export class LiveDoc {
       provider.awareness.on('change', update);
       return () => provider.awareness.off('change', update);
     });
+    void this.#connect();
   }
 
   #scheduleReconnect(): void {
@@ -152,8 +171,25 @@ export class LiveDoc {
     const delay = reconnectDelay(this.#attempt++, this.#ceiling);
     this.#retry = setTimeout(() => {
       // No check of navigator.onLine: it can be wrong; an attempt that fails costs little.
-      if (!this.#destroyed) this.#provider.connect();
+      if (!this.#destroyed) void this.#connect();
     }, delay);
+    this.#updateStatus();
+  }
+
+  /** Fetches a ticket, then opens the connection with it in the URL. */
+  async #connect(): Promise<void> {
+    let ticket: string;
+    try {
+      ticket = await connectionTicket(this.options.workshopId, this.options.token);
+    } catch (error) {
+      if (this.#destroyed) return;
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) this.options.onUnauthorized();
+      else this.#scheduleReconnect(); // offline, rate limited, a server error: later
+      return;
+    }
+    if (this.#destroyed || this.#provider.wsconnected || this.#provider.wsconnecting) return;
+    this.#provider.params = { ticket };
+    this.#provider.connect();
     this.#updateStatus();
   }
 

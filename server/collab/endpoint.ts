@@ -1,6 +1,7 @@
-// The /yjs/<workshopId>/<docName>?token=… WebSocket endpoint: authenticates the upgrade, checks
-// that the document exists, and hands the socket to the room layer with its write rights.
-// Refusals are close codes (4401, 4403, 4404) since a browser cannot read an HTTP refusal.
+// The /yjs/<workshopId>/<docName>?token=… (or ?ticket=…) WebSocket endpoint: checks the Origin,
+// authenticates the upgrade, checks that the document exists, and hands the socket to the room
+// layer with its write rights. A foreign Origin is refused with HTTP 403 before upgrading; other
+// refusals are close codes (4401, 4403, 4404, 4429) since a browser cannot read an HTTP refusal.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -9,6 +10,7 @@ import { ErrorCode } from '../../shared/errors.js';
 import { parseDocName } from '../../shared/ids.js';
 import { LIMITS } from '../../shared/limits.js';
 import { AppError } from '../errors.js';
+import type { Door } from '../http/door.js';
 import { canWrite, type WorkshopService } from '../services/workshops.js';
 import type { Logger, Rooms } from './rooms.js';
 
@@ -18,6 +20,7 @@ const closeCodeOf: Partial<Record<string, number>> = {
   [ErrorCode.unauthorized]: CloseCode.unauthorized,
   [ErrorCode.forbidden]: CloseCode.forbidden,
   [ErrorCode.notFound]: CloseCode.notFound,
+  [ErrorCode.rateLimited]: CloseCode.rateLimited,
 };
 
 export interface YjsEndpoint {
@@ -26,13 +29,24 @@ export interface YjsEndpoint {
   close(): void;
 }
 
-export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopService; log: Logger }): YjsEndpoint {
-  const { rooms, workshops, log } = deps;
+export function createYjsEndpoint(deps: {
+  rooms: Rooms;
+  workshops: WorkshopService;
+  log: Logger;
+  door: Door;
+}): YjsEndpoint {
+  const { rooms, workshops, log, door } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.messageBytes });
 
-  async function accept(ws: WebSocket, workshopId: string, docName: string, token: string | null) {
+  async function accept(
+    ws: WebSocket,
+    workshopId: string,
+    docName: string,
+    token: string | null,
+    address: string,
+  ) {
     try {
-      const principal = await workshops.authenticate(token ?? undefined);
+      const principal = await door.authenticate(token ?? undefined, address, { tickets: true });
       if (principal.workshopId !== workshopId) {
         throw new AppError(ErrorCode.forbidden, 'This token belongs to another workshop.');
       }
@@ -64,6 +78,13 @@ export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopServi
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = PATH.exec(url.pathname);
       if (!match) return false;
+      if (!door.originAllowed(req)) {
+        // Browsers always send Origin: a page of another site (which could have been handed a
+        // token or ticket) gets no socket at all. Refused before the upgrade, as ws does it.
+        socket.once('finish', () => socket.destroy());
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return true;
+      }
       let workshopId: string;
       let docName: string;
       try {
@@ -81,7 +102,11 @@ export function createYjsEndpoint(deps: { rooms: Rooms; workshops: WorkshopServi
         ws.pause();
         // A refused socket is resumed too: its close handshake needs the client's close frame
         // read, or the client only sees the close code when ws's 30 s close timer fires.
-        void accept(ws, workshopId, docName, url.searchParams.get('token')).finally(() => ws.resume());
+        // A ticket (what pages send) or the secret itself (the contract, for stock clients).
+        const credential = url.searchParams.get('ticket') ?? url.searchParams.get('token');
+        void accept(ws, workshopId, docName, credential, door.address(req)).finally(() =>
+          ws.resume(),
+        );
       });
       return true;
     },

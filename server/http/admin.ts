@@ -15,6 +15,7 @@ import type { BoardService, DocAccess } from '../services/board.js';
 import type { SnapshotService } from '../services/snapshots.js';
 import type { WorkshopService } from '../services/workshops.js';
 import { parseBody } from './api.js';
+import type { Door } from './door.js';
 
 /** Imports carry a whole board: a larger body limit than the rest of the API. */
 const IMPORT_BODY_LIMIT = '8mb';
@@ -65,8 +66,9 @@ export function createAdminRouter(deps: {
   snapshots: SnapshotService;
   docs: DocAccess;
   createDemo: () => Promise<unknown>;
+  door: Door;
 }): Router {
-  const { workshops, board, snapshots, docs } = deps;
+  const { workshops, board, snapshots, docs, door } = deps;
   const router = Router();
 
   /** The facilitator key of this very workshop: 401 without a valid one, 403 for anyone else's. */
@@ -75,7 +77,8 @@ export function createAdminRouter(deps: {
   }
 
   async function requireFacilitator(req: Request, _res: Response, next: NextFunction) {
-    const principal = await workshops.authenticate(bearer(req));
+    // Through the door: refused keys count against the caller's address.
+    const principal = await door.authenticate(bearer(req), door.address(req));
     const workshopId = workshopIdOf(req);
     if (principal.role !== 'facilitator' || principal.workshopId !== workshopId) {
       throw new AppError(ErrorCode.forbidden, 'Only this workshop’s facilitator key opens this.');
@@ -83,11 +86,18 @@ export function createAdminRouter(deps: {
     next();
   }
 
-  router.post('/demo', async (_req, res) => {
+  router.post('/demo', async (req, res) => {
+    await door.limits.demo(door.address(req));
     res.status(201).json(await deps.createDemo());
   });
 
-  router.post('/workshops/import', express.json({ limit: IMPORT_BODY_LIMIT }), async (req, res) => {
+  // The quota is taken before the body (up to 8 MB) is read: refusing then costs nothing.
+  const importQuota = async (req: Request, _res: Response, next: NextFunction) => {
+    await door.limits.importBoard(door.address(req));
+    next();
+  };
+
+  router.post('/workshops/import', importQuota, express.json({ limit: IMPORT_BODY_LIMIT }), async (req, res) => {
     const body = req.body as { format?: unknown; version?: unknown } | undefined;
     if (body && body.format === 'atelier.workshop' && body.version !== 1) {
       throw new AppError(

@@ -6,6 +6,7 @@ import { createWorkshopBody, describeZodError, joinBody } from '../../shared/sch
 import { AppError } from '../errors.js';
 import type { Config } from '../config.js';
 import type { WorkshopService } from '../services/workshops.js';
+import type { Door } from './door.js';
 import { joinBaseUrl } from './join-url.js';
 
 /** Parses a request body or throws a 400 naming the first offending field. */
@@ -18,21 +19,51 @@ export function parseBody<S extends z.ZodType>(schema: S, req: Request): z.outpu
   return parsed.data;
 }
 
-export function createApiRouter(deps: { workshops: WorkshopService; config: Config }): Router {
-  const { workshops, config } = deps;
+export function createApiRouter(deps: {
+  workshops: WorkshopService;
+  config: Config;
+  door: Door;
+}): Router {
+  const { workshops, config, door } = deps;
   const api = Router();
 
   api.post('/workshops', async (req, res) => {
-    res.status(201).json(await workshops.create(parseBody(createWorkshopBody, req)));
+    const body = parseBody(createWorkshopBody, req);
+    await door.limits.create(door.address(req));
+    res.status(201).json(await workshops.create(body));
   });
 
+  /** A workshop by its code; an unknown code counts against this address (codes are guessable). */
+  async function lookUp(req: Request) {
+    const address = door.address(req);
+    await door.limits.lookup(address);
+    try {
+      return await workshops.infoByCode(String(req.params.code));
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.notFound)
+        await door.limits.lookupFailed(address);
+      throw error;
+    }
+  }
+
   api.get('/workshops/:code', async (req, res) => {
-    const found = await workshops.infoByCode(req.params.code);
+    const found = await lookUp(req);
     res.json({ ...found, joinUrl: `${joinBaseUrl(config, req)}/w/${found.code}` });
   });
 
   api.post('/workshops/:code/participants', async (req, res) => {
-    res.status(201).json(await workshops.join(req.params.code, parseBody(joinBody, req)));
+    const body = parseBody(joinBody, req);
+    const { workshopId } = await lookUp(req);
+    const address = door.address(req);
+    await door.limits.join(workshopId, address);
+    const release = await door.reserveSeat(workshopId);
+    try {
+      const joined = await workshops.join(String(req.params.code), body);
+      door.crowd.joined(workshopId, address);
+      res.status(201).json(joined);
+    } finally {
+      release();
+    }
   });
 
   api.use((_req, _res) => {

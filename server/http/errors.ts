@@ -4,6 +4,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ErrorCode } from '../../shared/errors.js';
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
+import { RateLimitedError } from './limits.js';
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
@@ -27,6 +28,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       message: appError.message,
     };
     if (appError.field) body.field = appError.field;
+    if (appError instanceof RateLimitedError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     res.status(appError.status).json({ error: body });
   };
 }

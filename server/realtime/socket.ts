@@ -29,6 +29,7 @@ import {
 } from '../../shared/schemas.js';
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
+import type { Door } from '../http/door.js';
 import { createThrottle } from './throttle.js';
 import type { VoteService } from '../services/votes.js';
 import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
@@ -85,9 +86,10 @@ export function createRealtime(deps: {
   workshops: WorkshopService;
   votes: VoteService;
   log: Logger;
+  door: Door;
   now?: () => number;
 }): Realtime {
-  const { workshops, votes, log } = deps;
+  const { workshops, votes, log, door } = deps;
   const now = deps.now ?? Date.now;
   const io: AtelierServer = new Server(deps.httpServer, {
     path: '/socket.io',
@@ -95,6 +97,14 @@ export function createRealtime(deps: {
     // The /yjs endpoint shares the HTTP server's upgrades: Socket.IO must leave them alone.
     destroyUpgrade: false,
     maxHttpBufferSize: LIMITS.messageBytes,
+    // A page of another site gets no connection: engine.io answers a polling request 403, but an
+    // upgrade only ever 400, so we answer that one 403 ourselves and let engine.io close it after.
+    allowRequest: (req, callback) => {
+      if (door.originAllowed(req)) return callback(null, true);
+      if (req.headers.upgrade === undefined) return callback('origin not allowed', false);
+      req.socket.once('finish', () => callback('origin not allowed', false));
+      req.socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    },
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
@@ -279,8 +289,10 @@ export function createRealtime(deps: {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const options = handshakeOptions.safeParse(socket.handshake.auth);
     socket.data.presence = options.success && options.data.presence === 'delta' ? 'delta' : 'state';
-    workshops
-      .authenticate(typeof token === 'string' ? token : undefined)
+    // Through the door: refused tokens count against the address, and past the limit every
+    // handshake from it is refused with rate_limited for a while.
+    door
+      .authenticate(typeof token === 'string' ? token : undefined, door.address(socket.request))
       .then((principal) => {
         socket.data.principal = principal;
         next();
@@ -312,6 +324,17 @@ export function createRealtime(deps: {
         return;
       }
       const answer = ack as (a: Ack<T>) => void;
+      const wait = door.limits.command(socket);
+      if (wait > 0) {
+        answer({
+          ok: false,
+          error: {
+            code: ErrorCode.rateLimited,
+            message: `Too many commands; try again in ${wait} s.`,
+          },
+        });
+        return;
+      }
       const principal = socket.data.principal;
       if (options.facilitatorOnly && principal.role !== 'facilitator') {
         answer({

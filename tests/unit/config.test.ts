@@ -18,6 +18,18 @@ describe('loadConfig', () => {
       clientDir: defaults.clientDir,
       logLevel: 'info',
       publicUrl: null,
+      door: {
+        maxParticipants: 500,
+        createPerHour: 30,
+        importPerHour: 10,
+        demoPerHour: 10,
+        lookupFailuresPer10Min: 30,
+        lookupsPer10Min: 1000,
+        joinsPer10Min: 300,
+        authFailuresPer10Min: 100,
+        crowdWarning: 150,
+        ticketSecret: null,
+      },
     });
   });
 
@@ -31,6 +43,16 @@ describe('loadConfig', () => {
         CLIENT_DIR: '/opt/client',
         LOG_LEVEL: 'silent',
         PUBLIC_URL: 'http://192.168.1.20:3000',
+        MAX_PARTICIPANTS: '80',
+        CREATE_PER_HOUR: '1',
+        IMPORT_PER_HOUR: '2',
+        DEMO_PER_HOUR: '3',
+        LOOKUP_FAILURES_PER_10MIN: '4',
+        LOOKUPS_PER_10MIN: '5',
+        JOINS_PER_10MIN: '6',
+        AUTH_FAILURES_PER_10MIN: '7',
+        CROWD_WARNING: '8',
+        TICKET_SECRET: 's'.repeat(32),
       },
       defaults,
     );
@@ -43,6 +65,18 @@ describe('loadConfig', () => {
       clientDir: '/opt/client',
       logLevel: 'silent',
       publicUrl: 'http://192.168.1.20:3000',
+      door: {
+        maxParticipants: 80,
+        createPerHour: 1,
+        importPerHour: 2,
+        demoPerHour: 3,
+        lookupFailuresPer10Min: 4,
+        lookupsPer10Min: 5,
+        joinsPer10Min: 6,
+        authFailuresPer10Min: 7,
+        crowdWarning: 8,
+        ticketSecret: 's'.repeat(32),
+      },
     });
   });
 
