@@ -9,7 +9,7 @@ import { PHASES, VOTING_PHASES } from './phases.js';
 export const EXPORT_FORMAT = 'atelier.workshop';
 export const EXPORT_VERSION = 1;
 
-const id = z.string().min(1).max(64);
+const id = z.string().min(1).max(LIMITS.entryId);
 const timestamp = z.number().int().min(0);
 const score = z.number().int().min(1).max(5).nullable();
 
@@ -17,7 +17,7 @@ export const exportRecommendationSchema = z.object({
   id,
   title: z.string().max(LIMITS.recommendationTitle * 4),
   body: z.string().max(LIMITS.recommendationBody * 4),
-  authorId: z.string().max(64),
+  authorId: z.string().max(LIMITS.entryId),
   createdAt: z.number(),
   /** Dots received in the group vote. */
   votes: z.number().int().min(0),
@@ -28,7 +28,7 @@ export const exportItemSchema = z.object({
   title: z.string().max(LIMITS.recommendationTitle * 4),
   body: z.string().max(LIMITS.recommendationBody * 4),
   /** `<groupId>/<recommendationId>` of the recommendations merged into the item. */
-  sources: z.array(z.string().max(200)).max(500),
+  sources: z.array(z.string().max(LIMITS.sourceId)).max(LIMITS.sourcesPerItem),
   createdAt: z.number(),
   impact: score,
   feasibility: score,
@@ -58,7 +58,7 @@ export const exportSchema = z.object({
         id,
         name: z.string().min(1).max(LIMITS.groupName),
         prompt: z.string().max(LIMITS.groupPrompt),
-        recommendations: z.array(exportRecommendationSchema).max(2000),
+        recommendations: z.array(exportRecommendationSchema).max(LIMITS.entriesPerDocument),
       }),
     )
     .min(1)
@@ -66,7 +66,7 @@ export const exportSchema = z.object({
   participants: z
     .array(z.object({ id, name: z.string().min(1).max(LIMITS.participantName), groupId: id }))
     .max(10_000),
-  items: z.array(exportItemSchema).max(2000),
+  items: z.array(exportItemSchema).max(LIMITS.entriesPerDocument),
   votes: z
     .array(
       z.object({

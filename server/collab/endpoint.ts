@@ -60,6 +60,13 @@ export function createYjsEndpoint(deps: {
         workshopId,
         docName,
         principalId: principal.role === 'participant' ? principal.participantId : principal.role,
+        // Awareness (who is here, which card they edit) only from the document's writers in
+        // principle; a move to another group closes the connection, so this holds while it lives.
+        mayAnnounce:
+          principal.role === 'facilitator' ||
+          (principal.role === 'participant' &&
+            doc.kind === 'group' &&
+            live.participants.get(principal.participantId)?.groupId === doc.groupId),
         // Read from the in-memory workshop at every message: phase and group changes apply at once.
         canWrite: () => {
           const current = workshops.peek(workshopId);
@@ -69,7 +76,10 @@ export function createYjsEndpoint(deps: {
     } catch (error) {
       const code = error instanceof AppError ? closeCodeOf[error.code] : undefined;
       if (code === undefined) log.error('yjs connection failed', { error: String(error) });
-      ws.close(code ?? 1011, error instanceof AppError ? error.message.slice(0, 120) : 'internal error');
+      ws.close(
+        code ?? 1011,
+        error instanceof AppError ? error.message.slice(0, 120) : 'internal error',
+      );
     }
   }
 
@@ -97,7 +107,9 @@ export function createYjsEndpoint(deps: {
       wss.handleUpgrade(req, socket, head, (ws) => {
         // A frame over maxPayload, or one that breaks the WebSocket protocol: ws closes this
         // connection (1009, 1002…) and emits 'error', which without a listener would end the process.
-        ws.on('error', (error) => log.info('websocket protocol error; connection closed', { error: String(error) }));
+        ws.on('error', (error) =>
+          log.info('websocket protocol error; connection closed', { error: String(error) }),
+        );
         // Messages that arrive while we authenticate are held by pausing the socket.
         ws.pause();
         // A refused socket is resumed too: its close handshake needs the client's close frame

@@ -1,55 +1,45 @@
-// The Yjs room layer: one in-memory Y.Doc per open document, spoken to with the standard
-// y-websocket protocol (sync + awareness from y-protocols), so the stock WebsocketProvider works
-// unchanged. Durability invariant: an update is appended to the store before any peer is sent
-// it, and the sync answers that carry document state wait for pending appends too. While one
-// append is in flight, the document's next updates wait in an outbox and go out merged, as one
-// log row and one message. A room is loaded on first use and leaves memory when its last
-// connection and last holder are gone.
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
-import * as syncProtocol from 'y-protocols/sync';
+// The Yjs room registry: loads a document's room on first use, serves WebSocket connections on
+// it with the standard y-websocket protocol (so the stock WebsocketProvider works unchanged), and
+// unloads it when its last connection and last holder are gone. A room that fails (storage, a
+// damaged document) is dropped at once, so the next connection reloads it from disk; what a
+// single connection does wrong closes that connection only. The room itself is room.ts.
 import type { WebSocket } from 'ws';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { CloseCode } from '../../shared/closeCodes.js';
-import { LIMITS } from '../../shared/limits.js';
-import type { Store, StoredDoc } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { MalformedMessage } from './guard.js';
+import {
+  DocumentFullError,
+  Room,
+  newConnection,
+  type Connection,
+  type Logger,
+  type RetireReason,
+} from './room.js';
 
-/** y-websocket message types (the first varUint of every message). */
-const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
-/** y-protocols sync message types. */
-const SyncType = { step1: 0, step2: 1, update: 2 } as const;
-
-/**
- * Awareness changes (who is here, which card they edit) of a room fold into one message per this
- * window. Measured at 1000 participants in a 15 s renewal storm: 50 ms gave p99 89–119 ms,
- * 200–500 ms gave 44–91 ms; a person sees another's focus move a fifth of a second later.
- */
-const AWARENESS_FOLD_MS = 200;
+export type { Logger } from './room.js';
 
 /** How often dead connections are looked for: a connection that misses one ping is dropped. */
 const PING_INTERVAL_MS = 30_000;
-
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** Messages kept while a room loads; a client that sends more before it is served is closed. */
+const EARLY_MESSAGES_MAX = 64;
 
 export interface ConnectOptions {
   workshopId: string;
   docName: string;
   /** Asked for every sync-step-2 and update message: write rights change with the phase. */
   canWrite: () => boolean;
+  /**
+   * May announce awareness on this document: a writer in principle (its group's members, the
+   * facilitator), whatever the phase. Read-only viewers' awareness is neither kept nor relayed.
+   */
+  mayAnnounce?: boolean;
   /** Who holds the connection (a participant id, 'facilitator' or 'viewer'): for disconnecting one person. */
   principalId?: string;
 }
 
 /** Told of every document once it is loaded; may return a function called when it unloads. */
-export type DocObserver = (
-  workshopId: string,
-  docName: string,
-  doc: Y.Doc,
-) => (() => void) | void;
+export type DocObserver = (workshopId: string, docName: string, doc: Y.Doc) => (() => void) | void;
 
 export interface Rooms {
   /** Serves one authenticated WebSocket on a document until it closes. */
@@ -79,279 +69,12 @@ export interface Rooms {
   close(): Promise<void>;
 }
 
-interface Connection {
-  ws: WebSocket;
-  canWrite: () => boolean;
-  principalId: string | undefined;
-  /** Awareness client ids this connection has announced; removed when it closes. */
-  awarenessIds: Set<number>;
-  alive: boolean;
-}
-
-class Room {
-  readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  readonly connections = new Map<WebSocket, Connection>();
-  holds = 0;
-  /** What observers asked to run when the room unloads. */
-  readonly onUnload: (() => void)[] = [];
-  /** Appends to the store, in document order; broadcasts chain on it. */
-  private pending: Promise<void> = Promise.resolve();
-  /** Awareness clients changed since the last flush, and the timer of the next flush. */
-  private readonly awarenessChanged = new Set<number>();
-  private awarenessFlush: NodeJS.Timeout | null = null;
-  /** Updates applied to the document and not yet handed to the store, with their connection. */
-  private outbox: { update: Uint8Array; origin: unknown }[] = [];
-  private lastSeq: number;
-  private dirtySinceCompaction = false;
-  /** Bytes the document holds in the store or on their way there: its state plus the log since (an upper bound). */
-  private storedBytes = 0;
-  broken = false;
-
-  constructor(
-    readonly workshopId: string,
-    readonly docName: string,
-    private readonly store: Store,
-    private readonly compactAfter: number,
-    private readonly log: Logger,
-    stored: StoredDoc,
-  ) {
-    this.lastSeq = stored.lastSeq;
-    // The stored state goes in before the update handler exists: it is not new, so it is
-    // neither appended again nor sent (clients get it through sync step 2).
-    const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
-    // One transaction applying each part: several times faster than Y.mergeUpdates over a long
-    // log (measured by the bench's load-after-crash case), with the same result.
-    if (parts.length > 0) {
-      this.doc.transact(() => {
-        for (const part of parts) Y.applyUpdate(this.doc, part);
-      });
-    }
-    for (const part of parts) this.storedBytes += part.byteLength;
-    this.dirtySinceCompaction = stored.updates.length >= compactAfter;
-    this.awareness.setLocalState(null);
-    this.doc.on('update', (update: Uint8Array, origin: unknown) =>
-      this.onDocUpdate(update, origin),
-    );
-    this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
-      this.onAwarenessUpdate(changes, origin),
-    );
-  }
-
-  /**
-   * Runs `task` once every update applied to the document is in the store, including those
-   * applied while earlier tasks waited (a sync answer must not carry an update not yet stored).
-   */
-  afterPending(task: () => void | Promise<void>): Promise<void> {
-    const next = this.pending.then(async () => {
-      await this.writeOutbox();
-      await task();
-    });
-    this.pending = next.catch((error: unknown) => this.fail(error));
-    return this.pending;
-  }
-
-  private onDocUpdate(update: Uint8Array, origin: unknown): void {
-    this.outbox.push({ update, origin });
-    // Counted when applied, not when stored: the size check of the next message must see it.
-    this.storedBytes += update.byteLength;
-    // One write per batch: updates that arrive while a write is in flight join the next one.
-    if (this.outbox.length === 1) void this.afterPending(() => undefined);
-  }
-
-  /** Stores what the outbox holds as one log row, then sends it as one message per connection. */
-  private async writeOutbox(): Promise<void> {
-    const batch = this.outbox;
-    this.outbox = [];
-    if (batch.length === 0) return;
-    const update =
-      batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
-    const { seq, logLength } = await this.store.appendUpdate(this.workshopId, this.docName, update);
-    this.lastSeq = seq;
-    this.dirtySinceCompaction = true;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
-    // A single update skips its writer. A merged one goes to everyone: one message per
-    // connection instead of one per update, and Yjs ignores the part a client already has.
-    const skip = batch.length === 1 ? batch[0]!.origin : undefined;
-    for (const conn of this.connections.values()) if (conn.ws !== skip) send(conn.ws, message);
-    if (logLength >= this.compactAfter) await this.compact();
-  }
-
-  async compact(): Promise<void> {
-    if (!this.dirtySinceCompaction || this.broken) return;
-    const state = Y.encodeStateAsUpdate(this.doc);
-    await this.store.compactDoc(this.workshopId, this.docName, state, this.lastSeq);
-    this.storedBytes = state.byteLength;
-    this.dirtySinceCompaction = false;
-  }
-
-  /** Storage failed: the memory copy is ahead of the store. Drop every client so they resync. */
-  private fail(error: unknown): void {
-    if (this.broken) return;
-    this.broken = true;
-    this.log.error('room storage failed; closing its connections', {
-      room: `${this.workshopId}/${this.docName}`,
-      error: String(error),
-    });
-    for (const conn of this.connections.values()) conn.ws.close(1011, 'storage failure');
-  }
-
-  private onAwarenessUpdate(changes: AwarenessChanges, origin: unknown): void {
-    const conn = origin instanceof Object ? this.connections.get(origin as WebSocket) : undefined;
-    if (conn) {
-      for (const id of changes.added) conn.awarenessIds.add(id);
-      for (const id of changes.removed) conn.awarenessIds.delete(id);
-    }
-    for (const id of changes.added) this.awarenessChanged.add(id);
-    for (const id of changes.updated) this.awarenessChanged.add(id);
-    for (const id of changes.removed) this.awarenessChanged.add(id);
-    this.awarenessFlush ??= setTimeout(() => this.flushAwareness(), AWARENESS_FOLD_MS);
-  }
-
-  /**
-   * Sends every awareness change of the last AWARENESS_FOLD_MS as one message per connection.
-   * Carets and presence tolerate the delay; a room of 20 renewing or moving carets together
-   * costs 20 messages instead of 400, and every provider renews its state every 15 s.
-   */
-  private flushAwareness(): void {
-    this.awarenessFlush = null;
-    const changed = [...this.awarenessChanged];
-    this.awarenessChanged.clear();
-    if (changed.length === 0 || this.connections.size === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-    );
-    const message = encoding.toUint8Array(encoder);
-    for (const c of this.connections.values()) send(c.ws, message);
-  }
-
-  /** Handles one message; throws on anything malformed (the caller closes that connection). */
-  handleMessage(conn: Connection, data: Uint8Array): void {
-    const decoder = decoding.createDecoder(data);
-    const type = decoding.readVarUint(decoder);
-    switch (type) {
-      case MessageType.sync: {
-        const syncType = decoding.readVarUint(decoder);
-        if (syncType === SyncType.step1) {
-          const stateVector = decoding.readVarUint8Array(decoder);
-          void this.afterPending(() => {
-            const encoder = encoding.createEncoder();
-            encoding.writeVarUint(encoder, MessageType.sync);
-            syncProtocol.writeSyncStep2(encoder, this.doc, stateVector);
-            send(conn.ws, encoding.toUint8Array(encoder));
-          });
-        } else if (syncType === SyncType.step2 || syncType === SyncType.update) {
-          const update = decoding.readVarUint8Array(decoder);
-          // A read-only client's changes are dropped here: nothing applied, nothing relayed.
-          if (!conn.canWrite() || this.broken) break;
-          // A document has a size limit: past it, this writer is closed and nothing is applied.
-          if (this.storedBytes + update.byteLength > LIMITS.documentBytes) {
-            throw new DocumentFullError();
-          }
-          Y.applyUpdate(this.doc, update, conn.ws);
-        } else {
-          throw new Error(`unknown sync message type ${syncType}`);
-        }
-        break;
-      }
-      case MessageType.awareness:
-        awarenessProtocol.applyAwarenessUpdate(
-          this.awareness,
-          decoding.readVarUint8Array(decoder),
-          conn.ws,
-        );
-        break;
-      case MessageType.queryAwareness:
-        this.sendAwareness(conn.ws);
-        break;
-      case MessageType.auth:
-        break; // Authentication happens at the upgrade; the auth message type is unused.
-      default:
-        throw new Error(`unknown message type ${type}`);
-    }
-  }
-
-  /** The opening of the protocol: our state vector (so the client sends what we lack) and presence. */
-  greet(conn: Connection): void {
-    this.requestMissing(conn);
-    this.sendAwareness(conn.ws);
-  }
-
-  /** Sync step 1: the client answers with every update the server lacks. */
-  requestMissing(conn: Connection): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeSyncStep1(encoder, this.doc);
-    send(conn.ws, encoding.toUint8Array(encoder));
-  }
-
-  private sendAwareness(ws: WebSocket): void {
-    const states = this.awareness.getStates();
-    if (states.size === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
-    );
-    send(ws, encoding.toUint8Array(encoder));
-  }
-
-  removeConnection(ws: WebSocket): void {
-    const conn = this.connections.get(ws);
-    if (!conn) return;
-    this.connections.delete(ws);
-    if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
-    }
-  }
-
-  get idle(): boolean {
-    return this.connections.size === 0 && this.holds === 0;
-  }
-
-  /** Waits for pending appends, compacts, frees memory. */
-  async unload(): Promise<void> {
-    await this.afterPending(() => this.compact());
-    for (const stop of this.onUnload.splice(0)) stop();
-    if (this.awarenessFlush) clearTimeout(this.awarenessFlush);
-    this.awareness.destroy();
-    this.doc.destroy();
-  }
-}
-
-/** An update that would take a document past LIMITS.documentBytes. */
-class DocumentFullError extends Error {
-  constructor() {
-    super('document size limit reached');
-  }
-}
-
-interface AwarenessChanges {
-  added: number[];
-  updated: number[];
-  removed: number[];
-}
-
-function send(ws: WebSocket, message: Uint8Array): void {
-  if (ws.readyState !== ws.OPEN) return;
-  ws.send(message, (error) => {
-    if (error) ws.terminate();
-  });
-}
-
 export function createRooms(deps: { store: Store; compactAfter: number; log: Logger }): Rooms {
   const { store, compactAfter, log } = deps;
   const rooms = new Map<string, Promise<Room>>();
   /** The same rooms once loaded, for synchronous walks (stats, heartbeat). */
   const ready = new Map<string, Room>();
-  /** Rooms being written out; a reload of the same document waits for it. */
+  /** Rooms being written out or retired; a reload of the same document waits for it. */
   const unloading = new Map<string, Promise<void>>();
   const keyOf = (workshopId: string, docName: string) => `${workshopId}/${docName}`;
   const observers: DocObserver[] = [];
@@ -360,11 +83,37 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     if (stop) room.onUnload.push(stop);
   };
 
+  function whenGone(key: string, done: Promise<void>): void {
+    const tracked = done.finally(() => {
+      if (unloading.get(key) === tracked) unloading.delete(key);
+    });
+    unloading.set(key, tracked);
+  }
+
+  /**
+   * A room that may not serve any more leaves the registry at once (the next connection loads a
+   * fresh copy from disk, once the appends in flight have ended), and its clients reconnect.
+   */
+  function retire(room: Room, reason: RetireReason): void {
+    const key = keyOf(room.workshopId, room.docName);
+    if (ready.get(key) === room) {
+      ready.delete(key);
+      rooms.delete(key);
+    }
+    const [code, why] =
+      reason === 'storage' ? [1011, 'storage failure'] : [1012, 'document reloaded'];
+    for (const conn of room.connections.values()) conn.ws.close(code, why);
+    whenGone(
+      key,
+      room.settled().then(() => room.dispose()),
+    );
+  }
+
   async function load(workshopId: string, docName: string): Promise<Room> {
     const key = keyOf(workshopId, docName);
     await unloading.get(key);
     const stored = await store.loadDoc(workshopId, docName);
-    const room = new Room(workshopId, docName, store, compactAfter, log, stored);
+    const room = new Room(workshopId, docName, store, compactAfter, log, stored, retire);
     // A log that grew past the threshold in an earlier life of the room is compacted now.
     await room.afterPending(() => room.compact());
     for (const observer of observers) startObserving(room, observer);
@@ -378,7 +127,9 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     if (!room) {
       room = load(workshopId, docName);
       rooms.set(key, room);
-      room.catch(() => rooms.delete(key));
+      room.catch(() => {
+        if (rooms.get(key) === room) rooms.delete(key);
+      });
     }
     return room;
   }
@@ -389,15 +140,14 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     if (ready.get(key) !== room) return;
     rooms.delete(key);
     ready.delete(key);
-    const done = room
-      .unload()
-      .catch((error: unknown) =>
-        log.error('room unload failed', { room: key, error: String(error) }),
-      )
-      .finally(() => {
-        if (unloading.get(key) === done) unloading.delete(key);
-      });
-    unloading.set(key, done);
+    whenGone(
+      key,
+      room
+        .unload()
+        .catch((error: unknown) =>
+          log.error('room unload failed', { room: key, error: String(error) }),
+        ),
+    );
   }
 
   const heartbeat = setInterval(() => {
@@ -414,34 +164,44 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
   }, PING_INTERVAL_MS);
   heartbeat.unref();
 
+  /** Closes one connection for what it sent; the room and everyone else go on. */
+  function refuse(ws: WebSocket, key: string, error: unknown): void {
+    const full = error instanceof DocumentFullError;
+    log.info(
+      full ? 'document full; closing that writer' : 'bad Yjs message; closing that connection',
+      {
+        room: key,
+        error: String(error),
+      },
+    );
+    ws.close(
+      full ? CloseCode.tooLarge : CloseCode.badMessage,
+      full ? 'document size limit' : 'malformed message',
+    );
+  }
+
   return {
-    async connect(ws, { workshopId, docName, canWrite, principalId }) {
+    async connect(ws, { workshopId, docName, canWrite, mayAnnounce = true, principalId }) {
+      const key = keyOf(workshopId, docName);
       // Messages may arrive while the room loads: keep them, in order, for when it is ready.
       const early: Uint8Array[] = [];
       let room: Room | null = null;
       let conn: Connection | null = null;
       const handle = (bytes: Uint8Array) => {
+        // Frames already received when the connection was closed are not read.
+        if (ws.readyState !== ws.OPEN) return;
         if (!room || !conn) {
-          early.push(bytes);
+          if (early.push(bytes) > EARLY_MESSAGES_MAX)
+            refuse(ws, key, new MalformedMessage('too many messages before the document loaded'));
           return;
         }
         try {
           room.handleMessage(conn, bytes);
         } catch (error) {
-          const full = error instanceof DocumentFullError;
-          log.info(
-            full
-              ? 'document full; closing that writer'
-              : 'malformed Yjs message; closing that connection',
-            {
-              room: keyOf(workshopId, docName),
-              error: String(error),
-            },
-          );
-          ws.close(
-            full ? CloseCode.tooLarge : CloseCode.badMessage,
-            full ? 'document size limit' : 'malformed message',
-          );
+          if (!(error instanceof MalformedMessage) && !(error instanceof DocumentFullError)) {
+            log.error('unexpected error on a Yjs message', { room: key, error: String(error) });
+          }
+          refuse(ws, key, error);
         }
       };
       ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => handle(toBytes(data)));
@@ -459,17 +219,18 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
       try {
         loaded = await acquired;
       } catch (error) {
-        log.error('room load failed', { room: keyOf(workshopId, docName), error: String(error) });
+        log.error('room load failed', { room: key, error: String(error) });
         ws.close(1011, 'could not load document');
         return;
       }
       loaded.holds--;
-      if (ws.readyState !== ws.OPEN) {
+      if (ws.readyState !== ws.OPEN || loaded.retired) {
+        if (loaded.retired) ws.close(1012, 'document reloaded');
         releaseIfIdle(loaded);
         return;
       }
       room = loaded;
-      conn = { ws, canWrite, principalId, awarenessIds: new Set(), alive: true };
+      conn = newConnection(ws, { canWrite, mayAnnounce, principalId });
       room.connections.set(ws, conn);
       void closed.then(() => {
         loaded.removeConnection(ws);
@@ -487,11 +248,12 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
       );
       const room = await pending;
       try {
-        return await fn(room.doc);
+        const result = await fn(room.doc);
+        // What fn changed is stored before the caller is answered (rejects if the store failed).
+        await room.afterPending(() => undefined);
+        return result;
       } finally {
         room.holds--;
-        // Let the appends of what fn changed be queued before an unload looks at the room.
-        await room.afterPending(() => undefined);
         releaseIfIdle(room);
       }
     },

@@ -9,7 +9,7 @@ import { addItem, addRecommendation, readItems, readRecommendations } from '../.
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
 import type { CreateWorkshopResult, JoinResult } from '../../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
-import { connectDoc, synced, type YClient } from '../helpers/clients.js';
+import { connectDoc, handledBy, rawYjsSocket, synced, type YClient } from '../helpers/clients.js';
 import { ok, openSession } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -54,22 +54,6 @@ const itemTitles = (client: YClient) => readItems(client.doc).map((i) => i.title
 
 function rec(doc: Y.Doc, id: string, title: string): Y.Map<unknown> {
   return addRecommendation(doc, { id, title, body: '', authorId: 'x', createdAt: Date.now() });
-}
-
-/**
- * Returns once the server has handled every message `from` sent before this call: messages of one
- * connection are handled in order, and an awareness change is relayed to `observer` (folded with
- * others of its room within 50 ms, but always after what came before it).
- */
-async function handled(from: YClient, observer: YClient): Promise<void> {
-  const mark = Math.random();
-  from.provider.awareness.setLocalStateField('mark', mark);
-  await waitFor(
-    () => observer.provider.awareness.getStates().get(from.doc.clientID)?.mark === mark,
-    {
-      message: 'awareness barrier',
-    },
-  );
 }
 
 /** The document as the server has it stored: the room is unloaded first, then read back. */
@@ -160,7 +144,7 @@ describe('write rights', () => {
     rec(intruder.doc, 'intrusion', 'Intrus');
     const remote = intruder.doc.getMap('recommendations').get('legit') as Y.Map<unknown>;
     (remote.get('title') as Y.Text).insert(0, 'HACK ');
-    await handled(intruder, facilitator);
+    await handledBy(intruder);
     // Anything the server had accepted from the intruder would be relayed before this later edit.
     (legit.get('title') as Y.Text).insert(13, ' les risques');
     await waitFor(() => titles(facilitator)[0] === 'Cartographier les risques');
@@ -171,7 +155,7 @@ describe('write rights', () => {
     intruder.provider.disconnect();
     intruder.provider.connect();
     await synced(intruder);
-    await handled(intruder, facilitator);
+    await handledBy(intruder);
     const late = open(w.workshopId, docB, memberB.token);
     await synced(late);
     expect(titles(late)).toEqual(['Cartographier les risques']);
@@ -200,7 +184,7 @@ describe('write rights', () => {
       sources: [],
       createdAt: 1,
     });
-    await handled(participant, observer);
+    await handledBy(participant);
     addItem(facilitator.doc, {
       id: 'real',
       title: 'Synthèse',
@@ -254,9 +238,9 @@ describe('write rights', () => {
       createdAt: 1,
     });
     rec(groupObserver.doc, 'closed-by-facilitator', 'Pendant aussi');
-    await handled(member, groupObserver);
-    await handled(facilitatorPlenary, plenaryObserver);
-    await handled(groupObserver, member);
+    await handledBy(member);
+    await handledBy(facilitatorPlenary);
+    await handledBy(groupObserver);
 
     // Fresh clients sync after every pending write: what they see is what the server has.
     const freshGroup = open(w.workshopId, docA, memberB.token);
@@ -308,7 +292,7 @@ describe('write rights', () => {
     const observerA = open(w.workshopId, groupDocName(groupA), w.facilitatorKey);
     await Promise.all([inB, observerB, inA, observerA].map((c) => synced(c)));
     rec(inA.doc, 'old', 'Ancien groupe');
-    await handled(inA, observerA);
+    await handledBy(inA);
     rec(inB.doc, 'new', 'Nouveau groupe');
     await waitFor(() => titles(observerB).includes('Nouveau groupe'));
     const fresh = open(w.workshopId, groupDocName(groupA), w.facilitatorKey);
@@ -320,20 +304,8 @@ describe('write rights', () => {
 });
 
 describe('malformed messages', () => {
-  /** A raw WebSocket on a document, recording messages and the close code. */
-  function rawSocket(workshopId: string, docName: string, token: string) {
-    const url = `${srv.wsUrl}/yjs/${workshopId}/${docName}?token=${encodeURIComponent(token)}`;
-    const ws = new WebSocket(url);
-    const state = { messages: 0, closeCode: null as number | null, opened: false };
-    ws.on('open', () => {
-      state.opened = true;
-    });
-    ws.on('message', () => state.messages++);
-    ws.on('close', (code) => {
-      state.closeCode = code;
-    });
-    return { ws, state };
-  }
+  const rawSocket = (workshopId: string, docName: string, token: string) =>
+    rawYjsSocket(srv.wsUrl, workshopId, docName, token);
 
   const garbage: [string, number[]][] = [
     ['an unknown sync message type', [0, 9, 9]],
