@@ -17,6 +17,7 @@ import { createApiRouter } from './http/api.js';
 import { createDoor } from './http/door.js';
 import { errorHandler } from './http/errors.js';
 import { securityHeaders } from './http/headers.js';
+import { createMetrics } from './http/metrics.js';
 import { createLogger } from './log.js';
 import { createRealtime } from './realtime/socket.js';
 import { createBoardService } from './services/board.js';
@@ -67,6 +68,8 @@ export function createServer(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const metrics = createMetrics({ token: config.metricsToken, stats: () => rooms.stats() });
+  app.use(metrics.router);
   app.use(
     '/api',
     createAdminRouter({
@@ -135,6 +138,7 @@ export function createServer(
         // Stop accepting, let in-flight appends land, then close the database.
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         yjs.close();
+        metrics.close();
         await realtime.close();
         await rooms.close();
         httpServer.closeAllConnections();

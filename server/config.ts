@@ -64,6 +64,8 @@ const envSchema = z.object({
   CROWD_WARNING: count(150),
   /** Signs connection tickets; processes serving one workshop together must share it. Unset: random. */
   TICKET_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
+  /** Opens GET /metrics to whoever presents it as a Bearer token (docs/robustness.md); unset: no route. */
+  METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
 });
 
 export interface Config {
@@ -78,6 +80,8 @@ export interface Config {
   /** Base of the join address shown to the room; null: found from the network (see http/join-url.ts). */
   publicUrl: string | null;
   door: DoorConfig;
+  /** The Bearer token of GET /metrics; null: the route does not exist. */
+  metricsToken: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -110,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
       crowdWarning: e.CROWD_WARNING,
       ticketSecret: e.TICKET_SECRET ?? null,
     },
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

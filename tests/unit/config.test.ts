@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       clientDir: defaults.clientDir,
       logLevel: 'info',
       publicUrl: null,
+      metricsToken: null,
       door: {
         maxParticipants: 500,
         createPerHour: 30,
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
         CLIENT_DIR: '/opt/client',
         LOG_LEVEL: 'silent',
         PUBLIC_URL: 'http://192.168.1.20:3000',
+        METRICS_TOKEN: 'm'.repeat(32),
         MAX_PARTICIPANTS: '80',
         CREATE_PER_HOUR: '1',
         IMPORT_PER_HOUR: '2',
@@ -65,6 +67,7 @@ describe('loadConfig', () => {
       clientDir: '/opt/client',
       logLevel: 'silent',
       publicUrl: 'http://192.168.1.20:3000',
+      metricsToken: 'm'.repeat(32),
       door: {
         maxParticipants: 80,
         createPerHour: 1,
