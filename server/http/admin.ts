@@ -21,7 +21,7 @@ import type { Door } from './door.js';
 const IMPORT_BODY_LIMIT = '8mb';
 
 const exportQuery = z.object({
-  format: z.enum(['json', 'md', 'csv']).default('json'),
+  format: z.enum(['json', 'md', 'csv', 'odt', 'docx', 'ods', 'xlsx']).default('json'),
   lang: z.enum(['fr', 'en']).optional(),
   snapshot: z.string().min(1).max(64).optional(),
 });
@@ -168,10 +168,17 @@ export function createAdminRouter(deps: {
       res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'md')}"`);
       res.send(renderMarkdown(data, language));
-    } else {
+    } else if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'csv')}"`);
       res.send(renderCsv(data, language));
+    } else {
+      // Office documents: their libraries load on the first such export (server/exports).
+      const { renderOffice, OFFICE_TYPES } = await import('../exports/index.js');
+      const file = await renderOffice(format, data, language);
+      res.setHeader('Content-Type', OFFICE_TYPES[format]);
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, format)}"`);
+      res.send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
     }
   });
 
