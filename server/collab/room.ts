@@ -1,4 +1,4 @@
-// One open document: its Y.Doc, its connections and their awareness, its write queue to the
+// One open document: its Y.Doc, its connections (their awareness is presence.ts), its write queue to the
 // store. Durability invariant: an update is appended to the store before any peer is sent it,
 // and sync answers that carry document state wait for pending appends too. While one append is
 // in flight, the next updates wait in an outbox and go out merged, as one log row and one message.
@@ -7,33 +7,16 @@
 // connection reloads it from disk); a compaction failure is logged and retried later.
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { LIMITS } from '../../shared/limits.js';
 import type { Store, StoredDoc } from '../store/store.js';
 import { findOverLimits } from './effects.js';
-import { MalformedMessage, checkStateVector, checkUpdate, readAwarenessEntries } from './guard.js';
+import { MalformedMessage, checkStateVector, checkUpdate } from './guard.js';
+import { MessageType, SyncType, send } from './messages.js';
+import { Presence, newBucket } from './presence.js';
 
-/** y-websocket message types (the first varUint of every message). */
-const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
-/** y-protocols sync message types. */
-const SyncType = { step1: 0, step2: 1, update: 2 } as const;
-
-/**
- * Awareness changes (who is here, which card they edit) of a room fold into one message per this
- * window. Measured at 1000 participants in a 15 s renewal storm: 50 ms gave p99 89–119 ms,
- * 200–500 ms gave 44–91 ms; a person sees another's focus move a fifth of a second later.
- */
-const AWARENESS_FOLD_MS = 200;
-/**
- * Awareness messages one connection may send: a burst of 40, then 20 per second (a caret that
- * moves with every keystroke of a fast typist). Beyond it messages are dropped; the next one
- * carries the latest state anyway.
- */
-const AWARENESS_BURST = 40;
-const AWARENESS_PER_SECOND = 20;
 /** Over-limit updates (see effects.ts) one connection may send before it is closed. */
 const OVER_LIMIT_TOLERANCE = 5;
 /** How often, at most, a connection whose updates lack their dependencies is asked for them. */
@@ -52,6 +35,7 @@ export interface Connection {
   principalId: string | undefined;
   /** Awareness client ids this connection has announced; removed when it closes. */
   awarenessIds: Set<number>;
+  /** Its awareness rate budget (presence.ts). */
   awarenessTokens: number;
   awarenessRefilledAt: number;
   overLimits: number;
@@ -74,8 +58,8 @@ export type RetireReason = 'storage' | 'damaged';
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Map<WebSocket, Connection>();
+  readonly presence = new Presence(this.doc, this.connections);
   holds = 0;
   /** What observers asked to run when the room unloads. */
   readonly onUnload: (() => void)[] = [];
@@ -83,11 +67,6 @@ export class Room {
   retired: RetireReason | null = null;
   /** Appends to the store, in document order; broadcasts and sync answers chain on it. */
   private pending: Promise<void> = Promise.resolve();
-  /** Awareness clients changed since the last flush, and the timer of the next flush. */
-  private readonly awarenessChanged = new Set<number>();
-  private awarenessFlush: NodeJS.Timeout | null = null;
-  /** Which connection announced each awareness client id: nobody else may speak for it. */
-  private readonly awarenessOwners = new Map<number, Connection>();
   /** Updates applied to the document and not yet handed to the store, with their connection. */
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private lastSeq: number;
@@ -119,7 +98,6 @@ export class Room {
     }
     for (const part of parts) this.storedBytes += part.byteLength;
     this.dirtySinceCompaction = stored.updates.length >= compactAfter;
-    this.awareness.setLocalState(null);
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.onDocUpdate(update, origin),
     );
@@ -128,9 +106,6 @@ export class Room {
         this.changedByConnection.push(transaction.changed);
       }
     });
-    this.awareness.on('update', (changes: AwarenessChanges, origin: unknown) =>
-      this.onAwarenessUpdate(changes, origin),
-    );
   }
 
   /**
@@ -225,10 +200,10 @@ export class Room {
         this.handleSync(conn, decoder);
         break;
       case MessageType.awareness:
-        this.handleAwareness(conn, decoding.readVarUint8Array(decoder));
+        this.presence.receive(conn, decoding.readVarUint8Array(decoder));
         break;
       case MessageType.queryAwareness:
-        this.sendAwareness(conn.ws);
+        this.presence.sendAll(conn.ws);
         break;
       case MessageType.auth:
         break; // Authentication happens at the upgrade; the auth message type is unused.
@@ -327,92 +302,10 @@ export class Room {
     }
   }
 
-  /**
-   * Awareness is per connection: only from connections that may announce here (not read-only
-   * ones), within a rate, for the client ids this connection announced first, each state small.
-   */
-  private handleAwareness(conn: Connection, update: Uint8Array): void {
-    const entries = readAwarenessEntries(update);
-    if (!conn.mayAnnounce || !takeAwarenessToken(conn)) return;
-    const kept = entries.filter((entry) => {
-      if (entry.json.length > LIMITS.awarenessStateBytes) return false;
-      const owner = this.awarenessOwners.get(entry.clientId);
-      if (owner === conn) return true;
-      // A tab that reconnects before its old connection is found dead takes its ids back;
-      // nobody takes over another person's.
-      if (
-        owner !== undefined &&
-        (owner.principalId === undefined || owner.principalId !== conn.principalId)
-      )
-        return false;
-      if (conn.awarenessIds.size >= LIMITS.awarenessClientsPerConnection) return false;
-      if (owner !== undefined) owner.awarenessIds.delete(entry.clientId);
-      this.awarenessOwners.set(entry.clientId, conn);
-      conn.awarenessIds.add(entry.clientId);
-      return true;
-    });
-    if (kept.length === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, kept.length);
-    for (const entry of kept) {
-      encoding.writeVarUint(encoder, entry.clientId);
-      encoding.writeVarUint(encoder, entry.clock);
-      encoding.writeVarString(encoder, entry.json);
-    }
-    try {
-      awarenessProtocol.applyAwarenessUpdate(
-        this.awareness,
-        encoding.toUint8Array(encoder),
-        conn.ws,
-      );
-    } catch (error) {
-      throw new MalformedMessage(`awareness state is not JSON: ${String(error)}`);
-    }
-  }
-
-  private onAwarenessUpdate(changes: AwarenessChanges, origin: unknown): void {
-    const conn = origin instanceof Object ? this.connections.get(origin as WebSocket) : undefined;
-    if (conn) {
-      for (const id of changes.added) {
-        conn.awarenessIds.add(id);
-        this.awarenessOwners.set(id, conn);
-      }
-    }
-    for (const id of changes.removed) {
-      const owner = this.awarenessOwners.get(id);
-      owner?.awarenessIds.delete(id);
-      this.awarenessOwners.delete(id);
-    }
-    for (const id of changes.added) this.awarenessChanged.add(id);
-    for (const id of changes.updated) this.awarenessChanged.add(id);
-    for (const id of changes.removed) this.awarenessChanged.add(id);
-    this.awarenessFlush ??= setTimeout(() => this.flushAwareness(), AWARENESS_FOLD_MS);
-  }
-
-  /**
-   * Sends every awareness change of the last AWARENESS_FOLD_MS as one message per connection.
-   * Carets and presence tolerate the delay; a room of 20 renewing or moving carets together
-   * costs 20 messages instead of 400, and every provider renews its state every 15 s.
-   */
-  private flushAwareness(): void {
-    this.awarenessFlush = null;
-    const changed = [...this.awarenessChanged];
-    this.awarenessChanged.clear();
-    if (changed.length === 0 || this.connections.size === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
-    );
-    const message = encoding.toUint8Array(encoder);
-    for (const c of this.connections.values()) send(c.ws, message);
-  }
-
   /** The opening of the protocol: our state vector (so the client sends what we lack) and presence. */
   greet(conn: Connection): void {
     this.requestMissing(conn);
-    this.sendAwareness(conn.ws);
+    this.presence.sendAll(conn.ws);
   }
 
   /** Sync step 1: the client answers with every update the server lacks. */
@@ -423,25 +316,11 @@ export class Room {
     send(conn.ws, encoding.toUint8Array(encoder));
   }
 
-  private sendAwareness(ws: WebSocket): void {
-    const states = this.awareness.getStates();
-    if (states.size === 0) return;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.awareness);
-    encoding.writeVarUint8Array(
-      encoder,
-      awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()]),
-    );
-    send(ws, encoding.toUint8Array(encoder));
-  }
-
   removeConnection(ws: WebSocket): void {
     const conn = this.connections.get(ws);
     if (!conn) return;
     this.connections.delete(ws);
-    if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
-    }
+    this.presence.forget(conn);
   }
 
   get idle(): boolean {
@@ -468,17 +347,9 @@ export class Room {
    */
   dispose(): void {
     for (const stop of this.onUnload.splice(0)) stop();
-    if (this.awarenessFlush) clearTimeout(this.awarenessFlush);
-    this.awarenessFlush = null;
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
-}
-
-interface AwarenessChanges {
-  added: number[];
-  updated: number[];
-  removed: number[];
 }
 
 export function newConnection(
@@ -489,27 +360,9 @@ export function newConnection(
     ws,
     ...options,
     awarenessIds: new Set(),
-    awarenessTokens: AWARENESS_BURST,
-    awarenessRefilledAt: Date.now(),
+    ...newBucket(),
     overLimits: 0,
     askedMissingAt: 0,
     alive: true,
   };
-}
-
-function takeAwarenessToken(conn: Connection): boolean {
-  const now = Date.now();
-  const refill = ((now - conn.awarenessRefilledAt) / 1000) * AWARENESS_PER_SECOND;
-  conn.awarenessTokens = Math.min(AWARENESS_BURST, conn.awarenessTokens + refill);
-  conn.awarenessRefilledAt = now;
-  if (conn.awarenessTokens < 1) return false;
-  conn.awarenessTokens -= 1;
-  return true;
-}
-
-export function send(ws: WebSocket, message: Uint8Array): void {
-  if (ws.readyState !== ws.OPEN) return;
-  ws.send(message, (error) => {
-    if (error) ws.terminate();
-  });
 }
