@@ -73,9 +73,12 @@ export type Whoami =
 /** Extension, to facilitators: how many have voted in the current voting phase (never who voted what). */
 export interface VotesProgress {
   phase: 'vote' | 'prioritise';
-  /** groupId → number of participants of that group who hold at least one dot. */
+  /** groupId → number of participants of that group who hold at least one dot ("have started"). */
   byGroup: Record<string, number>;
   total: number;
+  /** groupId → number of participants of that group who placed their whole budget ("are done"). */
+  doneByGroup: Record<string, number>;
+  done: number;
 }
 
 /**

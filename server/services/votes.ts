@@ -61,7 +61,7 @@ export interface VoteService {
   mine(workshopId: string, participantId: string): Promise<VotesMine>;
   /** Totals of both voting phases (their target ids never collide). */
   tallies(workshopId: string): Promise<Record<string, number>>;
-  /** For facilitators: how many participants of each group hold dots in the current voting phase. */
+  /** For facilitators: per group, who has started (one dot) and who is done (whole budget) in the current voting phase. */
   progress(workshopId: string): Promise<VotesProgress>;
   /** Gives back every dot on these targets (cards that are gone), titles by target id. */
   returnDots(workshopId: string, titles: Map<string, string | undefined>): Promise<VoteReturn[]>;
@@ -275,12 +275,25 @@ export function createVoteService(deps: {
       const live = await workshops.live(workshopId);
       const phase = budgetPhase(live.record.phase);
       const byGroup: Record<string, number> = Object.fromEntries(live.groups.map((g) => [g.id, 0]));
-      const voters = await store.voters(workshopId, phase);
-      for (const participantId of voters) {
+      const doneByGroup: Record<string, number> = { ...byGroup };
+      let total = 0;
+      let done = 0;
+      // From the book, which follows every cast: "started" is one dot or more in this phase,
+      // "done" is the whole budget placed (a facilitator waits for those, not the first dot).
+      for (const [participantId, dots] of await bookOf(workshopId)) {
         const groupId = live.participants.get(participantId)?.groupId;
-        if (groupId !== undefined) byGroup[groupId] = (byGroup[groupId] ?? 0) + 1;
+        if (groupId === undefined) continue;
+        let spent = 0;
+        for (const n of dots[phase].values()) spent += n;
+        if (spent <= 0) continue;
+        total += 1;
+        byGroup[groupId] = (byGroup[groupId] ?? 0) + 1;
+        if (spent >= live.record.voteBudget) {
+          done += 1;
+          doneByGroup[groupId] = (doneByGroup[groupId] ?? 0) + 1;
+        }
       }
-      return { phase, byGroup, total: voters.length };
+      return { phase, byGroup, total, doneByGroup, done };
     },
 
     async tallies(workshopId) {

@@ -82,8 +82,14 @@ describe('vote progress', () => {
     const anaProgress = record(anaSession.socket, 'votes:progress');
     await ok(anaSession.socket, 'vote:cast', { targetId: `${gA}/r1`, delta: 1 });
     await ok(anaSession.socket, 'vote:cast', { targetId: `${gA}/r1`, delta: 1 });
-    await waitFor(() => progress.at(-1)?.total === 1, { message: 'progress after votes' });
-    expect(progress.at(-1)).toEqual({ phase: 'vote', byGroup: { [gA]: 1, [gB]: 0 }, total: 1 });
+    await waitFor(() => progress.at(-1)?.done === 1, { message: 'progress after votes' });
+    expect(progress.at(-1)).toEqual({
+      phase: 'vote',
+      byGroup: { [gA]: 1, [gB]: 0 },
+      total: 1,
+      doneByGroup: { [gA]: 1, [gB]: 0 },
+      done: 1,
+    });
     expect(JSON.stringify(progress)).not.toContain(ana.participantId);
     expect(anaProgress).toHaveLength(0);
     void alf;
