@@ -129,6 +129,7 @@ export const en: Messages = {
     },
     closedInputs: 'Workshop closed: no more changes are possible.',
     frozenInputs: 'Time is up: writing is paused until the facilitator resumes it.',
+    votingInputs: 'Cards are frozen during the vote: everyone votes on the same text.',
   },
   votes: {
     dotsLeft: 'Dots left',
@@ -142,6 +143,14 @@ export const en: Messages = {
     total: { one: '{count} vote', other: '{count} votes' },
     hidden: 'The facilitator will reveal the totals.',
     revealed: 'Votes revealed',
+    returned: {
+      one: '{count} dot was given back to you: the card “{title}” was deleted.',
+      other: '{count} dots were given back to you: the card “{title}” was deleted.',
+    },
+    returnedUntitled: {
+      one: '{count} dot was given back to you: a card you had voted on was deleted.',
+      other: '{count} dots were given back to you: a card you had voted on was deleted.',
+    },
     errors: {
       budget_exhausted: 'You have no dots left. Take one back to vote elsewhere.',
       voting_closed: 'Voting is not open in this phase.',
@@ -167,6 +176,7 @@ export const en: Messages = {
   session: {
     expired: 'Your place in this workshop is no longer recognised. Please join again.',
     moved: 'The facilitator moved you to the group “{name}”.',
+    removed: 'The facilitator removed you from the workshop.',
   },
   notFound: {
     title: 'Page not found',
@@ -422,6 +432,14 @@ export const en: Messages = {
       moveLabel: 'Group of {name}',
       none: 'Nobody yet.',
       moved: '{name} is now in the group “{group}”.',
+      remove: 'Remove',
+      removeLabel: 'Remove {name} from the workshop',
+      removeTitle: 'Remove {name} from the workshop?',
+      removeBody: 'Their dots are taken out of the votes; their cards stay on the board. Their link no longer opens the workshop, on any device.',
+      removeRejoin: 'To keep them from coming back under another name, also close the workshop to newcomers.',
+      removeConfirm: 'Remove from the workshop',
+      removeCancel: 'Cancel',
+      removed: '{name} was removed from the workshop.',
     },
   },
   merge: {

@@ -128,6 +128,7 @@ export const fr = {
     },
     closedInputs: 'Atelier clos : plus aucune modification n’est possible.',
     frozenInputs: 'Temps écoulé : l’écriture est en pause jusqu’à ce que l’animateur·rice relance.',
+    votingInputs: 'Les cartes sont figées pendant le vote : tout le monde vote sur le même texte.',
   },
   votes: {
     dotsLeft: 'Gommettes restantes',
@@ -141,6 +142,14 @@ export const fr = {
     total: { one: '{count} vote', other: '{count} votes' },
     hidden: 'Les totaux seront dévoilés par l’animateur·rice.',
     revealed: 'Votes dévoilés',
+    returned: {
+      one: '{count} gommette vous a été rendue : la carte « {title} » a été supprimée.',
+      other: '{count} gommettes vous ont été rendues : la carte « {title} » a été supprimée.',
+    },
+    returnedUntitled: {
+      one: '{count} gommette vous a été rendue : une carte où vous l’aviez posée a été supprimée.',
+      other: '{count} gommettes vous ont été rendues : une carte où vous les aviez posées a été supprimée.',
+    },
     errors: {
       budget_exhausted: 'Vous n’avez plus de gommettes. Retirez-en une pour voter ailleurs.',
       voting_closed: 'Le vote n’est pas ouvert dans cette phase.',
@@ -166,6 +175,7 @@ export const fr = {
   session: {
     expired: 'Votre place dans cet atelier n’est plus reconnue. Rejoignez-le à nouveau.',
     moved: 'L’animateur·rice vous a placé·e dans le groupe « {name} ».',
+    removed: 'Vous avez été retiré·e de l’atelier par l’animateur·rice.',
   },
   notFound: {
     title: 'Page introuvable',
@@ -422,6 +432,14 @@ export const fr = {
       moveLabel: 'Groupe de {name}',
       none: 'Personne pour l’instant.',
       moved: '{name} est maintenant dans le groupe « {group} ».',
+      remove: 'Retirer',
+      removeLabel: 'Retirer {name} de l’atelier',
+      removeTitle: 'Retirer {name} de l’atelier ?',
+      removeBody: 'Ses gommettes sont retirées des votes ; ses cartes restent sur le tableau. Son lien ne lui ouvre plus l’atelier, sur aucun appareil.',
+      removeRejoin: 'Pour qu’il ou elle ne revienne pas sous un autre prénom, fermez aussi l’atelier aux nouveaux·elles.',
+      removeConfirm: 'Retirer de l’atelier',
+      removeCancel: 'Annuler',
+      removed: '{name} a été retiré·e de l’atelier.',
     },
   },
   merge: {

@@ -25,6 +25,13 @@ export const adminApi = {
   screenKey: (workshopId: string, key: string) =>
     call<{ screenKey: string }>('POST', `/api/workshops/${encodeURIComponent(workshopId)}/screen-key`, key),
   createDemo: () => call<CreateWorkshopResult>('POST', '/api/demo', null),
+  /** 1.1: their dots go, their cards stay, their token opens nothing any more. */
+  removeParticipant: (workshopId: string, key: string, participantId: string) =>
+    call<null>(
+      'DELETE',
+      `/api/workshops/${encodeURIComponent(workshopId)}/participants/${encodeURIComponent(participantId)}`,
+      key,
+    ),
   /** Addresses that joined far more people than a room would (server/http/crowd.ts). */
   crowd: (workshopId: string, key: string) =>
     call<{ threshold: number; addresses: { label: string; joins: number }[] }>(

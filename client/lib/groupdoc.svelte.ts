@@ -46,8 +46,8 @@ export interface LiveDocOptions {
   token: string;
   /** Awareness: who I am, for the others. Null for a document I only read. */
   user: PresenceUser | null;
-  /** The server refused the token (4401) or this workshop (4403). */
-  onUnauthorized: () => void;
+  /** The server refused the token (4401) or this workshop (4403); 'removed' when the facilitator removed this person. */
+  onUnauthorized: (reason?: 'removed') => void;
 }
 
 export class LiveDoc {
@@ -117,6 +117,11 @@ export class LiveDoc {
     provider.on('connection-close', (event) => {
       if (event && event.code >= 4400 && event.code < 4500) {
         const refused = event.code === CloseCode.unauthorized || event.code === CloseCode.forbidden;
+        // Removed by the facilitator (the server says so in the close reason): no ticket helps.
+        if (event.code === CloseCode.forbidden && event.reason === 'removed') {
+          options.onUnauthorized('removed');
+          return;
+        }
         // A refused ticket may just be stale (a laptop asleep): one new ticket before giving up.
         if (refused && !this.#ticketRefused) {
           this.#ticketRefused = true;

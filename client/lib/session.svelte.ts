@@ -10,6 +10,7 @@ import type {
   ClientToServerEvents,
   ServerToClientEvents,
   VotesMine,
+  VotesReturned,
   Whoami,
   WorkshopState,
 } from '../../shared/protocol.js';
@@ -27,6 +28,9 @@ export interface Session {
   readonly mine: VotesMine | null;
   /** Totals per target, only while the facilitator has revealed them. */
   readonly tallies: Record<string, number> | null;
+  /** Dots given back because the cards they were on were deleted, newest last, until dismissed. */
+  readonly returned: VotesReturned[];
+  dismissReturned(): void;
   castVote(targetId: string, delta: 1 | -1): Promise<CastResult>;
   destroy(): void;
 }
@@ -36,12 +40,13 @@ class SocketSession implements Session {
   state = $state<WorkshopState | null>(null);
   whoami = $state<Extract<Whoami, { role: 'participant' }> | null>(null);
   mine = $state<VotesMine | null>(null);
+  returned = $state<VotesReturned[]>([]);
   #tallies = $state<Record<string, number> | null>(null);
   readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly #cleanup: (() => void)[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(token: string, onUnauthorized: () => void) {
+  constructor(token: string, onUnauthorized: () => void, onRemoved: () => void) {
     // Reconnection is on, with socket.io's jittered backoff (randomizationFactor 0.5) so sixty
     // laptops that lose the venue wifi together do not come back in lockstep.
     // presence: 'delta' (an extension): who comes and goes arrives as small upserts, not the
@@ -80,6 +85,13 @@ class SocketSession implements Session {
     });
     socket.on('votes:mine', (mine) => (this.mine = mine));
     socket.on('votes:tally', ({ tallies }) => (this.#tallies = tallies));
+    // A few at most: a deleted card returns dots once to each owner.
+    socket.on(
+      'votes:returned',
+      (returned) => (this.returned = [...this.returned.slice(-4), returned]),
+    );
+    // The facilitator removed this participant; the server closes the socket right after.
+    socket.on('session:removed', () => onRemoved());
 
     // The system knows before the socket does when the network goes away: say so at once,
     // and reconnect as soon as it is back instead of waiting for the next backoff step.
@@ -107,14 +119,24 @@ class SocketSession implements Session {
     return this.state?.votesRevealed ? this.#tallies : null;
   }
 
+  dismissReturned(): void {
+    this.returned = [];
+  }
+
   castVote(targetId: string, delta: 1 | -1): Promise<CastResult> {
     if (!this.#socket.connected) return Promise.resolve({ ok: false, code: 'offline' });
     return new Promise((resolve) => {
-      this.#socket.timeout(COMMAND_TIMEOUT_MS).emit('vote:cast', { targetId, delta }, (error: Error | null, answer?: Ack<{ remaining: number }>) => {
-        if (error || !answer) resolve({ ok: false, code: 'timeout' });
-        else if (answer.ok) resolve({ ok: true, remaining: answer.data.remaining });
-        else resolve({ ok: false, code: answer.error.code });
-      });
+      this.#socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emit(
+          'vote:cast',
+          { targetId, delta },
+          (error: Error | null, answer?: Ack<{ remaining: number }>) => {
+            if (error || !answer) resolve({ ok: false, code: 'timeout' });
+            else if (answer.ok) resolve({ ok: true, remaining: answer.data.remaining });
+            else resolve({ ok: false, code: answer.error.code });
+          },
+        );
     });
   }
 
@@ -126,6 +148,11 @@ class SocketSession implements Session {
   }
 }
 
-export function createSession(options: { token: string; onUnauthorized: () => void }): Session {
-  return new SocketSession(options.token, options.onUnauthorized);
+export function createSession(options: {
+  token: string;
+  onUnauthorized: () => void;
+  /** The facilitator removed this participant from the workshop. */
+  onRemoved: () => void;
+}): Session {
+  return new SocketSession(options.token, options.onUnauthorized, options.onRemoved);
 }
