@@ -12,6 +12,7 @@ import {
   recommendationsMap,
   removeItem,
   removeRecommendation,
+  replaceText,
 } from '../../shared/doc.js';
 import type { BoardExport } from '../../shared/export.js';
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
@@ -224,6 +225,10 @@ describe('a deleted card gives its dots back', () => {
     const ana = connectDoc(srv.url, b.w.workshopId, groupDocName(b.groupA), b.ana.token);
     try {
       await synced(ana);
+      // Rewritten first, in its own transactions: the notice names the card as it was last.
+      const title = recommendationsMap(ana.doc).get('r2')?.get('title') as Y.Text;
+      replaceText(title, 'Former les élus du territoire');
+      await handledBy(ana);
       removeRecommendation(ana.doc, 'r2');
       await handledBy(ana);
     } finally {
@@ -232,7 +237,7 @@ describe('a deleted card gives its dots back', () => {
     expect(await waitFor(() => returned[0], { message: 'votes:returned' })).toEqual({
       targetId: b.a2,
       count: 2,
-      title: 'Former les habitants',
+      title: 'Former les élus du territoire',
     });
     // Outside a voting phase the vote phase's budget is shown: whole again.
     await mineWhere(bea, (m) => m.remaining === 5 && Object.keys(m.votes).length === 0);
