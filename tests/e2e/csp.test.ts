@@ -14,8 +14,9 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  // A low crowd threshold, so the console's warning shows with a handful of joins.
-  srv = await startServer({ env: { CROWD_WARNING: '3' } });
+  // A low crowd threshold, so the console's warning shows with a handful of joins; a small
+  // workshop, so the join form can be seen refusing a fifth person.
+  srv = await startServer({ env: { CROWD_WARNING: '3', MAX_PARTICIPANTS: '4' } });
   browser = await launchBrowser();
 });
 afterEach(async () => {
@@ -106,6 +107,18 @@ describe('pages under the Content-Security-Policy', () => {
     expect(token).toBeTruthy();
     expectTicketsOnly(sockets, [token!]);
     expect(problems).toEqual([]);
+  });
+
+  it('the join form says, in French, that a workshop is full', async () => {
+    const w = await createWorkshop(srv.url, { title: 'Complet', groups: ['A'] });
+    for (let i = 0; i < 4; i++) await joinWorkshop(srv.url, w.code, { name: `Inscrit ${i}` });
+    const { page, problems } = await watchedPage();
+    await page.goto(`${srv.url}/w/${w.code}`);
+    await page.getByLabel('Votre prénom').fill('Cinquième');
+    await page.getByRole('button', { name: 'Entrer dans l’atelier' }).click();
+    await page.getByText('Cet atelier est complet').waitFor();
+    // The refusal is an HTTP 409 the page handled: Chromium logs the failed fetch, nothing else.
+    expect(problems.filter((p) => !p.includes('409'))).toEqual([]);
   });
 
   it('the console, with its crowd warning: no violation, tickets only', async () => {

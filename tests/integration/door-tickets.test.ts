@@ -199,6 +199,23 @@ describe('opening documents with a ticket', () => {
     }
   });
 
+  it('a ticket taken before its participant was removed opens nothing afterwards', async () => {
+    const bruno = await joinWorkshop(srv.url, w.code, { name: 'Bruno', groupId: groupB });
+    const t = await ticket(w.workshopId, bruno.token);
+    const removed = await fetch(
+      `${srv.url}/api/workshops/${w.workshopId}/participants/${bruno.participantId}`,
+      {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${w.facilitatorKey}` },
+      },
+    );
+    expect(removed.status).toBe(204);
+    const client = connectWithTicket(w.workshopId, groupDocName(groupB), t);
+    await waitFor(() => client.closes.length > 0, { message: 'the removed participant refused' });
+    expect(client.closes[0]).toBe(CloseCode.unauthorized);
+    client.destroy();
+  });
+
   it('?token= still opens documents for stock clients (the contract)', async () => {
     const client = connectDoc(srv.url, w.workshopId, groupDocName(groupA), ana.token);
     open.push(client);
