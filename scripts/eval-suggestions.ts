@@ -4,6 +4,7 @@
 // Run: npm run eval:suggestions [-- --sweep] [-- --errors dev|test|fixture] [-- --json]
 //   --sweep   threshold sweep and ablations, on the dev split only (tuning never looks at test)
 //   --errors  the false positives and misses of one split, with their titles and reasons
+//   --split dev  print the dev split alone (while tuning, the test split stays unseen)
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SUGGEST_OPTIONS,
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     sweep: { type: 'boolean', default: false },
     errors: { type: 'string' },
     json: { type: 'boolean', default: false },
+    split: { type: 'string' },
   },
 });
 
@@ -118,13 +120,15 @@ for (const [split, ws] of [
   ['test', test],
   ['dev', dev],
 ] as const) {
+  if (args.split !== undefined && args.split !== split) continue;
   for (const lang of ['fr', 'en'])
     console.log(line(`${split} ${lang}`, pool(byLanguage(ws, lang), {})));
   console.log(line(`${split} both`, pool(ws, {})));
 }
 console.log(line('fixture fr (demo workshop)', pool([fixture], {})));
 console.log('\nPer workshop');
-for (const w of [...test, ...dev, fixture]) console.log(line(`  ${w.name}`, pool([w], {})));
+for (const w of [...(args.split === 'dev' ? [] : test), ...dev, fixture])
+  console.log(line(`  ${w.name}`, pool([w], {})));
 
 if (args.sweep) {
   // Tuning looks at the dev split only.
