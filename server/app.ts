@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import compression from 'compression';
 import express from 'express';
 import { CloseCode } from '../shared/closeCodes.js';
 import { ErrorCode } from '../shared/errors.js';
@@ -18,10 +19,12 @@ import { createDoor } from './http/door.js';
 import { errorHandler } from './http/errors.js';
 import { securityHeaders } from './http/headers.js';
 import { createMetrics } from './http/metrics.js';
+import { serveClient } from './http/static.js';
 import { createLogger } from './log.js';
 import { createRealtime } from './realtime/socket.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
+import { createWorkshopDeletion, type WorkshopDeletion } from './services/deletion.js';
 import { createSnapshotService } from './services/snapshots.js';
 import { createVoteService } from './services/votes.js';
 import { createWorkshopService, type WorkshopService } from './services/workshops.js';
@@ -35,6 +38,7 @@ export interface AtelierServer {
   readonly store: Store;
   readonly rooms: Rooms;
   readonly workshops: WorkshopService;
+  readonly deletion: WorkshopDeletion;
 }
 
 export function createServer(
@@ -53,6 +57,13 @@ export function createServer(
   );
   const board = createBoardService({ store, workshops, votes, docs: rooms });
   const snapshots = createSnapshotService({ store, workshops, board, log });
+  const deletion = createWorkshopDeletion({
+    store,
+    workshops,
+    rooms,
+    log,
+    retentionDays: config.retentionDays,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -70,6 +81,8 @@ export function createServer(
   });
   const metrics = createMetrics({ token: config.metricsToken, stats: () => rooms.stats() });
   app.use(metrics.router);
+  // JSON and exports over 1 KiB leave compressed; Socket.IO and /yjs never pass through Express.
+  app.use('/api', compression());
   app.use(
     '/api',
     createAdminRouter({
@@ -78,29 +91,14 @@ export function createServer(
       snapshots,
       docs: rooms,
       createDemo: () => createDemoWorkshop({ store, workshops, docs: rooms }),
+      deleteWorkshop: deletion.deleteWorkshop,
       door,
     }),
   );
   app.use('/api', door.router());
   app.use('/api', createApiRouter({ workshops, config, door }));
-  const clientDir = config.clientDir;
-  if (clientDir && existsSync(path.join(clientDir, 'index.html'))) {
-    app.use(
-      express.static(clientDir, {
-        index: false,
-        maxAge: '1h',
-        // The service worker must be revalidated at every visit, or an old one keeps serving.
-        setHeaders: (res, file) => {
-          if (file.endsWith('sw.js')) res.setHeader('Cache-Control', 'no-cache');
-        },
-      }),
-    );
-    // Hashed assets can be cached for good; index.html must always be revalidated.
-    app.get('/{*splat}', (_req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(path.join(clientDir, 'index.html'));
-    });
-  }
+  if (config.clientDir && existsSync(path.join(config.clientDir, 'index.html')))
+    app.use(serveClient(config.clientDir));
   // Whatever nothing above served is a 404 in the API's error shape, not Express's HTML page.
   app.use((_req, _res) => {
     throw new AppError(ErrorCode.notFound, 'Nothing here.');
@@ -123,12 +121,14 @@ export function createServer(
     store,
     rooms,
     workshops,
+    deletion,
     listen() {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
           const { port } = httpServer.address() as AddressInfo;
           const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+          deletion.start();
           resolve({ port, url: `http://${host}:${port}` });
         });
       });
@@ -139,6 +139,7 @@ export function createServer(
         const httpClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         yjs.close();
         metrics.close();
+        deletion.stop();
         await realtime.close();
         await rooms.close();
         httpServer.closeAllConnections();
