@@ -155,6 +155,23 @@ export function ask<E extends keyof ClientToServerEvents>(
   });
 }
 
+/**
+ * An HTTP call again when the connection closed under it: undici reuses an idle keep-alive
+ * connection that the server is closing at the same moment, which a machine busy enough to delay
+ * timers by a second makes common. A join retried this way at worst adds a participant nobody uses.
+ */
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      const closed = code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+      if (!closed || attempt >= 3) throw error;
+    }
+  }
+}
+
 export type Mode = 'write' | 'vote';
 
 export interface Participant {
@@ -198,14 +215,16 @@ export async function openWorkshop(
   },
 ): Promise<Workshop> {
   const backoff = options.backoff ?? PAGE_BACKOFF;
-  const created = await createWorkshop(url, {
-    title: options.title,
-    groups: Array.from(
-      { length: options.groups },
-      (_, i) => `Groupe ${String.fromCharCode(65 + i)}`,
-    ),
-    voteBudget: options.voteBudget,
-  });
+  const created = await retried(() =>
+    createWorkshop(url, {
+      title: options.title,
+      groups: Array.from(
+        { length: options.groups },
+        (_, i) => `Groupe ${String.fromCharCode(65 + i)}`,
+      ),
+      voteBudget: options.voteBudget,
+    }),
+  );
   const facilitator = openSocket(url, created.facilitatorKey, backoff);
   await until(() => facilitator.stateAt > 0, 30_000, 'facilitator socket');
   const write = await ask(facilitator.socket, 'phase:set', { phase: 'write' });
@@ -214,10 +233,12 @@ export async function openWorkshop(
   const participants: Participant[] = [];
   for (const group of created.groups) {
     for (let i = 0; i < options.perGroup; i++) {
-      const joined = await joinWorkshop(url, created.code, {
-        name: `${group.name} ${i + 1}`,
-        groupId: group.id,
-      });
+      const joined = await retried(() =>
+        joinWorkshop(url, created.code, {
+          name: `${group.name} ${i + 1}`,
+          groupId: group.id,
+        }),
+      );
       participants.push({
         id: joined.participantId,
         token: joined.token,
