@@ -5,13 +5,26 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { addItem, addRecommendation, readItems, readRecommendations } from '../shared/doc.js';
-import { groupDocName, PLENARY_DOC, plenaryTargetId, recommendationTargetId } from '../shared/ids.js';
+import {
+  groupDocName,
+  PLENARY_DOC,
+  plenaryTargetId,
+  recommendationTargetId,
+} from '../shared/ids.js';
 import type { JoinResult } from '../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../tests/helpers/api.js';
 import { launchBrowser } from '../tests/helpers/browser.js';
-import { command, connectDoc, connectSocket, synced, type TestSocket, type YClient } from '../tests/helpers/clients.js';
+import {
+  command,
+  connectDoc,
+  connectSocket,
+  synced,
+  type TestSocket,
+  type YClient,
+} from '../tests/helpers/clients.js';
 import { startServer, type TestServer } from '../tests/helpers/server.js';
 import { ORGANISER_SHOTS } from './screenshots-organiser.js';
+import { closeScreenShots, SCREEN_SHOTS } from './screenshots-screen.js';
 import { waitFor } from '../tests/helpers/wait.js';
 
 const OUT = path.resolve('.screenshots');
@@ -32,7 +45,10 @@ export interface Shot {
   /** The browser's language (French unless said). */
   locale?: string;
   /** Prepares the page (navigation, clicks); the screenshot is taken after it resolves. */
-  open: (page: Page, ctx: { srv: TestServer; data: Awaited<ReturnType<typeof seed>> }) => Promise<void>;
+  open: (
+    page: Page,
+    ctx: { srv: TestServer; data: Awaited<ReturnType<typeof seed>> },
+  ) => Promise<void>;
 }
 
 interface Fixture {
@@ -66,9 +82,16 @@ async function seedBoard(srv: TestServer) {
   const keep: { sockets: TestSocket[]; docs: YClient[] } = { sockets: [], docs: [] };
 
   // Write the group's cards as the facilitator would restore them, authored by the members.
-  const writer = connectDoc(srv.url, workshop.workshopId, groupDocName(groupId), workshop.facilitatorKey);
+  const writer = connectDoc(
+    srv.url,
+    workshop.workshopId,
+    groupDocName(groupId),
+    workshop.facilitatorKey,
+  );
   await synced(writer);
-  const recs = fixture.recommendations.filter((r) => r.group === fixture.groups[0]!.key).slice(0, 8);
+  const recs = fixture.recommendations
+    .filter((r) => r.group === fixture.groups[0]!.key)
+    .slice(0, 8);
   const ids: string[] = [];
   recs.forEach((r, i) => {
     const id = `rec${i}`;
@@ -87,13 +110,28 @@ async function seedBoard(srv: TestServer) {
   const clusters = new Map<string, string[]>();
   for (const [g, group] of fixture.groups.entries()) {
     if (g === 0) continue;
-    const other = connectDoc(srv.url, workshop.workshopId, groupDocName(workshop.groups[g]!.id), workshop.facilitatorKey);
+    const other = connectDoc(
+      srv.url,
+      workshop.workshopId,
+      groupDocName(workshop.groups[g]!.id),
+      workshop.facilitatorKey,
+    );
     await synced(other);
     fixture.recommendations
       .filter((r) => r.group === group.key)
       .forEach((r, i) => {
-        addRecommendation(other.doc, { id: `r${i}`, title: r.title, body: r.body, authorId: '', createdAt: 1_700_000_000_000 + i });
-        if (r.cluster) clusters.set(r.cluster, [...(clusters.get(r.cluster) ?? []), `${workshop.groups[g]!.id}/r${i}`]);
+        addRecommendation(other.doc, {
+          id: `r${i}`,
+          title: r.title,
+          body: r.body,
+          authorId: '',
+          createdAt: 1_700_000_000_000 + i,
+        });
+        if (r.cluster)
+          clusters.set(r.cluster, [
+            ...(clusters.get(r.cluster) ?? []),
+            `${workshop.groups[g]!.id}/r${i}`,
+          ]);
       });
     keep.docs.push(other);
   }
@@ -113,9 +151,17 @@ async function seedBoard(srv: TestServer) {
       const first =
         g === 0
           ? recs[ids.indexOf(rId!)]!
-          : fixture.recommendations.filter((r) => r.group === fixture.groups[g]!.key)[Number(rId!.slice(1))]!;
+          : fixture.recommendations.filter((r) => r.group === fixture.groups[g]!.key)[
+              Number(rId!.slice(1))
+            ]!;
       itemIds.push(`item${i}`);
-      addItem(plenary.doc, { id: `item${i}`, title: first.title, body: first.body, sources, createdAt: 1_700_000_100_000 + i });
+      addItem(plenary.doc, {
+        id: `item${i}`,
+        title: first.title,
+        body: first.body,
+        sources,
+        createdAt: 1_700_000_100_000 + i,
+      });
     });
   keep.docs.push(plenary);
 
@@ -151,7 +197,11 @@ async function seedBoard(srv: TestServer) {
         [mine, [0, 0, 3]],
         [theirs, [0, 1, 3, 3, 5]],
       ] as const) {
-        for (const i of targets) await command(socket, 'vote:cast', { targetId: recommendationTargetId(groupId, ids[i]!), delta: 1 });
+        for (const i of targets)
+          await command(socket, 'vote:cast', {
+            targetId: recommendationTargetId(groupId, ids[i]!),
+            delta: 1,
+          });
       }
       mine.close();
       keep.sockets.push(theirs);
@@ -162,20 +212,31 @@ async function seedBoard(srv: TestServer) {
       await command(facilitator, 'phase:set', { phase: 'prioritise' });
       await command(facilitator, 'votes:reveal', { revealed: false });
       const mine = connectSocket(srv.url, camille.token);
-      for (const i of [0, 2]) await command(mine, 'vote:cast', { targetId: plenaryTargetId(itemIds[i]!), delta: 1 });
+      for (const i of [0, 2])
+        await command(mine, 'vote:cast', { targetId: plenaryTargetId(itemIds[i]!), delta: 1 });
       mine.close();
     },
   };
 }
 
 /** Opens the board as Camille (her identity as Workshop.svelte keeps it in localStorage). */
-async function openBoard(page: Page, srv: TestServer, board: Awaited<ReturnType<typeof seedBoard>>, eightCards = true) {
+async function openBoard(
+  page: Page,
+  srv: TestServer,
+  board: Awaited<ReturnType<typeof seedBoard>>,
+  eightCards = true,
+) {
   const { workshop, camille } = board;
   await page.addInitScript(
     ([key, value]) => localStorage.setItem(key!, value!),
     [
       `atelier.identity.${workshop.code}`,
-      JSON.stringify({ participantId: camille.participantId, token: camille.token, groupId: camille.groupId, name: 'Camille' }),
+      JSON.stringify({
+        participantId: camille.participantId,
+        token: camille.token,
+        groupId: camille.groupId,
+        name: 'Camille',
+      }),
     ],
   );
   await page.goto(`${srv.url}/w/${workshop.code}`);
@@ -187,12 +248,21 @@ async function seed(srv: TestServer) {
   const workshop = await createWorkshop(srv.url, {
     title: 'Comment s’engager et monter en résilience ?',
     groups: [
-      { name: 'Diagnostic systémique du territoire', prompt: 'Comment établir un état des lieux partagé ?' },
-      { name: 'Cohésion sociale et solidarités', prompt: 'Comment faire de la cohésion sociale le ciment de la résilience ?' },
+      {
+        name: 'Diagnostic systémique du territoire',
+        prompt: 'Comment établir un état des lieux partagé ?',
+      },
+      {
+        name: 'Cohésion sociale et solidarités',
+        prompt: 'Comment faire de la cohésion sociale le ciment de la résilience ?',
+      },
       { name: 'Outils d’aide à la décision', prompt: 'Quels outils pour décider ensemble ?' },
     ],
   });
-  const camille = await joinWorkshop(srv.url, workshop.code, { name: 'Camille', groupId: workshop.groups[0]!.id });
+  const camille = await joinWorkshop(srv.url, workshop.code, {
+    name: 'Camille',
+    groupId: workshop.groups[0]!.id,
+  });
   return { workshop, camille, board: await seedBoard(srv) };
 }
 
@@ -213,7 +283,9 @@ function demoWorkshop(srv: TestServer): Promise<Demo> {
     const res = await fetch(`${srv.url}/api/demo`, { method: 'POST' });
     const demo = (await res.json()) as Demo;
     const auth = { authorization: `Bearer ${demo.facilitatorKey}` };
-    const suggestions = (await (await fetch(`${srv.url}/api/workshops/${demo.workshopId}/suggestions`, { headers: auth })).json()) as {
+    const suggestions = (await (
+      await fetch(`${srv.url}/api/workshops/${demo.workshopId}/suggestions`, { headers: auth })
+    ).json()) as {
       sources: string[];
     }[];
     const titles = new Map<string, { title: string; body: string }>();
@@ -227,11 +299,19 @@ function demoWorkshop(srv: TestServer): Promise<Demo> {
     await synced(plenary);
     suggestions.slice(0, 7).forEach((s, i) => {
       const first = titles.get(s.sources[0]!)!;
-      addItem(plenary.doc, { id: `demo${i}`, title: first.title, body: first.body, sources: s.sources, createdAt: Date.now() + i });
+      addItem(plenary.doc, {
+        id: `demo${i}`,
+        title: first.title,
+        body: first.body,
+        sources: s.sources,
+        createdAt: Date.now() + i,
+      });
     });
     // Closed once another client has received them all from the server.
     const observer = connectDoc(srv.url, demo.workshopId, PLENARY_DOC, demo.facilitatorKey);
-    await waitFor(() => readItems(observer.doc).length === Math.min(7, suggestions.length), { message: 'demo items' });
+    await waitFor(() => readItems(observer.doc).length === Math.min(7, suggestions.length), {
+      message: 'demo items',
+    });
     observer.destroy();
     plenary.destroy();
     // A few people of the demo are "online": two real participants join each of two groups.
@@ -251,22 +331,11 @@ function demoWorkshop(srv: TestServer): Promise<Demo> {
 const demoKeep = { sockets: [] as TestSocket[] };
 
 async function openConsole(page: Page, srv: TestServer, demo: Demo) {
-  await page.goto(`${srv.url}/w/${demo.code}/facilitate#key=${encodeURIComponent(demo.facilitatorKey)}`);
+  await page.goto(
+    `${srv.url}/w/${demo.code}/facilitate#key=${encodeURIComponent(demo.facilitatorKey)}`,
+  );
   await page.getByTestId('console-card').nth(40).waitFor();
   await page.locator('[data-testid=connection][data-status=connected]').waitFor();
-}
-
-async function screenKeyOf(srv: TestServer, demo: { workshopId: string; facilitatorKey: string }): Promise<string> {
-  const res = await fetch(`${srv.url}/api/workshops/${demo.workshopId}/screen-key`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${demo.facilitatorKey}` },
-  });
-  return ((await res.json()) as { screenKey: string }).screenKey;
-}
-
-async function openScreen(page: Page, srv: TestServer, w: { code: string; workshopId: string; facilitatorKey: string }) {
-  await page.goto(`${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKeyOf(srv, w))}`);
-  await page.getByTestId('screen').waitFor();
 }
 
 const CONSOLE_SHOTS: Shot[] = [
@@ -330,8 +399,14 @@ const CONSOLE_SHOTS: Shot[] = [
         [1, 2],
       ];
       for (const [i, [impact, feasibility]] of scores.entries()) {
-        await rows.nth(i).getByRole('radio', { name: new RegExp(`^Impact ${impact} `) }).check();
-        await rows.nth(i).getByRole('radio', { name: new RegExp(`^Faisabilité ${feasibility} `) }).check();
+        await rows
+          .nth(i)
+          .getByRole('radio', { name: new RegExp(`^Impact ${impact} `) })
+          .check();
+        await rows
+          .nth(i)
+          .getByRole('radio', { name: new RegExp(`^Faisabilité ${feasibility} `) })
+          .check();
       }
       await page.getByRole('heading', { name: 'Classement' }).scrollIntoViewIfNeeded();
     },
@@ -361,64 +436,53 @@ const CONSOLE_SHOTS: Shot[] = [
       await page.getByTestId('key-prompt').waitFor();
     },
   },
-  {
-    name: 'screen-lobby',
-    viewport: 'projector',
-    open: async (page, { srv, data }) => {
-      await openScreen(page, srv, data.workshop);
-      await page.locator('[data-testid=qr] svg').waitFor();
-    },
-  },
-  {
-    name: 'screen-lobby-720',
-    viewport: 'projector720',
-    open: async (page, { srv, data }) => {
-      await openScreen(page, srv, data.workshop);
-      await page.locator('[data-testid=qr] svg').waitFor();
-    },
-  },
-  {
-    name: 'screen-write',
-    viewport: 'projector',
-    open: async (page, { srv, data }) => {
-      // The board workshop is writing, with a timer.
-      await openScreen(page, srv, data.board.workshop);
-      await page.getByTestId('screen-timer').waitFor();
-    },
-  },
-  {
-    name: 'screen-ranked',
-    viewport: 'projector',
-    open: async (page, { srv }) => {
-      const demo = await demoWorkshop(srv);
-      await openScreen(page, srv, demo);
-      await page.getByTestId('screen-item').nth(5).waitFor();
-    },
-  },
-  {
-    name: 'screen-ranked-720',
-    viewport: 'projector720',
-    open: async (page, { srv }) => {
-      const demo = await demoWorkshop(srv);
-      await openScreen(page, srv, demo);
-      await page.getByTestId('screen-item').nth(5).waitFor();
-    },
-  },
 ];
 
 const SHOTS: Shot[] = [
-  { name: 'landing', viewport: 'laptop', open: async (page, { srv }) => void (await page.goto(srv.url)) },
-  { name: 'landing-dark', viewport: 'laptop', dark: true, open: async (page, { srv }) => void (await page.goto(srv.url)) },
-  { name: 'landing-phone', viewport: 'phone', open: async (page, { srv }) => void (await page.goto(srv.url)) },
+  {
+    name: 'landing',
+    viewport: 'laptop',
+    open: async (page, { srv }) => void (await page.goto(srv.url)),
+  },
+  {
+    name: 'landing-dark',
+    viewport: 'laptop',
+    dark: true,
+    open: async (page, { srv }) => void (await page.goto(srv.url)),
+  },
+  {
+    name: 'landing-phone',
+    viewport: 'phone',
+    open: async (page, { srv }) => void (await page.goto(srv.url)),
+  },
   {
     name: 'join',
     viewport: 'laptop',
-    open: async (page, { srv, data }) => void (await page.goto(`${srv.url}/w/${data.workshop.code}`)),
+    open: async (page, { srv, data }) =>
+      void (await page.goto(`${srv.url}/w/${data.workshop.code}`)),
   },
-  { name: 'board', viewport: 'laptop', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
-  { name: 'board-dark', viewport: 'laptop', dark: true, open: (page, { srv, data }) => openBoard(page, srv, data.board) },
-  { name: 'board-en', viewport: 'laptop', locale: 'en-GB', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
-  { name: 'board-small', viewport: 'small', open: (page, { srv, data }) => openBoard(page, srv, data.board) },
+  {
+    name: 'board',
+    viewport: 'laptop',
+    open: (page, { srv, data }) => openBoard(page, srv, data.board),
+  },
+  {
+    name: 'board-dark',
+    viewport: 'laptop',
+    dark: true,
+    open: (page, { srv, data }) => openBoard(page, srv, data.board),
+  },
+  {
+    name: 'board-en',
+    viewport: 'laptop',
+    locale: 'en-GB',
+    open: (page, { srv, data }) => openBoard(page, srv, data.board),
+  },
+  {
+    name: 'board-small',
+    viewport: 'small',
+    open: (page, { srv, data }) => openBoard(page, srv, data.board),
+  },
   {
     name: 'board-phone',
     viewport: 'phone',
@@ -479,6 +543,7 @@ const SHOTS: Shot[] = [
     },
   },
   ...CONSOLE_SHOTS,
+  ...SCREEN_SHOTS,
   ...ORGANISER_SHOTS,
 ];
 
@@ -506,6 +571,7 @@ async function main() {
     }
     for (const socket of data.board.keep.sockets) socket.close();
     for (const socket of demoKeep.sockets) socket.close();
+    closeScreenShots();
     for (const doc of data.board.keep.docs) doc.destroy();
   } finally {
     await browser?.close();

@@ -41,10 +41,19 @@ const SIZES = [
 const PAGES_DEADLINE_MS = 45_000;
 
 const GROUPS = [
-  { name: 'Diagnostic systémique du territoire', prompt: 'Comment établir un état des lieux partagé du territoire ?' },
-  { name: 'Cohésion sociale et solidarités', prompt: 'Comment faire de la cohésion sociale le ciment de la résilience ?' },
+  {
+    name: 'Diagnostic systémique du territoire',
+    prompt: 'Comment établir un état des lieux partagé du territoire ?',
+  },
+  {
+    name: 'Cohésion sociale et solidarités',
+    prompt: 'Comment faire de la cohésion sociale le ciment de la résilience ?',
+  },
   { name: 'Outils d’aide à la décision', prompt: 'Quels outils pour décider ensemble, et vite ?' },
-  { name: 'Ressources et biens communs', prompt: 'Comment protéger l’eau, les sols et l’énergie ?' },
+  {
+    name: 'Ressources et biens communs',
+    prompt: 'Comment protéger l’eau, les sols et l’énergie ?',
+  },
   { name: 'Gouvernance', prompt: 'Qui décide, et comment la population y prend-elle part ?' },
   { name: 'Culture du risque', prompt: 'Comment chacun·e apprend-il à vivre avec le risque ?' },
 ];
@@ -52,7 +61,8 @@ const GROUPS = [
 /** Long, realistic titles: two lines on the screen, so the layout is tried at its worst. */
 const TITLES = Array.from(
   { length: 20 },
-  (_, i) => `Recommandation ${i + 1} : créer un réseau de référent·es de quartier formé·es aux gestes de crise`,
+  (_, i) =>
+    `Recommandation ${i + 1} : créer un réseau de référent·es de quartier formé·es aux gestes de crise`,
 );
 
 async function screenKey(w: CreateWorkshopResult): Promise<string> {
@@ -64,7 +74,10 @@ async function screenKey(w: CreateWorkshopResult): Promise<string> {
   return ((await res.json()) as { screenKey: string }).screenKey;
 }
 
-async function openScreen(w: CreateWorkshopResult, viewport: { width: number; height: number }): Promise<Page> {
+async function openScreen(
+  w: CreateWorkshopResult,
+  viewport: { width: number; height: number },
+): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', viewport });
   contexts.push(context);
   const page = await context.newPage();
@@ -81,7 +94,11 @@ function socket(token: string): TestSocket {
 
 /** A workshop of six groups in the plenary vote, twenty merged items from one to three groups each. */
 async function plenaryWorkshop() {
-  const w = await createWorkshop(srv.url, { title: 'Résilience du territoire', groups: GROUPS, voteBudget: 5 });
+  const w = await createWorkshop(srv.url, {
+    title: 'Résilience du territoire',
+    groups: GROUPS,
+    voteBudget: 5,
+  });
   const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: w.groups[0]!.id });
   const ben = await joinWorkshop(srv.url, w.code, { name: 'Ben', groupId: w.groups[1]!.id });
   await writeItems(
@@ -92,7 +109,9 @@ async function plenaryWorkshop() {
     TITLES.map((title, i) => ({
       id: `i${i}`,
       title,
-      sources: [0, 1, 2].slice(0, 1 + (i % 3)).map((k) => `${w.groups[(i + k) % GROUPS.length]!.id}/r${i}`),
+      sources: [0, 1, 2]
+        .slice(0, 1 + (i % 3))
+        .map((k) => `${w.groups[(i + k) % GROUPS.length]!.id}/r${i}`),
     })),
   );
   const fac = socket(w.facilitatorKey);
@@ -112,7 +131,11 @@ async function visibleItems(page: Page) {
         rank: node.querySelector('.rank')?.textContent?.trim() ?? null,
         fontPx: parseFloat(getComputedStyle(title).fontSize),
         // The whole card on the screen, and its title not cut by the card.
-        inView: box.top >= 0 && box.bottom <= innerHeight + 0.5 && box.right <= innerWidth + 0.5 && titleBox.bottom <= box.bottom + 0.5,
+        inView:
+          box.top >= 0 &&
+          box.bottom <= innerHeight + 0.5 &&
+          box.right <= innerWidth + 0.5 &&
+          titleBox.bottom <= box.bottom + 0.5,
       };
     }),
   );
@@ -126,7 +149,8 @@ describe('the projection carries the plenary', () => {
       [ana, ['i0', 'i0', 'i0', 'i1', 'i1']],
       [ben, ['i2', 'i2', 'i3']],
     ] as const) {
-      for (const id of targets) await ok(voter, 'vote:cast', { targetId: `plenary/${id}`, delta: 1 });
+      for (const id of targets)
+        await ok(voter, 'vote:cast', { targetId: `plenary/${id}`, delta: 1 });
     }
     await ok(fac, 'votes:reveal', { revealed: true });
 
@@ -141,16 +165,32 @@ describe('the projection carries the plenary', () => {
             const label = (await page.getByTestId('screen-page').textContent())?.trim();
             if (label) pageLabels.add(label);
             for (const item of await visibleItems(page)) {
-              expect(item.inView, `${size.width}×${size.height}: "${item.title}" within the screen`).toBe(true);
-              expect(item.fontPx, `${size.width}×${size.height}: title size`).toBeGreaterThanOrEqual(0.025 * size.height);
+              expect(
+                item.inView,
+                `${size.width}×${size.height}: "${item.title}" within the screen`,
+              ).toBe(true);
+              expect(
+                item.fontPx,
+                `${size.width}×${size.height}: title size`,
+              ).toBeGreaterThanOrEqual(0.025 * size.height);
               seen.set(item.title, item.rank);
             }
             return seen.size === TITLES.length && pageLabels.size === 2;
           },
-          { timeout: PAGES_DEADLINE_MS, interval: 250, message: `every item on the ${size.width}×${size.height} screen` },
+          {
+            timeout: PAGES_DEADLINE_MS,
+            interval: 250,
+            message: `every item on the ${size.width}×${size.height} screen`,
+          },
         );
         expect([...pageLabels].sort()).toEqual(['Page 1 / 2', 'Page 2 / 2']);
-        expect(TITLES.map((title) => seen.get(title))).toEqual(['1', '2', '2', '4', ...Array(16).fill('5')]);
+        expect(TITLES.map((title) => seen.get(title))).toEqual([
+          '1',
+          '2',
+          '2',
+          '4',
+          ...Array(16).fill('5'),
+        ]);
       }),
     );
   });
@@ -175,11 +215,24 @@ describe('the projection carries the plenary', () => {
     const fac = socket(w.facilitatorKey);
     await ok(fac, 'phase:set', { phase: 'write' });
     const page = await openScreen(w, SIZES[1]);
-    await expect.poll(() => page.getByTestId('screen-prompt').allTextContents()).toEqual(GROUPS.map((g) => g.prompt));
-    // Each question is on the screen, not cut off below it.
-    for (const box of await page.getByTestId('screen-group').evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().bottom))) {
-      expect(box).toBeLessThanOrEqual(SIZES[1].height);
-    }
+    await expect
+      .poll(() => page.getByTestId('screen-prompt').allTextContents())
+      .toEqual(GROUPS.map((g) => g.prompt));
+    // Each question is on the screen whole: inside its group's tile, not clipped.
+    const prompts = await page.getByTestId('screen-prompt').evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const box = n.getBoundingClientRect();
+        const tile = n.closest('[data-testid=screen-group]')!.getBoundingClientRect();
+        return {
+          whole: n.scrollHeight <= n.clientHeight + 1 && box.height > 0,
+          inside: box.bottom <= tile.bottom + 0.5,
+          bottom: tile.bottom,
+        };
+      }),
+    );
+    for (const prompt of prompts)
+      expect(prompt).toEqual({ whole: true, inside: true, bottom: expect.any(Number) });
+    for (const prompt of prompts) expect(prompt.bottom).toBeLessThanOrEqual(SIZES[1].height);
 
     // A timer without the freeze: no warning, even in the last minute.
     await ok(fac, 'timer:start', { seconds: 50 });
@@ -187,7 +240,9 @@ describe('the projection carries the plenary', () => {
     expect(await page.getByTestId('screen-freeze').count()).toBe(0);
 
     await ok(fac, 'timer:start', { seconds: 50, freezeAtZero: true });
-    await expect.poll(() => page.getByTestId('screen-freeze').textContent()).toMatch(/^\s*L’écriture se fige dans 0:[0-5]\d\s*$/);
+    await expect
+      .poll(() => page.getByTestId('screen-freeze').textContent())
+      .toMatch(/^\s*L’écriture se fige dans 0:[0-5]\d\s*$/);
   });
 
   it('shows the matrix and one item in the spotlight when the facilitator asks, and only the facilitator', async () => {
@@ -198,14 +253,21 @@ describe('the projection carries the plenary', () => {
     // Only the facilitator chooses, with a valid payload.
     expect(await refusal(ana, 'screen:view', { view: 'matrix' })).toBe('forbidden');
     expect(await refusal(fac, 'screen:view', { view: 'wall' as 'matrix' })).toBe('invalid_payload');
-    expect(await refusal(fac, 'screen:spotlight', { itemId: 'x'.repeat(65) })).toBe('invalid_payload');
+    expect(await refusal(fac, 'screen:spotlight', { itemId: 'x'.repeat(65) })).toBe(
+      'invalid_payload',
+    );
 
-    expect(await ok(fac, 'screen:view', { view: 'matrix' })).toEqual({ view: 'matrix', spotlight: null });
+    expect(await ok(fac, 'screen:view', { view: 'matrix' })).toEqual({
+      view: 'matrix',
+      spotlight: null,
+    });
     await page.getByTestId('screen-matrix').waitFor();
     expect(await page.getByTestId('screen-matrix').textContent()).toContain('20 éléments à noter');
 
     await ok(fac, 'screen:spotlight', { itemId: 'i4' });
-    await expect.poll(() => page.getByTestId('screen-spotlight-title').textContent()).toBe(TITLES[4]);
+    await expect
+      .poll(() => page.getByTestId('screen-spotlight-title').textContent())
+      .toBe(TITLES[4]);
     await ok(fac, 'screen:spotlight', { itemId: null });
     await page.getByTestId('screen-matrix').waitFor();
     await ok(fac, 'screen:view', { view: 'board' });
@@ -215,19 +277,31 @@ describe('the projection carries the plenary', () => {
   it('takes the matrix and the spotlight from the console’s prioritisation to the screen', async () => {
     const { w } = await plenaryWorkshop();
     const screen = await openScreen(w, SIZES[1]);
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1366, height: 820 } });
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 1366, height: 820 },
+    });
     contexts.push(context);
     const cockpit = await context.newPage();
-    await cockpit.goto(`${srv.url}/w/${w.code}/facilitate#key=${encodeURIComponent(w.facilitatorKey)}`);
+    await cockpit.goto(
+      `${srv.url}/w/${w.code}/facilitate#key=${encodeURIComponent(w.facilitatorKey)}`,
+    );
     await cockpit.getByTestId('tab-prioritise').click();
     const row = cockpit.getByTestId('ranked-item').filter({ hasText: TITLES[2]! });
     await row.getByTestId('spotlight').click();
-    await expect.poll(() => screen.getByTestId('screen-spotlight-title').textContent()).toBe(TITLES[2]);
+    await expect
+      .poll(() => screen.getByTestId('screen-spotlight-title').textContent())
+      .toBe(TITLES[2]);
     await expect.poll(() => row.getByTestId('spotlight').getAttribute('aria-pressed')).toBe('true');
 
-    await cockpit.getByTestId('screen-controls').getByRole('button', { name: 'Retirer de l’écran' }).click();
+    await cockpit
+      .getByTestId('screen-controls')
+      .getByRole('button', { name: 'Retirer de l’écran' })
+      .click();
     await cockpit.getByTestId('screen-view-matrix').click();
     await screen.getByTestId('screen-matrix').waitFor();
-    await expect.poll(() => cockpit.getByTestId('screen-view-matrix').getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() => cockpit.getByTestId('screen-view-matrix').getAttribute('aria-pressed'))
+      .toBe('true');
   });
 });

@@ -23,7 +23,16 @@ function exportOf(items: ExportItem[], phase: BoardExport['workshop']['phase']):
     format: 'atelier-board',
     version: 1,
     exportedAt: 0,
-    workshop: { workshopId: 'w', code: 'ABCDEF', title: 'T', language: 'fr', voteBudget: 5, phase, votesRevealed: true, createdAt: 0 },
+    workshop: {
+      workshopId: 'w',
+      code: 'ABCDEF',
+      title: 'T',
+      language: 'fr',
+      voteBudget: 5,
+      phase,
+      votesRevealed: true,
+      createdAt: 0,
+    },
     groups: [{ id: 'g', name: 'G', prompt: '', recommendations: [] }],
     participants: [],
     items,
@@ -33,7 +42,13 @@ function exportOf(items: ExportItem[], phase: BoardExport['workshop']['phase']):
 
 describe('ranking', () => {
   const items = ['a', 'b', 'c', 'd', 'e'].map((id, i) => item(id, i, [`g/r${i}`]));
-  const plenary = { 'plenary/a': 1, 'plenary/b': 3, 'plenary/c': 2, 'plenary/d': 2, 'plenary/e': 0 };
+  const plenary = {
+    'plenary/a': 1,
+    'plenary/b': 3,
+    'plenary/c': 2,
+    'plenary/d': 2,
+    'plenary/e': 0,
+  };
 
   it('gives equal totals one rank and skips the ranks they take (1, 2, 2, 4, 5)', () => {
     const ranked = rankItems(items, plenary, 'prioritise');
@@ -56,12 +71,22 @@ describe('ranking', () => {
 
   it('ranks an export in the report exactly as the live board ranks the same figures', () => {
     const sources = { 'g/r0': 4, 'g/r1': 0, 'g/r2': 4, 'g/r3': 1, 'g/r4': 4 };
-    const exported = items.map(
-      (it, i): ExportItem => ({ ...it, sourcesVotes: sources[`g/r${i}` as keyof typeof sources], votes: plenary[`plenary/${it.id}` as keyof typeof plenary] }),
-    );
+    const exported = items.map((it, i): ExportItem => ({
+      ...it,
+      sourcesVotes: sources[`g/r${i}` as keyof typeof sources],
+      votes: plenary[`plenary/${it.id}` as keyof typeof plenary],
+    }));
     for (const phase of ['merge', 'prioritise', 'closed'] as const) {
-      const live = rankItems(items, { ...sources, ...plenary }, phase).map((r) => [r.item.id, r.total, r.rank]);
-      const report = rankedItems(exportOf(exported, phase)).map((r) => [r.item.id, r.total, r.rank]);
+      const live = rankItems(items, { ...sources, ...plenary }, phase).map((r) => [
+        r.item.id,
+        r.total,
+        r.rank,
+      ]);
+      const report = rankedItems(exportOf(exported, phase)).map((r) => [
+        r.item.id,
+        r.total,
+        r.rank,
+      ]);
       expect(report, phase).toEqual(live);
     }
     // Before the plenary vote, by the sources' votes: three items at 4 share rank 1.
