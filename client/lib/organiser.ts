@@ -28,7 +28,7 @@ export interface OrganiserAccess {
   key: string;
 }
 
-export type ExportFormat = 'json' | 'md' | 'csv';
+export type ExportFormat = 'json' | 'md' | 'csv' | 'odt' | 'docx' | 'ods' | 'xlsx';
 export type ReportLang = 'fr' | 'en';
 
 async function failure(res: Response): Promise<ApiError> {
