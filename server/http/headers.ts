@@ -26,8 +26,8 @@ export function securityHeaders() {
         // Svelte's `style:` directives write element.style (CSSOM), which CSP does not govern;
         // every stylesheet is a file.
         styleSrc: ["'self'"],
-        // The projection's QR code is inline SVG markup, not an image; data: is for small icons.
-        imgSrc: ["'self'", 'data:'],
+        // The projection's QR code is inline SVG markup, not an image; the client has no data: image.
+        imgSrc: ["'self'"],
         fontSrc: ["'self'"],
         connectSrc: ["'self'", (req) => sameHostSockets(req)],
         workerSrc: ["'self'"],

@@ -55,6 +55,7 @@ describe('security headers', () => {
       expect(csp, path).not.toContain('unsafe-eval');
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(csp, path).toContain("object-src 'none'");
+      expect(csp, path).toContain("img-src 'self';");
       expect(csp, path).not.toContain('upgrade-insecure-requests');
       const host = new URL(srv.url).host;
       expect(csp, path).toMatch(new RegExp(`connect-src 'self' ws://${host} wss://${host}`));
