@@ -64,6 +64,11 @@ const envSchema = z.object({
   CROWD_WARNING: count(150),
   /** Signs connection tickets; processes serving one workshop together must share it. Unset: random. */
   TICKET_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
+  /** Days a closed workshop is kept after its last change (never-closed ones: twice as long); 0: for ever. */
+  RETENTION_DAYS: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(0).max(36_500).default(90),
+  ),
   /** Opens GET /metrics to whoever presents it as a Bearer token (docs/robustness.md); unset: no route. */
   METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
 });
@@ -82,6 +87,8 @@ export interface Config {
   door: DoorConfig;
   /** The Bearer token of GET /metrics; null: the route does not exist. */
   metricsToken: string | null;
+  /** Days closed workshops are kept (server/services/deletion.ts); 0: for ever. */
+  retentionDays: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -99,7 +106,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     databaseFile: path.join(dataDir, 'atelier.sqlite'),
     compactAfter: e.COMPACT_AFTER,
     clientDir:
-      e.CLIENT_DIR === undefined ? defaults.clientDir : e.CLIENT_DIR === '' ? null : path.resolve(e.CLIENT_DIR),
+      e.CLIENT_DIR === undefined
+        ? defaults.clientDir
+        : e.CLIENT_DIR === ''
+          ? null
+          : path.resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     door: {
@@ -115,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
       ticketSecret: e.TICKET_SECRET ?? null,
     },
     metricsToken: e.METRICS_TOKEN ?? null,
+    retentionDays: e.RETENTION_DAYS,
   };
 }

@@ -93,7 +93,8 @@ export interface VotesReturned {
 
 /** Extension (1.1), just before the server closes the socket of a participant the facilitator removed. */
 export interface SessionRemoved {
-  reason: 'removed';
+  /** `removed`: the facilitator removed this participant; `deleted`: the workshop was deleted. */
+  reason: 'removed' | 'deleted';
 }
 
 export interface ServerToClientEvents {

@@ -54,7 +54,7 @@ export class DocumentFullError extends Error {
 class StorageFailure extends Error {}
 
 /** The room cannot serve any more (storage failed, or its document was damaged): drop it. */
-export type RetireReason = 'storage' | 'damaged';
+export type RetireReason = 'storage' | 'damaged' | 'deleted';
 
 export class Room {
   readonly doc = new Y.Doc({ gc: true });

@@ -65,6 +65,11 @@ export interface Rooms {
   ): void;
   stats(): { rooms: number; connections: number };
   isLoaded(workshopId: string, docName: string): boolean;
+  /**
+   * Drops every room of a deleted workshop without writing anything more (no compaction): its
+   * connections are closed with 4404, and it resolves once appends in flight have ended.
+   */
+  purge(workshopId: string): Promise<void>;
   /** Waits for pending writes, closes every connection, unloads every room. */
   close(): Promise<void>;
 }
@@ -264,6 +269,31 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         for (const conn of room.connections.values())
           if (conn.canWrite()) room.requestMissing(conn);
       }
+    },
+
+    async purge(workshopId) {
+      const prefix = `${workshopId}/`;
+      const mine = [...rooms.entries()].filter(([key]) => key.startsWith(prefix));
+      for (const [key, loading] of mine) {
+        let room: Room;
+        try {
+          room = await loading;
+        } catch {
+          continue;
+        }
+        room.retired = 'deleted';
+        if (ready.get(key) === room) ready.delete(key);
+        if (rooms.get(key) === loading) rooms.delete(key);
+        for (const conn of room.connections.values())
+          conn.ws.close(CloseCode.notFound, 'workshop deleted');
+        whenGone(
+          key,
+          room.settled().then(() => room.dispose()),
+        );
+      }
+      await Promise.allSettled(
+        [...unloading.entries()].filter(([key]) => key.startsWith(prefix)).map(([, done]) => done),
+      );
     },
 
     observe(observer) {

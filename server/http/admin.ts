@@ -66,9 +66,10 @@ export function createAdminRouter(deps: {
   snapshots: SnapshotService;
   docs: DocAccess;
   createDemo: () => Promise<unknown>;
+  deleteWorkshop: (workshopId: string) => Promise<void>;
   door: Door;
 }): Router {
-  const { workshops, board, snapshots, docs, door } = deps;
+  const { workshops, board, snapshots, docs, door, deleteWorkshop } = deps;
   const router = Router();
 
   /** The facilitator key of this very workshop: 401 without a valid one, 403 for anyone else's. */
@@ -97,17 +98,22 @@ export function createAdminRouter(deps: {
     next();
   };
 
-  router.post('/workshops/import', importQuota, express.json({ limit: IMPORT_BODY_LIMIT }), async (req, res) => {
-    const body = req.body as { format?: unknown; version?: unknown } | undefined;
-    if (body && body.format === 'atelier.workshop' && body.version !== 1) {
-      throw new AppError(
-        ErrorCode.invalidPayload,
-        `version: this server reads version 1 exports, not ${JSON.stringify(body.version)}.`,
-        'version',
-      );
-    }
-    res.status(201).json(await board.importBoard(parseBody(exportSchema, req)));
-  });
+  router.post(
+    '/workshops/import',
+    importQuota,
+    express.json({ limit: IMPORT_BODY_LIMIT }),
+    async (req, res) => {
+      const body = req.body as { format?: unknown; version?: unknown } | undefined;
+      if (body && body.format === 'atelier.workshop' && body.version !== 1) {
+        throw new AppError(
+          ErrorCode.invalidPayload,
+          `version: this server reads version 1 exports, not ${JSON.stringify(body.version)}.`,
+          'version',
+        );
+      }
+      res.status(201).json(await board.importBoard(parseBody(exportSchema, req)));
+    },
+  );
 
   // Each route names its guard: /workshops/:code and /workshops/:code/participants are public
   // and live in the other router.
@@ -120,10 +126,17 @@ export function createAdminRouter(deps: {
       router.delete(`/workshops/:workshopId${path}`, requireFacilitator, handler),
   };
 
+  // 1.1: the workshop and everything in it, at once; its code, tokens and keys answer 404 and 401 after.
+  w.delete('', async (req, res) => {
+    await deleteWorkshop(workshopIdOf(req));
+    res.status(204).end();
+  });
+
   // 1.1: their dots go (tallies re-sent), their cards stay, their token opens nothing from now on.
   w.delete('/participants/:participantId', async (req, res) => {
     const parsed = participantParams.safeParse(req.params);
-    if (!parsed.success) throw new AppError(ErrorCode.invalidPayload, 'participantId: not an id.', 'participantId');
+    if (!parsed.success)
+      throw new AppError(ErrorCode.invalidPayload, 'participantId: not an id.', 'participantId');
     await workshops.removeParticipant(workshopIdOf(req), parsed.data.participantId);
     res.status(204).end();
   });
@@ -159,25 +172,39 @@ export function createAdminRouter(deps: {
   w.get('/export', async (req, res) => {
     const { format, lang, snapshot } = parseQuery(exportQuery, req);
     const workshopId = workshopIdOf(req);
-    const data = snapshot ? await snapshots.get(workshopId, snapshot) : await board.read(workshopId);
+    const data = snapshot
+      ? await snapshots.get(workshopId, snapshot)
+      : await board.read(workshopId);
     const language = lang ?? data.workshop.language;
     if (format === 'json') {
-      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'json')}"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${fileName(data.workshop.title, 'json')}"`,
+      );
       res.json(data);
     } else if (format === 'md') {
       res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'md')}"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${fileName(data.workshop.title, 'md')}"`,
+      );
       res.send(renderMarkdown(data, language));
     } else if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, 'csv')}"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${fileName(data.workshop.title, 'csv')}"`,
+      );
       res.send(renderCsv(data, language));
     } else {
       // Office documents: their libraries load on the first such export (server/exports).
       const { renderOffice, OFFICE_TYPES } = await import('../exports/index.js');
       const file = await renderOffice(format, data, language);
       res.setHeader('Content-Type', OFFICE_TYPES[format]);
-      res.setHeader('Content-Disposition', `attachment; filename="${fileName(data.workshop.title, format)}"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="${fileName(data.workshop.title, format)}"`,
+      );
       res.send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
     }
   });
@@ -193,7 +220,8 @@ export function createAdminRouter(deps: {
     const input = [];
     for (const group of live.groups) {
       const recs = await docs.withDoc(workshopId, groupDocName(group.id), readRecommendations);
-      for (const rec of recs) input.push({ groupId: group.id, id: rec.id, title: rec.title, body: rec.body });
+      for (const rec of recs)
+        input.push({ groupId: group.id, id: rec.id, title: rec.title, body: rec.body });
     }
     // Each recommendation's language is detected: a French workshop may hold English cards.
     res.json(suggestMerges(input, { language: 'auto' }));

@@ -17,6 +17,8 @@ export interface CrowdReport {
 export interface Crowd {
   joined(workshopId: string, address: string): void;
   report(workshopId: string): CrowdReport;
+  /** The workshop is gone: its counts go too. */
+  forget(workshopId: string): void;
 }
 
 export function createCrowd(threshold: number): Crowd {
@@ -33,6 +35,9 @@ export function createCrowd(threshold: number): Crowd {
       }
       if (!counts.has(label) && counts.size >= MAX_ADDRESSES_PER_WORKSHOP) return;
       counts.set(label, (counts.get(label) ?? 0) + 1);
+    },
+    forget(workshopId) {
+      joins.delete(workshopId);
     },
     report(workshopId) {
       const addresses = [...(joins.get(workshopId) ?? new Map<string, number>())]

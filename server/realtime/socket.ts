@@ -133,6 +133,7 @@ export function createRealtime(deps: {
       joiningLocked: r.joiningLocked,
       groups: live.groups.map(groupInfo),
       participants: [...live.participants.values()].map(entryOf),
+      screen: live.screen ?? { view: 'board', spotlight: null },
     };
   }
 
@@ -143,7 +144,6 @@ export function createRealtime(deps: {
   /**
    * What changed in each workshop since its last broadcast: the record (everyone needs a full
    * state) and the participants whose entry changed (came online, went offline, joined, moved).
-      screen: live.screen ?? { view: 'board', spotlight: null },
    */
   const dirty = new Map<string, { record: boolean; people: Set<string> }>();
   function dirtyOf(workshopId: string) {
@@ -275,6 +275,11 @@ export function createRealtime(deps: {
       }
       scheduleTallies(workshopId);
     })().catch(logError);
+  });
+  workshops.events.on('deleted', (workshopId) => {
+    // Everyone is told, then let go; their tokens and keys are refused from now on.
+    io.to(room.workshop(workshopId)).emit('session:removed', { reason: 'deleted' });
+    io.in(room.workshop(workshopId)).disconnectSockets(true);
   });
   workshops.events.on('removed', (workshopId, participantId) => {
     // Said, then closed (a server-side disconnect: the client does not come back on its own;
@@ -518,6 +523,18 @@ export function createRealtime(deps: {
         };
       }),
     );
+    socket.on(
+      'screen:view',
+      command(socket, screenViewPayload, { facilitatorOnly: true }, ({ view }) =>
+        workshops.setScreen(workshopId, { view }),
+      ),
+    );
+    socket.on(
+      'screen:spotlight',
+      command(socket, screenSpotlightPayload, { facilitatorOnly: true }, ({ itemId }) =>
+        workshops.setScreen(workshopId, { spotlight: itemId }),
+      ),
+    );
   });
 
   return {
@@ -532,15 +549,3 @@ export function createRealtime(deps: {
     },
   };
 }
-    socket.on(
-      'screen:view',
-      command(socket, screenViewPayload, { facilitatorOnly: true }, ({ view }) =>
-        workshops.setScreen(workshopId, { view }),
-      ),
-    );
-    socket.on(
-      'screen:spotlight',
-      command(socket, screenSpotlightPayload, { facilitatorOnly: true }, ({ itemId }) =>
-        workshops.setScreen(workshopId, { spotlight: itemId }),
-      ),
-    );

@@ -113,6 +113,7 @@ export function createVoteService(deps: {
     loaded.delete(workshopId);
   }
   workshops.events.on('votes', dropBook);
+  workshops.events.on('deleted', dropBook);
   workshops.events.on('removed', (workshopId, participantId) => {
     // The store deleted their dots with them; a book still loading reads the store after.
     loaded.get(workshopId)?.delete(participantId);

@@ -49,6 +49,8 @@ export interface WorkshopEvents {
   votes: [workshopId: string];
   /** Write rights may have changed (phase, timer, a move): documents should resync their clients. */
   rights: [workshopId: string];
+  /** The workshop is being deleted: every connection to it ends, every cache of it goes. */
+  deleted: [workshopId: string];
   /**
    * The facilitator removed this participant: their row and dots are gone from the store, and
    * every connection they hold must close now (their token is refused from here on).
@@ -65,6 +67,12 @@ export interface WorkshopService {
   authenticate(secret: string | undefined): Promise<Principal>;
   /** The workshop held in memory (loaded on first use); throws not_found. */
   live(workshopId: string): Promise<LiveWorkshop>;
+  /**
+   * From now on the workshop is unknown (its code, tokens and keys answer as if it never
+   * existed), and `deleted` is announced so that connections end and caches let go; the store
+   * deletion follows (see deletion.ts).
+   */
+  markDeleted(workshopId: string): void;
   /** The cached workshop, if loaded: for synchronous checks on hot paths. */
   peek(workshopId: string): LiveWorkshop | undefined;
   update(workshopId: string, patch: WorkshopPatch): Promise<LiveWorkshop>;
@@ -135,7 +143,11 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
   // Loads in flight, so that concurrent first uses share one read.
   const loading = new Map<string, Promise<LiveWorkshop>>();
 
+  /** Workshops deleted (or being deleted) by this process: never loaded again. */
+  const deleted = new Set<string>();
+
   async function live(workshopId: string): Promise<LiveWorkshop> {
+    if (deleted.has(workshopId)) throw new AppError(ErrorCode.notFound, 'Unknown workshop.');
     const cached = cache.get(workshopId);
     if (cached) return cached;
     let pending = loading.get(workshopId);
@@ -179,6 +191,12 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
     events,
     live,
     peek: (workshopId) => cache.get(workshopId),
+
+    markDeleted(workshopId) {
+      deleted.add(workshopId);
+      cache.delete(workshopId);
+      events.emit('deleted', workshopId);
+    },
 
     async create(input) {
       const facilitatorKey = generateSecret();

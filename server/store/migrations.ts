@@ -77,4 +77,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE UNIQUE INDEX workshops_by_screen_key ON workshops(screen_key_hash);`,
   // 6: a deleted card gives its dots back: votes are looked up by target.
   `CREATE INDEX votes_by_target ON votes(workshop_id, target_id);`,
+  // 7: when a workshop last changed (phase, timer, settings): retention purges old ones.
+  `ALTER TABLE workshops ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+   UPDATE workshops SET updated_at = created_at;
+   CREATE INDEX workshops_by_update ON workshops(updated_at);`,
 ];

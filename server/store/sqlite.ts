@@ -102,6 +102,9 @@ export function createSqliteStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten with zeros, not left in free pages: a deleted workshop leaves
+  // nothing of its people's words in the file (see deleteWorkshop for the WAL).
+  db.pragma('secure_delete = ON');
   migrate(db);
   // Checkpoints leave the event loop for a worker thread (see checkpointer.ts); if the worker
   // dies, SQLite's own automatic checkpoints come back.
@@ -117,14 +120,18 @@ export function createSqliteStore(file: string): Store {
   const q = {
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
-         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at)
+         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at)
        VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
-         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt)`,
+         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt)`,
     ),
     insertGroup: db.prepare(
       'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
     ),
     workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
+    deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
+    expiredWorkshops: db.prepare<[number, number], { id: string }>(
+      `SELECT id FROM workshops WHERE (phase = 'closed' AND updated_at < ?) OR updated_at < ?`,
+    ),
     workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
     workshopByScreenKey: db.prepare<[string], WorkshopRow>(
       'SELECT * FROM workshops WHERE screen_key_hash = ?',
@@ -353,7 +360,11 @@ export function createSqliteStore(file: string): Store {
       if (entries.length > 0) {
         const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
         const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-        db.prepare(`UPDATE workshops SET ${sets} WHERE id = ?`).run(...values, id);
+        db.prepare(`UPDATE workshops SET ${sets}, updated_at = ? WHERE id = ?`).run(
+          ...values,
+          Date.now(),
+          id,
+        );
       }
       const row = q.workshopById.get(id);
       return row ? toWorkshop(row) : null;
@@ -379,6 +390,18 @@ export function createSqliteStore(file: string): Store {
     },
     async moveParticipant(participantId, groupId) {
       q.moveParticipant.run(groupId, participantId);
+    },
+    async deleteWorkshop(workshopId) {
+      const deleted = q.deleteWorkshop.run(workshopId).changes > 0;
+      for (const key of logLengths.keys())
+        if (key.startsWith(`${workshopId}/`)) logLengths.delete(key);
+      // The WAL still holds the pages as they were before: fold it into the file (where the
+      // rows are now zeros) and empty it.
+      if (deleted && file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
+      return deleted;
+    },
+    async expiredWorkshops({ closedBefore, untouchedBefore }) {
+      return q.expiredWorkshops.all(closedBefore, untouchedBefore).map((row) => row.id);
     },
     async removeParticipant(workshopId, participantId) {
       return removeParticipantTx.immediate(workshopId, participantId);

@@ -120,6 +120,13 @@ export interface Store {
    * finds nobody from then on. False when the workshop has no such participant.
    */
   removeParticipant(workshopId: string, participantId: string): Promise<boolean>;
+  /**
+   * Deletes a workshop and everything in it (groups, participants, documents, votes, snapshots),
+   * leaving no copy of it in the database file; false if there was none.
+   */
+  deleteWorkshop(workshopId: string): Promise<boolean>;
+  /** Workshops closed and unchanged since `closedBefore`, or unchanged at all since `untouchedBefore` (ms). */
+  expiredWorkshops(limits: { closedBefore: number; untouchedBefore: number }): Promise<string[]>;
 
   loadDoc(workshopId: string, docName: string): Promise<StoredDoc>;
   /**

@@ -1,6 +1,6 @@
 // The SQLite store against the store contract, in memory and on disk, plus what only a file
 // store has: versioned migrations that run once.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -104,6 +104,29 @@ describe('SQLite migrations', () => {
     const store = createSqliteStore(':memory:');
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
+  });
+});
+
+describe('SQLite deletion', () => {
+  it('a deleted workshop leaves none of its words in the database file or its write-ahead log', async () => {
+    const file = freshFile();
+    const store = createSqliteStore(file);
+    const workshop = workshopRecord({ title: 'Atelier-à-effacer-7f3a' });
+    const groups = groupRecords(workshop.id, ['Groupe-à-effacer-7f3a']);
+    await store.createWorkshop(workshop, groups);
+    await store.addParticipant(
+      participantRecord(workshop.id, groups[0]!.id, { name: 'Nom-à-effacer-7f3a' }),
+    );
+    const words = new TextEncoder().encode('Carte-à-effacer-7f3a');
+    for (let i = 0; i < 50; i++) await store.appendUpdate(workshop.id, 'plenary', words);
+    const present = () =>
+      [file, `${file}-wal`]
+        .filter((f) => existsSync(f))
+        .some((f) => readFileSync(f).includes(Buffer.from('effacer-7f3a')));
+    expect(present()).toBe(true);
+    await store.deleteWorkshop(workshop.id);
+    expect(present()).toBe(false);
+    await store.close();
   });
 });
 

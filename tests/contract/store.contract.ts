@@ -733,6 +733,76 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('deleting a workshop and retention', () => {
+      it('deleting a workshop removes it and everything in it, and nothing of another workshop', async () => {
+        const doomed = workshopRecord();
+        const kept = workshopRecord();
+        const doomedGroups = groupRecords(doomed.id, ['A']);
+        const keptGroups = groupRecords(kept.id, ['A']);
+        await store.createWorkshop(doomed, doomedGroups);
+        await store.createWorkshop(kept, keptGroups);
+        for (const [w, groups] of [
+          [doomed, doomedGroups],
+          [kept, keptGroups],
+        ] as const) {
+          const p = participantRecord(w.id, groups[0]!.id);
+          await store.addParticipant(p);
+          await store.appendUpdate(w.id, 'plenary', new Uint8Array([1, 2]));
+          await store.compactDoc(w.id, 'plenary', new Uint8Array([3]), 0);
+          await store.castVote({
+            workshopId: w.id,
+            participantId: p.id,
+            phase: 'vote',
+            targetId: `${groups[0]!.id}/r`,
+            delta: 1,
+            budget: 5,
+          });
+          await store.saveSnapshot({
+            id: `s-${w.id}`,
+            workshopId: w.id,
+            label: 'x',
+            kind: 'manual',
+            createdAt: 1,
+            data: '{}',
+          });
+        }
+        expect(await store.deleteWorkshop(doomed.id)).toBe(true);
+        expect(await store.workshopById(doomed.id)).toBeNull();
+        expect(await store.workshopByCode(doomed.code)).toBeNull();
+        expect(await store.groups(doomed.id)).toEqual([]);
+        expect(await store.participants(doomed.id)).toEqual([]);
+        expect(await store.loadDoc(doomed.id, 'plenary')).toEqual({
+          state: null,
+          updates: [],
+          lastSeq: 0,
+        });
+        expect(await store.allVotes(doomed.id)).toEqual([]);
+        expect(await store.listSnapshots(doomed.id)).toEqual([]);
+        expect(await store.deleteWorkshop(doomed.id)).toBe(false);
+        // The other workshop is whole.
+        expect(await store.workshopById(kept.id)).toEqual(kept);
+        expect(await store.participants(kept.id)).toHaveLength(1);
+        expect((await store.loadDoc(kept.id, 'plenary')).state).toEqual(new Uint8Array([3]));
+        expect(await store.allVotes(kept.id)).toHaveLength(1);
+        expect(await store.listSnapshots(kept.id)).toHaveLength(1);
+      });
+
+      it('expired workshops: closed and unchanged since the first limit, or unchanged at all since the second', async () => {
+        const closedOld = workshopRecord({ phase: 'closed', createdAt: 1_000 });
+        const openOld = workshopRecord({ createdAt: 1_000 });
+        const ancient = workshopRecord({ createdAt: 10 });
+        for (const w of [closedOld, openOld, ancient])
+          await store.createWorkshop(w, groupRecords(w.id, ['A']));
+        const expired = await store.expiredWorkshops({ closedBefore: 2_000, untouchedBefore: 500 });
+        expect(expired.sort()).toEqual([ancient.id, closedOld.id].sort());
+        // A change counts as activity: the workshop is no longer expired.
+        await store.updateWorkshop(closedOld.id, { votesRevealed: true });
+        expect(await store.expiredWorkshops({ closedBefore: 2_000, untouchedBefore: 500 })).toEqual(
+          [ancient.id],
+        );
+      });
+    });
+
     describe('snapshots', () => {
       const snapshot = (overrides: Partial<SnapshotRecord> = {}): SnapshotRecord => ({
         id: unique('s'),
