@@ -539,6 +539,46 @@ export const en: Messages = {
       thanklessTasks: 'Low impact, hard: rethink them',
     },
   },
+  guide: {
+    started: '{started}/{members} started',
+    done: '{done}/{members} placed all their dots',
+    progressHint:
+      'Started: at least one dot placed. All placed: the whole budget. Wait for the second figure before closing the vote.',
+    nextTitle: 'What next?',
+    next: {
+      lobby:
+        'Participants join with this link, this QR code or the workshop code, and their first name. Project the screen; when the groups are complete, move to “Writing” and start the timer.',
+      write:
+        'Groups write their recommendations. When time is up, move to “Voting”: each group spreads its dots over its cards.',
+      vote: 'Wait until everyone has placed all their dots (each column’s counter), then reveal the votes and move to “Merging”.',
+      merge:
+        'Merge the cards that say the same thing (suggestions on the right). Then move to “Prioritising”: the whole room votes on the merged board.',
+      prioritise:
+        'The room spreads its dots over the merged board; score impact and feasibility if you wish. Then reveal the votes and move to “Closed”.',
+      closed: 'The workshop is closed: everything is read-only. The report and the exports are ready.',
+    },
+    joinTitle: 'To join',
+    codeLabel: 'Workshop code',
+    qr: 'QR code of the join link',
+    copyJoin: 'Copy the link',
+    copyScreen: 'Copy the screen link',
+    copyScreenHint: 'To open the projection screen on another computer: this link can only watch.',
+    copied: 'Link copied.',
+    copyFailed: 'Could not copy; the link:',
+    report: 'Open the report',
+    exports: 'Snapshots and exports',
+    loopback:
+      'The room’s computers cannot open {address}: this address only leads to the computer running Atelier.',
+    loopbackFix:
+      'Restart the server with HOST=0.0.0.0 npm start (or PUBLIC_URL=http://this-computer-address:3000), then reopen this page.',
+    lastKnown: 'Offline: last phase known',
+    lastKnownAt: 'Offline: last phase known, at {time}',
+    codeLetters: 'These characters are never in a code: {chars}. Copy the code from the projection screen.',
+    codeLength: 'A code has 6 characters (you typed {count}).',
+    screenKeyHow:
+      'On the facilitator’s computer, open the workshop console and click “Copy the screen link”, then open that link here (or paste it below). The console’s “Projection screen” button opens it directly on the same computer.',
+    screenKeyOpen: 'Open the screen',
+  },
   screen: {
     key: {
       title: 'Projection screen',

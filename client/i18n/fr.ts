@@ -539,6 +539,48 @@ export const fr = {
       thanklessTasks: 'Faible impact, difficiles : à revoir',
     },
   },
+  /** The facilitator's path (issue 12): what comes next, how people join, where the results are. */
+  guide: {
+    started: '{started}/{members} ont commencé',
+    done: '{done}/{members} ont placé toutes leurs gommettes',
+    progressHint:
+      'Ont commencé : au moins une gommette posée. Toutes placées : le budget entier. Attendez les secondes avant de clore le vote.',
+    nextTitle: 'Et ensuite ?',
+    next: {
+      lobby:
+        'Les participant·es rejoignent avec ce lien, ce QR code ou le code de l’atelier, et leur prénom. Projetez l’écran ; quand les groupes sont au complet, passez à « Rédaction » et lancez le minuteur.',
+      write:
+        'Les groupes écrivent leurs recommandations. À la fin du temps, passez à « Vote » : chaque groupe répartit ses gommettes sur ses cartes.',
+      vote: 'Attendez que chacun·e ait placé toutes ses gommettes (compteur de chaque colonne), puis dévoilez les votes et passez à « Synthèse ».',
+      merge:
+        'Fusionnez les cartes qui disent la même chose (suggestions à droite). Ensuite, passez à « Priorisation » : toute la salle vote sur le tableau de synthèse.',
+      prioritise:
+        'La salle répartit ses gommettes sur le tableau de synthèse ; notez impact et faisabilité si vous le souhaitez. Ensuite, dévoilez les votes et passez à « Clôture ».',
+      closed: 'L’atelier est clos : tout est en lecture seule. Le compte rendu et les exports vous attendent.',
+    },
+    joinTitle: 'Pour rejoindre',
+    codeLabel: 'Code de l’atelier',
+    qr: 'QR code du lien pour rejoindre',
+    copyJoin: 'Copier le lien',
+    copyScreen: 'Copier le lien de l’écran',
+    copyScreenHint:
+      'Pour ouvrir l’écran de projection sur un autre ordinateur : ce lien ne permet que de regarder.',
+    copied: 'Lien copié.',
+    copyFailed: 'Copie impossible ; le lien :',
+    report: 'Ouvrir le compte rendu',
+    exports: 'Instantanés et exports',
+    loopback:
+      'Les ordinateurs de la salle ne peuvent pas ouvrir {address} : cette adresse ne mène qu’à l’ordinateur qui fait tourner Atelier.',
+    loopbackFix:
+      'Relancez le serveur avec HOST=0.0.0.0 npm start (ou PUBLIC_URL=http://adresse-de-cet-ordinateur:3000), puis rouvrez cette page.',
+    lastKnown: 'Hors ligne : dernière phase connue',
+    lastKnownAt: 'Hors ligne : dernière phase connue, à {time}',
+    codeLetters: 'Ces caractères ne sont jamais dans un code : {chars}. Recopiez le code de l’écran de projection.',
+    codeLength: 'Un code a 6 caractères (vous en avez saisi {count}).',
+    screenKeyHow:
+      'Sur l’ordinateur de l’animateur·rice, ouvrez la console de l’atelier et cliquez sur « Copier le lien de l’écran », puis ouvrez ce lien ici (ou collez-le ci-dessous). Le bouton « Écran de projection » de la console l’ouvre directement sur le même ordinateur.',
+    screenKeyOpen: 'Ouvrir l’écran',
+  },
   screen: {
     key: {
       title: 'Écran de projection',

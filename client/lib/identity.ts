@@ -1,6 +1,7 @@
 // What this browser remembers, in localStorage: who it is in each workshop it joined (so a
 // reload or a closed lid brings the same person back), and the workshops it created (with their
-// facilitator keys, for the organiser view).
+// facilitator keys, for the organiser view), and the last phase each workshop was seen in.
+import { PHASES, type Phase } from '../../shared/phases.js';
 import type { WorkshopInfo } from '../../shared/schemas.js';
 
 export interface Identity {
@@ -21,6 +22,7 @@ export interface CreatedWorkshop {
 const IDENTITY_PREFIX = 'atelier.identity.';
 const INFO_PREFIX = 'atelier.workshop.';
 const CREATED_KEY = 'atelier.created';
+const PHASE_PREFIX = 'atelier.phase.';
 
 function read<T>(key: string): T | null {
   try {
@@ -86,6 +88,30 @@ export function facilitatorLink(origin: string, code: string, key: string): stri
 /** The workshop as last seen, so a laptop that reloads without network can still open its board. */
 export function rememberWorkshopInfo(info: WorkshopInfo): void {
   write(INFO_PREFIX + info.code.toUpperCase(), info);
+  rememberPhase(info.code, info.phase);
+}
+
+/** The last phase this laptop knew for a workshop, and when (ms since the epoch). */
+export interface KnownPhase {
+  phase: Phase;
+  at: number;
+}
+
+/**
+ * Kept at every phase the live session reports, so a reload without network shows the phase the
+ * room was in when the wifi went (the workshop info is only saved when it is fetched).
+ */
+export function rememberPhase(code: string, phase: Phase, at = Date.now()): void {
+  write(PHASE_PREFIX + code.toUpperCase(), { phase, at } satisfies KnownPhase);
+}
+
+export function loadPhase(code: string): KnownPhase | null {
+  const value = read<KnownPhase>(PHASE_PREFIX + code.toUpperCase());
+  return value &&
+    (PHASES as readonly string[]).includes(value.phase) &&
+    typeof value.at === 'number'
+    ? value
+    : null;
 }
 
 export function loadWorkshopInfo(code: string): WorkshopInfo | null {
