@@ -73,6 +73,13 @@ export function createYjsEndpoint(deps: {
           return current !== undefined && canWrite(current, principal, doc);
         },
       });
+      // A removal or a deletion that happened while this connection was opening missed it:
+      // checked again once it is registered, so that it cannot stay.
+      const after = workshops.peek(workshopId);
+      const gone =
+        !after ||
+        (principal.role === 'participant' && !after.participants.has(principal.participantId));
+      if (gone) ws.close(CloseCode.forbidden, 'removed');
     } catch (error) {
       const code = error instanceof AppError ? closeCodeOf[error.code] : undefined;
       if (code === undefined) log.error('yjs connection failed', { error: String(error) });
