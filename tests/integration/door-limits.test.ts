@@ -302,6 +302,29 @@ describe('Socket.IO commands per connection', () => {
   });
 });
 
+describe('votes per connection', () => {
+  it('a participant flooding vote:cast gets rate_limited after the burst, whatever the votes say', async () => {
+    const w = await create();
+    const voter = (await (await join(newAddress(), w.code, 'Vite')).json()) as JoinResult;
+    const session = await openSession(srv.url, voter.token);
+    try {
+      const target = `${w.groups[0]!.id}/r1`;
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, () =>
+          command(session.socket, 'vote:cast', { targetId: target, delta: 1 }),
+        ),
+      );
+      const codes = answers.map((a) => (a.ok ? 'ok' : a.error.code));
+      // In the lobby every dot is refused (voting_closed) until the bucket is empty.
+      expect(codes.filter((c) => c === 'voting_closed').length).toBeGreaterThanOrEqual(40);
+      expect(codes.filter((c) => c === 'rate_limited').length).toBeGreaterThan(0);
+      expect(session.socket.connected).toBe(true);
+    } finally {
+      session.socket.disconnect();
+    }
+  });
+});
+
 describe('a room behind one address, with the default limits', () => {
   it('150 people join one workshop from one address within a minute, all accepted', async () => {
     const room = await startServer();
