@@ -32,6 +32,7 @@ import {
 } from './lib/results.js';
 import { renderReport } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
+import { measureWifi, renderWifi, type WifiResult } from './wifi.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -52,7 +53,7 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick;
-const sections = new Set((args.only ?? 'bundle,coldload,main,presence,ramp').split(','));
+const sections = new Set((args.only ?? 'bundle,wifi,coldload,main,presence,ramp').split(','));
 const workers = Number(args.workers);
 const outDir = path.resolve(args.out);
 /** The whole run stops starting new scenarios after this, so it ends well inside ten minutes. */
@@ -124,7 +125,7 @@ function checkoutOf(ref: string): { dir: string; label: string } {
   return { dir, label: `@${sha}` };
 }
 
-const results: BenchResults = {
+const results: BenchResults & { wifi?: WifiResult } = {
   mode: args.profile ? 'profile' : args.compare ? 'compare' : quick ? 'quick' : 'full',
   startedAt: new Date().toISOString(),
   tookMs: 0,
@@ -318,6 +319,25 @@ async function main(): Promise<void> {
       }
     }
 
+    if (sections.has('wifi')) {
+      // Issue 12: joining over the venue's wifi, in Chromium with network emulation (bench/wifi.ts).
+      log('joining over 1 Mbps / 300 ms RTT in Chromium');
+      try {
+        results.wifi = await measureWifi({
+          samples: quick ? 1 : 3,
+          clientDir: args['no-build'] ? path.join(repoRoot, 'dist', 'client') : undefined,
+          log,
+        });
+        const w = results.wifi.summary;
+        log(
+          `  on the board in ${(w.boardMs / 1000).toFixed(2)} s for ${(w.bytes / 1024).toFixed(1)} KiB: ${w.ratio.toFixed(2)}× the floor (${(w.floorMs / 1000).toFixed(2)} s)`,
+        );
+      } catch (error) {
+        results.notes.push(`wifi: ${(error as Error).message.split('\n')[0]}`);
+        log(`  wifi measurement failed: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+
     if (sections.has('coldload')) {
       log('loading a 60-person workshop from disk');
       results.coldLoad = await coldLoad(PLAN.coldSamples);
@@ -438,7 +458,7 @@ async function main(): Promise<void> {
       path.join(outDir, `${results.mode === 'full' ? 'latency' : `latency-${results.mode}`}.svg`),
       svg,
     );
-  const markdown = renderReport(results);
+  const markdown = renderReport(results) + (results.wifi ? `\n${renderWifi(results.wifi)}` : '');
   writeFileSync(
     path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.md`),
     markdown,
