@@ -17,10 +17,13 @@ import { connectDoc, synced, type YClient } from '../helpers/clients.js';
 import { waitFor } from '../helpers/wait.js';
 
 /** The real store, whose writes of documents fail with `code` while `failing.code` is set. */
-function faultyStore(file: string, failing: { code: string | null }): Store {
+function faultyStore(
+  file: string,
+  failing: { code: string | null; compactionOnly?: boolean },
+): Store {
   const store = createSqliteStore(file);
-  const failIfAsked = () => {
-    if (failing.code) {
+  const failIfAsked = (compaction = false) => {
+    if (failing.code && (compaction || !failing.compactionOnly)) {
       throw Object.assign(
         new Error(
           failing.code === 'SQLITE_FULL'
@@ -40,7 +43,7 @@ function faultyStore(file: string, failing: { code: string | null }): Store {
       return store.appendUpdate(...args);
     },
     async compactDoc(...args) {
-      failIfAsked();
+      failIfAsked(true);
       return store.compactDoc(...args);
     },
   };
@@ -113,5 +116,49 @@ describe.each(['SQLITE_FULL', 'SQLITE_READONLY'])('when the store refuses writes
         .sort(),
     );
     expect(stored).toEqual(['après', 'avant', 'pendant']);
+  });
+});
+
+describe('when only compaction fails', () => {
+  it('writes go on, the log is kept, and the document is whole after a reload', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'atelier-disk-'));
+    const failing = { code: 'SQLITE_FULL', compactionOnly: true };
+    const config = loadConfig(
+      { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', COMPACT_AFTER: '2' },
+      { clientDir: '' },
+    );
+    server = createServer(config, { store: faultyStore(config.databaseFile, failing) });
+    const { url } = await server.listen();
+    const w = await createWorkshop(url, { title: 'Compaction', groups: ['A'] });
+    const docA = groupDocName(w.groups[0]!.id);
+    const member = await joinWorkshop(url, w.code, { name: 'Ana' });
+    const writer = connectDoc(url, w.workshopId, docA, member.token);
+    const peer = connectDoc(url, w.workshopId, docA, w.facilitatorKey);
+    clients.push(writer, peer);
+    await Promise.all([synced(writer), synced(peer)]);
+    const titles = (c: YClient) =>
+      readRecommendations(c.doc)
+        .map((r) => r.title)
+        .sort();
+    for (let i = 0; i < 6; i++) {
+      addRecommendation(writer.doc, {
+        id: `c${i}`,
+        title: `c${i}`,
+        body: '',
+        authorId: 'a',
+        createdAt: 1,
+      });
+    }
+    await waitFor(() => titles(peer).length === 6, { message: 'every card relayed' });
+    expect(writer.closes).toEqual([]);
+    for (const c of clients.splice(0)) c.destroy();
+    await waitFor(() => !server!.rooms.isLoaded(w.workshopId, docA), { message: 'room unloaded' });
+    expect((await server.store.loadDoc(w.workshopId, docA)).state).toBeNull();
+    const stored = await server.rooms.withDoc(w.workshopId, docA, (doc) =>
+      readRecommendations(doc)
+        .map((r) => r.title)
+        .sort(),
+    );
+    expect(stored).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
   });
 });
