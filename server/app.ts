@@ -19,6 +19,7 @@ import { createDoor } from './http/door.js';
 import { errorHandler } from './http/errors.js';
 import { securityHeaders } from './http/headers.js';
 import { createMetrics } from './http/metrics.js';
+import { createPrivacyRouter } from './http/privacy.js';
 import { serveClient } from './http/static.js';
 import { createLogger } from './log.js';
 import { createRealtime } from './realtime/socket.js';
@@ -27,6 +28,7 @@ import { createDemoWorkshop } from './services/demo.js';
 import { createWorkshopDeletion, type WorkshopDeletion } from './services/deletion.js';
 import { createSnapshotService } from './services/snapshots.js';
 import { createVoteService } from './services/votes.js';
+import { createWithdrawal } from './services/withdrawal.js';
 import { createWorkshopService, type WorkshopService } from './services/workshops.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
@@ -83,6 +85,8 @@ export function createServer(
   app.use(metrics.router);
   // JSON and exports over 1 KiB leave compressed; Socket.IO and /yjs never pass through Express.
   app.use('/api', compression());
+  const withdrawal = createWithdrawal({ store, workshops, docs: rooms });
+  app.use('/api', createPrivacyRouter({ workshops, withdrawal, door }));
   app.use(
     '/api',
     createAdminRouter({

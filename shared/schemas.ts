@@ -17,11 +17,16 @@ export const groupInput = z.union([
   z.strictObject({ name: text(LIMITS.groupName), prompt: text(LIMITS.groupPrompt, 0).default('') }),
 ]);
 
+/** Characters of the organiser's information notice on personal data: a few short paragraphs. */
+export const NOTICE_MAX = 2000;
+
 export const createWorkshopBody = z.strictObject({
   title: text(LIMITS.workshopTitle),
   groups: z.array(groupInput).min(1).max(LIMITS.groupsPerWorkshop),
   voteBudget: z.number().int().min(1).max(LIMITS.voteBudgetMax).default(5),
   language: languageSchema.default('fr'),
+  /** Extension: the information notice on personal data shown at join time (default: built from the retention). */
+  notice: z.string().trim().max(NOTICE_MAX).optional(),
 });
 export type CreateWorkshopBody = z.input<typeof createWorkshopBody>;
 
@@ -30,6 +35,17 @@ export const joinBody = z.strictObject({
   groupId: z.string().min(1).max(64).optional(),
 });
 export type JoinBody = z.input<typeof joinBody>;
+
+/** Extension: PATCH /api/workshops/:workshopId; `notice: null` or '' brings the default text back. */
+export const workshopPatchBody = z.strictObject({
+  notice: z.string().trim().max(NOTICE_MAX).nullable(),
+});
+
+/** What happens to the cards of a participant who withdraws: kept without author, or deleted. */
+export const WITHDRAW_MODES = ['anonymise', 'remove'] as const;
+export type WithdrawMode = (typeof WITHDRAW_MODES)[number];
+/** Extension: DELETE /api/workshops/:workshopId/participants/me with the participant's token. */
+export const withdrawBody = z.strictObject({ cards: z.enum(WITHDRAW_MODES) });
 
 export const snapshotBody = z.strictObject({ label: text(LIMITS.snapshotLabel) });
 
@@ -99,6 +115,10 @@ export interface WorkshopInfo {
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
   groups: GroupInfo[];
+  /** Extension: the organiser's information notice on personal data; null: the default text applies. */
+  notice: string | null;
+  /** Extension: days a closed workshop is kept (RETENTION_DAYS; 0: kept until deleted). */
+  retentionDays: number;
   /** Extension: the address the room joins at (`<base>/w/<code>`), reachable from participants' laptops. */
   joinUrl: string;
 }

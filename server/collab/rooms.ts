@@ -47,6 +47,11 @@ export interface Rooms {
   /** Runs `fn` on the live document (loading it if needed); changes made in it are persisted and broadcast. */
   withDoc<T>(workshopId: string, docName: string, fn: (doc: Y.Doc) => T | Promise<T>): Promise<T>;
   /**
+   * Folds a document's log into one state row now: the words a participant withdrew leave the
+   * stored history too (the state keeps no deleted text), not only the live document.
+   */
+  compactNow(workshopId: string, docName: string): Promise<void>;
+  /**
    * Asks every client of a workshop's open documents for what the server lacks (sync step 1).
    * Called when write rights reopen: edits a client made while it could not write were dropped,
    * and its later updates depend on them; its answer (sync step 2) brings them all in at once.
@@ -257,6 +262,17 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         // What fn changed is stored before the caller is answered (rejects if the store failed).
         await room.afterPending(() => undefined);
         return result;
+      } finally {
+        room.holds--;
+        releaseIfIdle(room);
+      }
+    },
+
+    async compactNow(workshopId, docName) {
+      const room = await acquire(workshopId, docName);
+      room.holds++;
+      try {
+        await room.afterPending(() => room.compact());
       } finally {
         room.holds--;
         releaseIfIdle(room);

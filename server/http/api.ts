@@ -48,7 +48,11 @@ export function createApiRouter(deps: {
 
   api.get('/workshops/:code', async (req, res) => {
     const found = await lookUp(req);
-    res.json({ ...found, joinUrl: `${joinBaseUrl(config, req)}/w/${found.code}` });
+    res.json({
+      ...found,
+      retentionDays: config.retentionDays,
+      joinUrl: `${joinBaseUrl(config, req)}/w/${found.code}`,
+    });
   });
 
   api.post('/workshops/:code/participants', async (req, res) => {

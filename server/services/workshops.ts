@@ -61,7 +61,7 @@ export interface WorkshopEvents {
 export interface WorkshopService {
   readonly events: EventEmitter<WorkshopEvents>;
   create(input: z.output<typeof createWorkshopBody>): Promise<CreateWorkshopResult>;
-  infoByCode(code: string): Promise<Omit<WorkshopInfo, 'joinUrl'>>;
+  infoByCode(code: string): Promise<WorkshopFacts>;
   join(code: string, input: z.output<typeof joinBody>): Promise<JoinResult>;
   /** Resolves a bearer secret (facilitator key or participant token); throws unauthorized. */
   authenticate(secret: string | undefined): Promise<Principal>;
@@ -90,7 +90,10 @@ export interface WorkshopService {
   screenKey(workshopId: string, facilitatorKey: string): Promise<string>;
 }
 
-export function info(live: LiveWorkshop): Omit<WorkshopInfo, 'joinUrl'> {
+/** What the workshop itself knows of its public description (the HTTP layer adds the rest). */
+export type WorkshopFacts = Omit<WorkshopInfo, 'joinUrl' | 'retentionDays'>;
+
+export function info(live: LiveWorkshop): WorkshopFacts {
   const r = live.record;
   return {
     workshopId: r.id,
@@ -102,6 +105,7 @@ export function info(live: LiveWorkshop): Omit<WorkshopInfo, 'joinUrl'> {
     groupChoiceLocked: r.groupChoiceLocked,
     joiningLocked: r.joiningLocked,
     groups: live.groups.map(groupInfo),
+    notice: r.notice ?? null,
   };
 }
 
@@ -216,6 +220,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         facilitatorKeyHash: hashSecret(facilitatorKey),
         screenKeyHash: null,
         createdAt: now(),
+        ...(input.notice ? { notice: input.notice } : {}),
       };
       const groups = input.groups.map((group, position) => ({
         id: generateId(),

@@ -81,4 +81,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE workshops ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
    UPDATE workshops SET updated_at = created_at;
    CREATE INDEX workshops_by_update ON workshops(updated_at);`,
+  // 8: the information notice shown at join time, written by the organiser (null: the default text).
+  `ALTER TABLE workshops ADD COLUMN notice TEXT;`,
 ];

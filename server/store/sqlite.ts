@@ -39,6 +39,7 @@ interface WorkshopRow {
   facilitator_key_hash: string;
   screen_key_hash: string | null;
   created_at: number;
+  notice: string | null;
 }
 
 interface ParticipantRow {
@@ -66,6 +67,8 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     facilitatorKeyHash: row.facilitator_key_hash,
     screenKeyHash: row.screen_key_hash,
     createdAt: row.created_at,
+    // Absent rather than null: records without a notice keep the shape they had before it.
+    ...(row.notice !== null ? { notice: row.notice } : {}),
   };
 }
 
@@ -120,9 +123,11 @@ export function createSqliteStore(file: string): Store {
   const q = {
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
-         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at)
+         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at,
+         notice)
        VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
-         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt)`,
+         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt,
+         @notice)`,
     ),
     insertGroup: db.prepare(
       'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
@@ -236,6 +241,7 @@ export function createSqliteStore(file: string): Store {
         data: string;
       }
     >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
+    replaceSnapshotData: db.prepare('UPDATE snapshots SET data = ? WHERE workshop_id = ? AND id = ?'),
   };
 
   const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {
@@ -245,6 +251,7 @@ export function createSqliteStore(file: string): Store {
       votesRevealed: workshop.votesRevealed ? 1 : 0,
       groupChoiceLocked: workshop.groupChoiceLocked ? 1 : 0,
       joiningLocked: workshop.joiningLocked ? 1 : 0,
+      notice: workshop.notice ?? null,
     });
     for (const group of groups) q.insertGroup.run(group);
   });
@@ -330,6 +337,7 @@ export function createSqliteStore(file: string): Store {
     groupChoiceLocked: 'group_choice_locked',
     joiningLocked: 'joining_locked',
     screenKeyHash: 'screen_key_hash',
+    notice: 'notice',
   };
 
   return {
@@ -477,6 +485,10 @@ export function createSqliteStore(file: string): Store {
             data: row.data,
           }
         : null;
+    },
+    async replaceSnapshotData(workshopId, snapshotId, data) {
+      // secure_delete overwrites the old row's pages; the WAL's copy goes at the next checkpoint.
+      return q.replaceSnapshotData.run(data, workshopId, snapshotId).changes > 0;
     },
     async close() {
       if (!db.open) return;

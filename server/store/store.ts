@@ -22,6 +22,11 @@ export interface WorkshopRecord {
   /** sha256 of the read-only key of the projection screen, once one was issued. */
   screenKeyHash: string | null;
   createdAt: number;
+  /**
+   * The organiser's information notice on personal data, shown at join time; absent when the
+   * default text (built from the retention) applies. A patch with `null` brings the default back.
+   */
+  notice?: string | null;
 }
 
 export type WorkshopPatch = Partial<
@@ -34,6 +39,7 @@ export type WorkshopPatch = Partial<
     | 'groupChoiceLocked'
     | 'joiningLocked'
     | 'screenKeyHash'
+    | 'notice'
   >
 >;
 
@@ -165,6 +171,11 @@ export interface Store {
   listSnapshots(workshopId: string): Promise<Omit<SnapshotRecord, 'data'>[]>;
   /** A snapshot of this workshop, or null (unknown, or another workshop's). */
   getSnapshot(workshopId: string, snapshotId: string): Promise<SnapshotRecord | null>;
+  /**
+   * Replaces the data of a snapshot (a participant withdrew their name and words: every copy of
+   * them goes), leaving no trace of the old data in the file; false if there is no such snapshot.
+   */
+  replaceSnapshotData(workshopId: string, snapshotId: string, data: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

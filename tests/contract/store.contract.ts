@@ -240,6 +240,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.updateWorkshop('unknown', { phase: 'vote' })).toBeNull();
       });
 
+      it('the information notice is kept from creation, changed by a patch, and absent again when patched to null', async () => {
+        const withNotice = workshopRecord({ notice: 'La mairie collecte « vos prénoms ».' });
+        await store.createWorkshop(withNotice, groupRecords(withNotice.id, ['A']));
+        expect(await store.workshopById(withNotice.id)).toEqual(withNotice);
+        expect((await store.workshopById(workshop.id))?.notice).toBeUndefined();
+        expect((await store.updateWorkshop(workshop.id, { notice: 'Texte' }))?.notice).toBe('Texte');
+        expect(await store.updateWorkshop(workshop.id, { notice: null })).toEqual(workshop);
+      });
+
       it('a patch touches only its own workshop', async () => {
         const other = workshopRecord();
         await store.createWorkshop(other, groupRecords(other.id, ['A']));
@@ -847,6 +856,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           await store.saveSnapshot(s);
         }
         expect((await store.listSnapshots(workshop.id)).map((s) => s.id)).toEqual(ids);
+      });
+
+      it("a snapshot's data can be replaced (a withdrawal), only within its own workshop", async () => {
+        const other = workshopRecord();
+        await store.createWorkshop(other, groupRecords(other.id, ['A']));
+        const s = snapshot({ data: JSON.stringify({ participants: ['Ana'] }) });
+        await store.saveSnapshot(s);
+        expect(await store.replaceSnapshotData(other.id, s.id, '{}')).toBe(false);
+        expect(await store.replaceSnapshotData(workshop.id, 'unknown', '{}')).toBe(false);
+        expect((await store.getSnapshot(workshop.id, s.id))?.data).toBe(s.data);
+        expect(await store.replaceSnapshotData(workshop.id, s.id, '{"participants":[]}')).toBe(true);
+        expect(await store.getSnapshot(workshop.id, s.id)).toEqual({ ...s, data: '{"participants":[]}' });
       });
 
       it("a workshop sees only its own snapshots; another workshop's id finds nothing", async () => {
