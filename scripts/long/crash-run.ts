@@ -12,6 +12,7 @@ import { errorLines, freePort, kill, serverSpec, start } from './server.js';
 import {
   closeWorkshop,
   disconnected,
+  notBack,
   openWorkshop,
   pace,
   resynced,
@@ -98,7 +99,8 @@ export const CRASH_DEFAULTS: Omit<CrashOptions, 'kills'> = {
   voteMs: [100, 800],
   gapMs: [300, 4000],
   earlyKillRate: 0.2,
-  resyncTimeoutMs: 60_000,
+  // Generous: on a machine at load 20 the first kills of a run took up to 40 s to come back.
+  resyncTimeoutMs: 180_000,
 };
 
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
@@ -176,7 +178,10 @@ export async function runCrash(options: CrashOptions): Promise<CrashSummary> {
           () => workshops.every((w) => resynced(w, restarted.listeningAt)),
           options.resyncTimeoutMs,
           `every client back after kill ${k}`,
-        );
+        ).catch((error: unknown) => {
+          const missing = workshops.flatMap((w) => notBack(w, restarted.listeningAt));
+          throw new Error(`${(error as Error).message}; not back:\n${missing.join('\n')}`);
+        });
         resync = workshops.flatMap((w) => resyncTimes(w, restarted.listeningAt));
         allResync.push(...resync);
         voteProblems.push(...checkToldOnReconnect(workshops, check.stored, `kill ${k}`));

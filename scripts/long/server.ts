@@ -70,6 +70,10 @@ export async function start(spec: ServerSpec): Promise<Started> {
     { timeout: 60_000 },
   );
   const listeningAt = Date.now();
+  // A run that dies (an uncaught error) must not leave its server behind.
+  const orphan = () => server.child.kill('SIGKILL');
+  process.once('exit', orphan);
+  void server.exited.then(() => process.off('exit', orphan));
   return { server, listeningAt, startMs: listeningAt - spawnedAt };
 }
 

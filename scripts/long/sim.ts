@@ -319,6 +319,39 @@ export function resyncTimes(w: Workshop, since: number): number[] {
     .map((p) => Math.max(p.replica.syncedAt, p.client.mineAt) - since);
 }
 
+/** For a run that gives up waiting: who is not back since `since`, and in what state. */
+export function notBack(w: Workshop, since: number): string[] {
+  const out: string[] = [];
+  const age = (at: number) => (at === 0 ? 'never' : `${at - since} ms`);
+  for (const r of replicasOf(w)) {
+    if (r.provider.synced && r.syncedAt >= since) continue;
+    out.push(
+      `${r.docName} replica: ws ${r.provider.wsconnected ? 'open' : r.provider.wsconnecting ? 'connecting' : 'closed'}, ` +
+        `synced ${r.provider.synced} (last ${age(r.syncedAt)})`,
+    );
+  }
+  const sockets = [
+    {
+      who: 'facilitator',
+      c: w.facilitator,
+      ok: w.facilitator.stateAt >= since && w.facilitator.stateAt > 0,
+    },
+    ...w.participants.map((p) => ({
+      who: p.id,
+      c: p.client,
+      ok: p.client.mineAt >= since && p.client.mineAt > 0,
+    })),
+  ];
+  for (const { who, c, ok } of sockets) {
+    if (ok && c.socket.connected) continue;
+    out.push(
+      `${who} socket: connected ${c.socket.connected}, active ${c.socket.active}, ` +
+        `state ${age(c.stateAt)}, votes:mine ${age(c.mineAt)}`,
+    );
+  }
+  return out;
+}
+
 export function disconnected(w: Workshop): boolean {
   return (
     replicasOf(w).every((r) => !r.provider.wsconnected) &&
