@@ -578,6 +578,10 @@ export const en: Messages = {
     screenKeyHow:
       'On the facilitator’s computer, open the workshop console and click “Copy the screen link”, then open that link here (or paste it below). The console’s “Projection screen” button opens it directly on the same computer.',
     screenKeyOpen: 'Open the screen',
+    noRankYet: 'No dots yet: ranks will come with the votes.',
+    noRank: 'no rank',
+    held: 'Ranking held while you score: votes that arrived since change it.',
+    resort: 'Re-sort',
   },
   screen: {
     key: {

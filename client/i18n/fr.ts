@@ -580,6 +580,10 @@ export const fr = {
     screenKeyHow:
       'Sur l’ordinateur de l’animateur·rice, ouvrez la console de l’atelier et cliquez sur « Copier le lien de l’écran », puis ouvrez ce lien ici (ou collez-le ci-dessous). Le bouton « Écran de projection » de la console l’ouvre directement sur le même ordinateur.',
     screenKeyOpen: 'Ouvrir l’écran',
+    noRankYet: 'Pas encore de gommette : les rangs viendront avec les votes.',
+    noRank: 'sans rang',
+    held: 'Classement tenu pendant que vous notez : les votes arrivés depuis le changent.',
+    resort: 'Reclasser',
   },
   screen: {
     key: {

@@ -190,8 +190,10 @@ describe('the facilitator console', () => {
     await fac.getByTestId('phase-vote').click();
     await expect.poll(() => board.getByTestId('phase').textContent()).toContain('Vote');
     await board.getByRole('button', { name: 'Ajouter une gommette à « Former les élus »' }).click();
-    // The facilitator sees who has voted (a count) and the card's total, before any reveal.
-    await expect.poll(() => fac.getByTestId('column-voted').first().textContent()).toContain('1/1 ont voté');
+    // The facilitator sees how many have started and how many placed all their dots (counts, never
+    // who), and the card's total, before any reveal.
+    await expect.poll(() => fac.getByTestId('column-started').first().textContent()).toContain('1/1 ont commencé');
+    expect(await fac.getByTestId('column-voted').first().textContent()).toContain('0/1 ont placé toutes leurs gommettes');
     await expect.poll(() => fac.getByTestId('card-total').first().textContent()).toContain('1 vote');
     expect(await board.getByTestId('total').count()).toBe(0);
     await fac.getByTestId('reveal').click();

@@ -8,9 +8,10 @@ import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Phase } from '../../shared/phases.js';
 import type { CreateWorkshopResult } from '../../shared/schemas.js';
-import { createWorkshop } from '../helpers/api.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { command, connectSocket, type TestSocket } from '../helpers/clients.js';
+import { createWorkshop, joinWorkshop } from '../helpers/api.js';
+import { writeItems } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -241,5 +242,43 @@ describe('a reload without network', () => {
       .locator('[data-testid=connection][data-status=connected]')
       .waitFor({ timeout: 30_000 });
     await expect.poll(() => alice.getByTestId('last-known').count()).toBe(0);
+  });
+});
+
+describe('the console’s ranking while the room prioritises', () => {
+  it('shows no rank before the first dot, and holds still under the facilitator’s pointer until it leaves', async () => {
+    const w = await workshop(srv);
+    const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: w.groups[0]!.id });
+    await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [
+      { id: 'i1', title: 'Premier' },
+      { id: 'i2', title: 'Second' },
+    ]);
+    await setPhase(srv, w, 'prioritise');
+    const page = await openConsole(srv, w);
+    const rows = page.getByTestId('ranked-item');
+    const order = () => rows.locator('.title').allTextContents();
+    await expect.poll(order).toEqual(['Premier', 'Second']);
+    expect(await page.getByTestId('rank').allTextContents()).toEqual(['—', '—']);
+    await page.getByTestId('no-rank-yet').waitFor();
+
+    // The facilitator scores the first item; meanwhile the room puts two dots on the second.
+    await rows.first().locator('.title').hover();
+    const voter = connectSocket(srv.url, ana.token);
+    sockets.push(voter);
+    for (let i = 0; i < 2; i++)
+      expect((await command(voter, 'vote:cast', { targetId: 'plenary/i2', delta: 1 })).ok).toBe(
+        true,
+      );
+    await expect.poll(() => page.getByTestId('rank').allTextContents()).not.toEqual(['—', '—']);
+    await expect.poll(() => rows.nth(1).locator('.total .n').textContent()).toBe('2');
+    expect(await order()).toEqual(['Premier', 'Second']);
+    expect(await page.getByTestId('rank').allTextContents()).toEqual(['2', '1']);
+    await page.getByTestId('ranking-held').waitFor();
+
+    // The pointer leaves the list: the ranking follows the votes again.
+    await page.mouse.move(5, 5);
+    await expect.poll(order).toEqual(['Second', 'Premier']);
+    expect(await page.getByTestId('rank').allTextContents()).toEqual(['1', '2']);
+    expect(await page.getByTestId('ranking-held').count()).toBe(0);
   });
 });
