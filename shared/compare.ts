@@ -44,6 +44,11 @@ export interface BoardComparison {
   };
   /** Targets whose dot total moved, largest move first. */
   totals: TotalMove[];
+  /**
+   * Merges made between the two boards: items that now join two cards or more and are new or
+   * gained a card. A single card carried over to the merged board is not a merge.
+   */
+  merges: number;
   /** True when nothing differs. */
   same: boolean;
 }
@@ -142,11 +147,25 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
   }
   totals.sort((p, q) => Math.abs(q.after - q.before) - Math.abs(p.after - p.before) || (p.targetId < q.targetId ? -1 : 1));
 
+  let merges = 0;
+  for (const [id, item] of itemsAfter) {
+    if (new Set(item.sources).size < 2) continue;
+    const old = itemsBefore.get(id);
+    if (!old || item.sources.some((s) => !old.sources.includes(s))) merges += 1;
+  }
+
   const same =
     before.workshop.phase === after.workshop.phase &&
     recommendations.added.length + recommendations.changed.length + recommendations.withdrawn.length === 0 &&
     Object.values(items).every((list) => list.length === 0) &&
     totals.length === 0;
 
-  return { phase: { before: before.workshop.phase, after: after.workshop.phase }, recommendations, items, totals, same };
+  return {
+    phase: { before: before.workshop.phase, after: after.workshop.phase },
+    recommendations,
+    items,
+    totals,
+    merges,
+    same,
+  };
 }

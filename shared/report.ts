@@ -53,6 +53,8 @@ const WORDS = {
       type: 'Type',
       recommendation: 'Recommandation',
       item: 'Élément fusionné',
+      carried: 'Reprise sans fusion',
+      added: 'Ajout en synthèse',
       groups: 'Groupe(s)',
       title: 'Titre',
       body: 'Description',
@@ -109,6 +111,8 @@ const WORDS = {
       type: 'Type',
       recommendation: 'Recommendation',
       item: 'Merged item',
+      carried: 'Carried over, not merged',
+      added: 'Added while merging',
       groups: 'Group(s)',
       title: 'Title',
       body: 'Description',
@@ -288,8 +292,10 @@ export function tableRows(board: BoardExport, lang: ReportLanguage = board.works
     }
   }
   for (const { item } of rankedItems(board)) {
+    // A merge joins two cards or more: one card carried over, or an item written while merging, is not one.
+    const sourceCount = new Set(item.sources).size;
     rows.push([
-      w.item,
+      sourceCount >= 2 ? w.item : sourceCount === 1 ? w.carried : w.added,
       itemGroupNames(board, item, lang),
       item.title,
       item.body,

@@ -93,11 +93,8 @@ export function createSnapshotService(deps: {
       const target = await get(workshopId, snapshotId);
       const record = (await store.getSnapshot(workshopId, snapshotId))!;
       const live = await workshops.live(workshopId);
-      const label =
-        live.record.language === 'fr'
-          ? `Avant la restauration de « ${record.label} »`
-          : `Before restoring “${record.label}”`;
-      const before = await save(workshopId, label.slice(0, 120), 'auto');
+      const label = restoreLabel(record.label, live.record.language);
+      const before = await save(workshopId, label, 'auto');
       restoring.add(workshopId);
       try {
         await board.restore(workshopId, target);
@@ -117,4 +114,34 @@ export function createSnapshotService(deps: {
       return board.importBoard(await get(workshopId, snapshotId));
     },
   };
+}
+
+/** The longest snapshot label the service writes (the same cut as before). */
+const LABEL_MAX = 120;
+const BEFORE_RESTORE = [
+  /^Avant (?:la restauration|l’annulation de la restauration) de « (.*) »$/s,
+  /^Before (?:restoring|undoing the restore of) “(.*)”$/s,
+];
+
+/**
+ * The label of the snapshot saved before a restore. Restoring a "before restoring « X »" snapshot
+ * is undoing that restore: it says so, about X itself, instead of nesting ("Avant la restauration
+ * de « Avant la restauration de « X » »"), however many times it goes back and forth.
+ */
+export function restoreLabel(restored: string, language: 'fr' | 'en'): string {
+  let core = restored;
+  let undo = false;
+  for (;;) {
+    const match = BEFORE_RESTORE.map((re) => re.exec(core)).find((m) => m);
+    if (!match) break;
+    core = match[1]!;
+    undo = true;
+  }
+  const cut = (text: string, room: number) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+  if (language === 'fr') {
+    const prefix = undo ? 'Avant l’annulation de la restauration de « ' : 'Avant la restauration de « ';
+    return `${prefix}${cut(core, LABEL_MAX - prefix.length - 2)} »`;
+  }
+  const prefix = undo ? 'Before undoing the restore of “' : 'Before restoring “';
+  return `${prefix}${cut(core, LABEL_MAX - prefix.length - 1)}”`;
 }
