@@ -32,6 +32,7 @@ import {
 } from './lib/results.js';
 import { renderReport } from './report.js';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from './scenario.js';
+import { measureSuggestions } from './suggestions.js';
 import { measureWifi, renderWifi, type WifiResult } from './wifi.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,7 +157,7 @@ function describe(r: ScenarioResult): string {
  */
 async function quietMachine(): Promise<{ waitedMs: number; otherCores: number }> {
   const start = Date.now();
-  let otherCores = NaN;
+  let otherCores: number;
   do {
     const window = new LoadWindow(() => [process.pid]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -305,6 +306,15 @@ async function main(): Promise<void> {
     }
     results.main = [[runs[0]!]];
   } else {
+    if (sections.has('suggestions')) {
+      // In-process and first, while the machine is still quiet (bench/suggestions.ts).
+      log('merge suggestions: 500 recommendations in 30 groups');
+      const measured = measureSuggestions();
+      Object.assign(results, { suggestions: measured });
+      results.notes.push(measured.summary);
+      log(`  ${measured.summary}`);
+    }
+
     if (sections.has('bundle')) {
       log('participant page: building the client and measuring its JavaScript');
       try {

@@ -189,6 +189,8 @@ function languagesOf(
 
 interface Model {
   sim: (i: number, j: number) => number;
+  /** `sim` where it may reach the threshold; below it otherwise, without computing it exactly. */
+  screen: (i: number, j: number) => number;
   analysed: Analysed[];
   idf: (term: string) => number;
 }
@@ -208,33 +210,67 @@ function model(recs: readonly SuggestionInput[], o: Required<SuggestOptions>): M
     analyse(title, body, `${recs[i]!.title} ${recs[i]!.body}`, languages[i]!, o, stems),
   );
   const termModel = tfidf(analysed.map((a) => a.terms));
-  const kinds = [{ weight: 1 - o.charWeight, ...termModel }];
-  if (o.charWeight > 0)
-    kinds.push({ weight: o.charWeight, ...tfidf(analysed.map((a) => a.grams)) });
-
+  const termWeight = 1 - o.charWeight;
   const upper = new Float64Array((n * (n - 1)) / 2);
   const rowStart = (i: number) => (i * (2 * n - i - 1)) / 2;
-  for (const { weight, vectors, size } of kinds) {
-    const row = new Float64Array(size);
-    for (let i = 0; i < n; i++) {
-      const a = vectors[i]!;
-      for (let k = 0; k < a.ids.length; k++) row[a.ids[k]!] = a.weights[k]!;
-      const start = rowStart(i) - i - 1;
-      for (let j = i + 1; j < n; j++) {
-        const b = vectors[j]!;
-        let sum = 0;
-        for (let k = 0; k < b.ids.length; k++) sum += row[b.ids[k]!]! * b.weights[k]!;
-        upper[start + j] = upper[start + j]! + weight * sum;
-      }
-      for (let k = 0; k < a.ids.length; k++) row[a.ids[k]!] = 0;
+  // Stems first, for every pair: few terms per card, so cheap.
+  const termRow = new Float64Array(termModel.size);
+  for (let i = 0; i < n; i++) {
+    const a = termModel.vectors[i]!;
+    for (let k = 0; k < a.ids.length; k++) termRow[a.ids[k]!] = a.weights[k]!;
+    const start = rowStart(i) - i - 1;
+    for (let j = i + 1; j < n; j++) {
+      const b = termModel.vectors[j]!;
+      let sum = 0;
+      for (let k = 0; k < b.ids.length; k++) sum += termRow[b.ids[k]!]! * b.weights[k]!;
+      upper[start + j] = termWeight * sum;
     }
+    for (let k = 0; k < a.ids.length; k++) termRow[a.ids[k]!] = 0;
   }
-  const sim = (i: number, j: number) => {
+  const screen = (i: number, j: number) => {
     if (i === j) return 1;
     const [x, y] = i < j ? [i, j] : [j, i];
     return upper[rowStart(x) + y - x - 1] ?? 0;
   };
-  return { sim, analysed, idf: termModel.idf };
+  let sim = screen;
+  if (o.charWeight > 0) {
+    // Then the n-grams (hundreds per card): only for the pairs that could reach the threshold
+    // with them (an n-gram cosine is at most 1); the others on demand (a set's linkage and score
+    // may ask for any pair). The same sums in the same order: the result is exact.
+    const grams = tfidf(analysed.map((a) => a.grams));
+    const done = new Uint8Array(upper.length);
+    const row = new Float64Array(grams.size);
+    const addGrams = (i: number, j: number, at: number) => {
+      const b = grams.vectors[j]!;
+      let sum = 0;
+      for (let k = 0; k < b.ids.length; k++) sum += row[b.ids[k]!]! * b.weights[k]!;
+      upper[at] = upper[at]! + o.charWeight * sum;
+      done[at] = 1;
+    };
+    const scatter = (i: number, on: boolean) => {
+      const a = grams.vectors[i]!;
+      for (let k = 0; k < a.ids.length; k++) row[a.ids[k]!] = on ? a.weights[k]! : 0;
+    };
+    const reachable = o.threshold - o.charWeight * (1 + 1e-9);
+    for (let i = 0; i < n; i++) {
+      scatter(i, true);
+      const start = rowStart(i) - i - 1;
+      for (let j = i + 1; j < n; j++) if (upper[start + j]! >= reachable) addGrams(i, j, start + j);
+      scatter(i, false);
+    }
+    sim = (i: number, j: number) => {
+      if (i === j) return 1;
+      const [x, y] = i < j ? [i, j] : [j, i];
+      const at = rowStart(x) + y - x - 1;
+      if (done[at] === 0) {
+        scatter(x, true);
+        addGrams(x, y, at);
+        scatter(x, false);
+      }
+      return upper[at]!;
+    };
+  }
+  return { sim, screen, analysed, idf: termModel.idf };
 }
 
 /** All pairwise similarities of `recs` (see `model`); `(i, j)` are indices into `recs`. */
@@ -298,6 +334,50 @@ function reasonsOf(set: readonly number[], m: Model): string[] {
 // ---------------------------------------------------------------------------------------------
 // Clustering
 
+/** A binary max-heap of (value, key), ties to the smaller key. */
+class MaxHeap {
+  private values: number[] = [];
+  private keys: number[] = [];
+  private above(i: number, j: number): boolean {
+    const vi = this.values[i]!;
+    const vj = this.values[j]!;
+    return vi > vj || (vi === vj && this.keys[i]! < this.keys[j]!);
+  }
+  private swap(i: number, j: number) {
+    [this.values[i], this.values[j]] = [this.values[j]!, this.values[i]!];
+    [this.keys[i], this.keys[j]] = [this.keys[j]!, this.keys[i]!];
+  }
+  push(value: number, key: number) {
+    this.values.push(value);
+    this.keys.push(key);
+    for (let i = this.values.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (!this.above(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+  pop(): { value: number; key: number } | undefined {
+    if (this.values.length === 0) return undefined;
+    const top = { value: this.values[0]!, key: this.keys[0]! };
+    const last = this.values.length - 1;
+    this.swap(0, last);
+    this.values.pop();
+    this.keys.pop();
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let best = i;
+      if (l < last && this.above(l, best)) best = l;
+      if (r < last && this.above(r, best)) best = r;
+      if (best === i) break;
+      this.swap(i, best);
+      i = best;
+    }
+    return top;
+  }
+}
+
 export const sourceOf = (rec: Pick<SuggestionInput, 'groupId' | 'id'>): string =>
   `${rec.groupId}/${rec.id}`;
 
@@ -350,46 +430,45 @@ export function suggestMerges(
     return o.linkage === 'complete' ? min : total / (members[a]!.length * members[b]!.length);
   };
 
-  // Mergeable set pairs (disjoint groups, linkage ≥ threshold), keyed a·n + b with a < b.
-  const links = new Map<number, number>();
+  // Mergeable set pairs (disjoint groups, linkage ≥ threshold): each set's neighbours with their
+  // linkage, and a max-heap of candidate merges (best linkage first, ties to the smallest a·n + b)
+  // whose stale entries are skipped when they surface.
+  const neighbours: Map<number, number>[] = Array.from({ length: n }, () => new Map());
+  const heap = new MaxHeap();
+  const link = (x: number, y: number, value: number) => {
+    const [a, b] = x < y ? [x, y] : [y, x];
+    neighbours[a]!.set(b, value);
+    neighbours[b]!.set(a, value);
+    heap.push(value, a * n + b);
+  };
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      if (recs[i]!.groupId !== recs[j]!.groupId && sim(i, j) >= o.threshold) {
-        links.set(i * n + j, sim(i, j));
+      if (recs[i]!.groupId !== recs[j]!.groupId && m.screen(i, j) >= o.threshold) {
+        link(i, j, sim(i, j));
       }
     }
   }
 
-  while (links.size > 0) {
-    let bestKey = -1;
-    let bestValue = -Infinity;
-    for (const [key, value] of links) {
-      // Ties go to the smallest key: deterministic whatever the map's insertion history.
-      if (value > bestValue || (value === bestValue && key < bestKey)) {
-        bestKey = key;
-        bestValue = value;
+  for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
+    const a = Math.floor(top.key / n);
+    const b = top.key % n;
+    if (neighbours[a]!.get(b) !== top.value) continue; // stale: a or b merged since
+    const around = new Set<number>();
+    for (const x of [a, b]) {
+      for (const c of neighbours[x]!.keys()) {
+        neighbours[c]!.delete(x);
+        if (c !== a && c !== b) around.add(c);
       }
-    }
-    const a = Math.floor(bestKey / n);
-    const b = bestKey % n;
-    const neighbours = new Set<number>();
-    for (const key of [...links.keys()]) {
-      const x = Math.floor(key / n);
-      const y = key % n;
-      if (x === a || x === b || y === a || y === b) {
-        links.delete(key);
-        const other = x === a || x === b ? y : x;
-        if (other !== a && other !== b) neighbours.add(other);
-      }
+      neighbours[x]!.clear();
     }
     members[a] = [...members[a]!, ...members[b]!].sort((x, y) => x - y);
     members[b] = [];
     for (const g of groupsOf[b]!) groupsOf[a]!.add(g);
     groupsOf[b]!.clear();
-    for (const c of neighbours) {
+    for (const c of [...around].sort((x, y) => x - y)) {
       if (!disjoint(a, c)) continue;
       const value = linkage(a, c);
-      if (value >= o.threshold) links.set(Math.min(a, c) * n + Math.max(a, c), value);
+      if (value >= o.threshold) link(a, c, value);
     }
   }
 

@@ -135,8 +135,18 @@ const STEMMERS = {
 };
 
 /** The stem of a lowercase word (accents kept or not), without accents. */
+// Stems are asked for again and again (every card, every refresh): kept, up to a bound.
+const stemCache = new Map<string, string>();
+
 export function stem(word: string, language: Language): string {
-  return stripAccents(STEMMERS[language].stem(word.normalize('NFC')));
+  const key = `${language}:${word}`;
+  let s = stemCache.get(key);
+  if (s === undefined) {
+    if (stemCache.size >= 50_000) stemCache.clear();
+    s = stripAccents(STEMMERS[language].stem(word.normalize('NFC')));
+    stemCache.set(key, s);
+  }
+  return s;
 }
 
 function stripAccents(text: string): string {
@@ -160,7 +170,8 @@ export function surfaceForms(text: string, into: Map<string, string>): void {
     const bare = token
       .replace(/^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)'/u, '')
       .replace(/'s?$/u, '');
-    const key = normalizeText(bare);
-    if (key !== '' && !key.includes(' ') && !into.has(key)) into.set(key, bare);
+    if (bare === '' || bare.includes("'")) continue;
+    const key = stripAccents(bare).replace(/ß/g, 'ss');
+    if (!into.has(key)) into.set(key, bare);
   }
 }
