@@ -220,6 +220,16 @@ function screenKeyOf(srv: TestServer, w: Plenary): Promise<string> {
   return screenKey;
 }
 
+/** Opens the projection; dist/client is shared, and while someone rebuilds it the page is briefly missing. */
+async function goToScreen(page: Page, srv: TestServer, w: Plenary): Promise<void> {
+  const url = `${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKeyOf(srv, w))}`;
+  for (let attempt = 0; ; attempt++) {
+    const res = await page.goto(url);
+    if (res?.ok() || attempt >= 20) return;
+    await page.waitForTimeout(5000);
+  }
+}
+
 /** One state, three shots: the projector, the 720p projector, and a browser that prefers dark. */
 function shotsOf(step: keyof typeof STEPS, ready: (page: Page) => Promise<unknown>): Shot[] {
   const open = async (page: Page, { srv }: { srv: TestServer }) => {
@@ -228,9 +238,7 @@ function shotsOf(step: keyof typeof STEPS, ready: (page: Page) => Promise<unknow
       done.add(step);
       await STEPS[step]!(w);
     }
-    await page.goto(
-      `${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKeyOf(srv, w))}`,
-    );
+    await goToScreen(page, srv, w);
     try {
       await page.locator(`[data-testid=screen][data-phase]`).waitFor();
       await ready(page);
@@ -287,9 +295,7 @@ export const SCREEN_SHOTS: Shot[] = [
     viewport: 'projector720',
     open: async (page, { srv }) => {
       const w = await plenaryWorkshop(srv);
-      await page.goto(
-        `${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKeyOf(srv, w))}`,
-      );
+      await goToScreen(page, srv, w);
       await page
         .getByTestId('screen-page')
         .filter({ hasText: /^\s*Page 2/ })

@@ -550,7 +550,8 @@ const SHOTS: Shot[] = [
 async function main() {
   const filter = process.argv[2] ?? '';
   mkdirSync(OUT, { recursive: true });
-  const srv = await startServer();
+  // The address a room would join at (a LAN address), as on the day; pages are still opened at srv.url.
+  const srv = await startServer({ env: { PUBLIC_URL: 'http://192.168.1.20:3000' } });
   let browser: Browser | null = null;
   try {
     browser = await launchBrowser();
