@@ -57,7 +57,7 @@ export default defineConfig({
     root: '.',
     include: ['tests/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['tests/helpers/global-setup.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts', 'tests/helpers/postgres-cluster.ts'],
     // A safety net, not a measure: browser tests on a loaded 2-core machine can take a while.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,0 +1,585 @@
+// The PostgreSQL store (node-postgres, one Pool): the Store contract over a server database, for
+// DATABASE_URL deployments. Same semantics as the SQLite store (sqlite.ts); what SQLite gets from
+// running every call inside one process, this store gets from transactions and row locks, so
+// that several processes may share the database (docs/architecture.md, "PostgreSQL").
+import pg from 'pg';
+import type { Phase, VotingPhase } from '../../shared/phases.js';
+import type { Language } from '../../shared/schemas.js';
+import { PG_MIGRATIONS } from './postgres-migrations.js';
+import type {
+  AppendResult,
+  Store,
+  StoredDoc,
+  SnapshotRecord,
+  VoteOutcome,
+  VoteRecord,
+  WorkshopPatch,
+  WorkshopRecord,
+} from './store.js';
+
+export interface PostgresStoreOptions {
+  /** A postgres:// connection string. */
+  url: string;
+  /** Tables live in this schema (tests: one schema each); unset: the server's search_path. */
+  schema?: string;
+  /** Connections at most (default 10: appends of one document use one at a time, see below). */
+  poolSize?: number;
+}
+
+export interface PostgresStore extends Store {
+  /** Settles once the schema is migrated; every method waits for it, a failure rejects them all. */
+  readonly ready: Promise<void>;
+}
+
+/** Key of the advisory lock under which one process at a time migrates the database. */
+const MIGRATION_LOCK = 7_411_203;
+/** Updates written by one statement at most (a burst on one document waits for the next one). */
+const MAX_BATCH = 256;
+
+// bigint columns (epoch ms, seq, count(*)) come back as numbers: every value Atelier stores is
+// far below 2^53. Per pool, so that no other pg user in the process is affected.
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Gives constraint failures the words of SQLite's messages ("UNIQUE constraint failed", …): the
+ * services recognise a code collision by them, and both stores then fail the same way.
+ */
+function translate(error: unknown): unknown {
+  if (error instanceof pg.DatabaseError) {
+    const what =
+      error.code === '23505'
+        ? 'UNIQUE'
+        : error.code === '23503'
+          ? 'FOREIGN KEY'
+          : error.code === '23514'
+            ? 'CHECK'
+            : null;
+    if (what) error.message = `${what} constraint failed: ${error.message}`;
+  }
+  return error;
+}
+
+interface WorkshopRow {
+  id: string;
+  code: string;
+  title: string;
+  language: string;
+  vote_budget: number;
+  phase: string;
+  timer_ends_at: number | null;
+  timer_freeze: boolean;
+  votes_revealed: boolean;
+  group_choice_locked: boolean;
+  joining_locked: boolean;
+  facilitator_key_hash: string;
+  screen_key_hash: string | null;
+  created_at: number;
+  notice: string | null;
+}
+
+function toWorkshop(row: WorkshopRow): WorkshopRecord {
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    language: row.language as Language,
+    voteBudget: row.vote_budget,
+    phase: row.phase as Phase,
+    timerEndsAt: row.timer_ends_at,
+    timerFreeze: row.timer_freeze,
+    votesRevealed: row.votes_revealed,
+    groupChoiceLocked: row.group_choice_locked,
+    joiningLocked: row.joining_locked,
+    facilitatorKeyHash: row.facilitator_key_hash,
+    screenKeyHash: row.screen_key_hash,
+    createdAt: row.created_at,
+    // Absent rather than null, as in the SQLite store.
+    ...(row.notice !== null ? { notice: row.notice } : {}),
+  };
+}
+
+const toParticipant = (row: Record<string, unknown>) => ({
+  id: row.id as string,
+  workshopId: row.workshop_id as string,
+  groupId: row.group_id as string,
+  name: row.name as string,
+  tokenHash: row.token_hash as string,
+  createdAt: row.created_at as number,
+});
+
+const toVote = (row: Record<string, unknown>): VoteRecord => ({
+  participantId: row.participant_id as string,
+  phase: row.phase as VotingPhase,
+  targetId: row.target_id as string,
+  count: row.count as number,
+});
+
+const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** Applies the migrations the database lacks, under an advisory lock; returns the version. */
+export async function migratePostgres(client: pg.ClientBase): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    );
+    const { rows } = await client.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+    );
+    for (let version = rows[0]!.v; version < PG_MIGRATIONS.length; version++) {
+      await client.query(PG_MIGRATIONS[version]!);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        version + 1,
+        Date.now(),
+      ]);
+    }
+    await client.query('COMMIT');
+    return PG_MIGRATIONS.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The pool settings of a store (also used by scripts/migrate-pg.ts). */
+export function postgresPool(options: PostgresStoreOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types,
+    // A statement that runs this long is stuck (a lock never released): fail it, not the process.
+    statement_timeout: 15_000,
+    idle_in_transaction_session_timeout: 30_000,
+    connectionTimeoutMillis: 10_000,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle connection the server closed (restart, failover) is dropped and replaced at the next
+  // checkout; without a listener its error would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+interface PendingAppend {
+  data: Buffer;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+interface AppendQueue {
+  workshopId: string;
+  docName: string;
+  pending: PendingAppend[];
+  /** Resolves when the queue has drained (loadDoc and close wait for it). */
+  drained: Promise<void>;
+}
+
+const APPEND_SQL = `
+  WITH before AS (
+    SELECT count(*) AS n FROM doc_updates WHERE workshop_id = $1::text AND doc_name = $2::text
+  ), ins AS (
+    INSERT INTO doc_updates (workshop_id, doc_name, data)
+    SELECT $1::text, $2::text, u.data FROM unnest($3::bytea[]) WITH ORDINALITY AS u(data, i)
+    ORDER BY u.i
+    RETURNING seq
+  )
+  SELECT ins.seq, before.n FROM ins, before ORDER BY ins.seq`;
+
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  const pool = postgresPool(options);
+  let closed = false;
+  const ready = (async () => {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  })();
+  // Nobody may be waiting yet: the rejection is seen by every method, not reported as unhandled.
+  ready.catch(() => undefined);
+
+  async function query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    await ready;
+    try {
+      return await pool.query<R>(text, values);
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async function transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await ready;
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw translate(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // Appends: one queue per document, one statement in flight per queue, so a document's updates
+  // get their seq in call order; the calls that arrive while a statement runs go in the next one.
+  const queues = new Map<string, AppendQueue>();
+  const docKey = (workshopId: string, docName: string) => `${workshopId}\u0000${docName}`;
+
+  async function drain(key: string, queue: AppendQueue): Promise<void> {
+    while (queue.pending.length > 0) {
+      const batch = queue.pending.splice(0, MAX_BATCH);
+      try {
+        const { rows } = await query<{ seq: number; n: number }>(APPEND_SQL, [
+          queue.workshopId,
+          queue.docName,
+          batch.map((b) => b.data),
+        ]);
+        batch.forEach((b, i) => b.resolve({ seq: rows[i]!.seq, logLength: rows[i]!.n + i + 1 }));
+      } catch (error) {
+        // A batch holds one document, hence one workshop: a foreign-key failure is all of it.
+        for (const b of batch) b.reject(error);
+      }
+    }
+    queues.delete(key);
+  }
+
+  const idle = async (key: string) => {
+    await queues.get(key)?.drained;
+  };
+
+  const columns: Record<keyof WorkshopPatch, string> = {
+    phase: 'phase',
+    timerEndsAt: 'timer_ends_at',
+    timerFreeze: 'timer_freeze',
+    votesRevealed: 'votes_revealed',
+    groupChoiceLocked: 'group_choice_locked',
+    joiningLocked: 'joining_locked',
+    screenKeyHash: 'screen_key_hash',
+    notice: 'notice',
+  };
+
+  const oneWorkshop = async (where: string, value: string) => {
+    const { rows } = await query<WorkshopRow>(`SELECT * FROM workshops WHERE ${where} = $1`, [
+      value,
+    ]);
+    return rows[0] ? toWorkshop(rows[0]) : null;
+  };
+
+  return {
+    ready,
+    async createWorkshop(w, groups) {
+      await transaction(async (c) => {
+        await c.query(
+          `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
+             timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
+             screen_key_hash, created_at, updated_at, notice)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
+          [
+            w.id,
+            w.code,
+            w.title,
+            w.language,
+            w.voteBudget,
+            w.phase,
+            w.timerEndsAt,
+            w.timerFreeze,
+            w.votesRevealed,
+            w.groupChoiceLocked,
+            w.joiningLocked,
+            w.facilitatorKeyHash,
+            w.screenKeyHash,
+            w.createdAt,
+            w.notice ?? null,
+          ],
+        );
+        for (const g of groups) {
+          await c.query(
+            'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES ($1, $2, $3, $4, $5)',
+            [g.id, g.workshopId, g.name, g.prompt, g.position],
+          );
+        }
+      });
+    },
+    workshopById: (id) => oneWorkshop('id', id),
+    workshopByCode: (code) => oneWorkshop('code', code),
+    workshopByFacilitatorKeyHash: (hash) => oneWorkshop('facilitator_key_hash', hash),
+    workshopByScreenKeyHash: (hash) => oneWorkshop('screen_key_hash', hash),
+    async updateWorkshop(id, patch) {
+      const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
+        keyof WorkshopPatch,
+        unknown,
+      ][];
+      if (entries.length === 0) return oneWorkshop('id', id);
+      const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
+      const { rows } = await query<WorkshopRow>(
+        `UPDATE workshops SET ${sets}, updated_at = $2 WHERE id = $1 RETURNING *`,
+        [id, Date.now(), ...entries.map(([, v]) => v)],
+      );
+      return rows[0] ? toWorkshop(rows[0]) : null;
+    },
+    async groups(workshopId) {
+      const { rows } = await query(
+        'SELECT id, workshop_id, name, prompt, position FROM groups WHERE workshop_id = $1 ORDER BY position',
+        [workshopId],
+      );
+      return rows.map((row) => ({
+        id: row.id as string,
+        workshopId: row.workshop_id as string,
+        name: row.name as string,
+        prompt: row.prompt as string,
+        position: row.position as number,
+      }));
+    },
+    async addParticipant(p) {
+      await query(
+        `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt],
+      );
+    },
+    async participantByTokenHash(tokenHash) {
+      const { rows } = await query('SELECT * FROM participants WHERE token_hash = $1', [tokenHash]);
+      return rows[0] ? toParticipant(rows[0]) : null;
+    },
+    async participants(workshopId) {
+      const { rows } = await query(
+        'SELECT * FROM participants WHERE workshop_id = $1 ORDER BY created_at, id',
+        [workshopId],
+      );
+      return rows.map(toParticipant);
+    },
+    async moveParticipant(participantId, groupId) {
+      await query('UPDATE participants SET group_id = $2 WHERE id = $1', [participantId, groupId]);
+    },
+    async removeParticipant(workshopId, participantId) {
+      // One statement: the participant's dots go with them (ON DELETE CASCADE), atomically.
+      const { rowCount } = await query(
+        'DELETE FROM participants WHERE workshop_id = $1 AND id = $2',
+        [workshopId, participantId],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async deleteWorkshop(workshopId) {
+      // Groups, participants, documents, votes and snapshots cascade in the same statement. Dead
+      // rows stay in the table files until (auto)vacuum reuses them: see docs/architecture.md.
+      const { rowCount } = await query('DELETE FROM workshops WHERE id = $1', [workshopId]);
+      return (rowCount ?? 0) > 0;
+    },
+    async expiredWorkshops({ closedBefore, untouchedBefore }) {
+      const { rows } = await query(
+        `SELECT id FROM workshops WHERE (phase = 'closed' AND updated_at < $1) OR updated_at < $2`,
+        [closedBefore, untouchedBefore],
+      );
+      return rows.map((row) => row.id as string);
+    },
+    async loadDoc(workshopId, docName): Promise<StoredDoc> {
+      // This process's appends to the document land first (SQLite's are synchronous); one
+      // statement reads state and log from one snapshot, whatever another process compacts.
+      await idle(docKey(workshopId, docName));
+      const { rows } = await query<{ seq: number | null; data: Buffer }>(
+        `SELECT NULL::bigint AS seq, state AS data FROM doc_states WHERE workshop_id = $1 AND doc_name = $2
+         UNION ALL
+         SELECT seq, data FROM doc_updates WHERE workshop_id = $1 AND doc_name = $2
+         ORDER BY seq NULLS FIRST`,
+        [workshopId, docName],
+      );
+      const state = rows[0]?.seq === null ? new Uint8Array(rows.shift()!.data) : null;
+      return {
+        state,
+        updates: rows.map((row) => new Uint8Array(row.data)),
+        lastSeq: rows.at(-1)?.seq ?? 0,
+      };
+    },
+    appendUpdate(workshopId, docName, update) {
+      if (closed) return Promise.reject(new Error('the store is closed'));
+      const key = docKey(workshopId, docName);
+      let queue = queues.get(key);
+      return new Promise<AppendResult>((resolve, reject) => {
+        if (!queue) {
+          queue = { workshopId, docName, pending: [], drained: Promise.resolve() };
+          queues.set(key, queue);
+          const started = queue;
+          // Started after this turn's microtasks: the calls of one turn share a statement.
+          started.drained = new Promise<void>((done) => queueMicrotask(done)).then(() =>
+            drain(key, started),
+          );
+        }
+        queue.pending.push({ data: bytes(update), resolve, reject });
+      });
+    },
+    async compactDoc(workshopId, docName, state, throughSeq) {
+      await transaction(async (c) => {
+        await c.query(
+          `INSERT INTO doc_states (workshop_id, doc_name, state) VALUES ($1, $2, $3)
+           ON CONFLICT (workshop_id, doc_name) DO UPDATE SET state = excluded.state`,
+          [workshopId, docName, bytes(state)],
+        );
+        await c.query(
+          'DELETE FROM doc_updates WHERE workshop_id = $1 AND doc_name = $2 AND seq <= $3',
+          [workshopId, docName, throughSeq],
+        );
+      });
+    },
+    castVote(r) {
+      return transaction(async (c): Promise<VoteOutcome> => {
+        // The participant's row lock serialises their votes across every process: the budget
+        // read below cannot be spent by another transaction before this one commits.
+        await c.query('SELECT 1 FROM participants WHERE id = $1 FOR UPDATE', [r.participantId]);
+        const spent = (
+          await c.query<{ n: number }>(
+            'SELECT coalesce(sum(count), 0)::int AS n FROM votes WHERE participant_id = $1 AND phase = $2',
+            [r.participantId, r.phase],
+          )
+        ).rows[0]!.n;
+        if (r.delta === 1) {
+          if (spent >= r.budget) return { ok: false, reason: 'budget_exhausted' };
+          await c.query(
+            `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES ($1, $2, $3, $4, 1)
+             ON CONFLICT (participant_id, phase, target_id) DO UPDATE SET count = votes.count + 1`,
+            [r.workshopId, r.participantId, r.phase, r.targetId],
+          );
+          return { ok: true, remaining: r.budget - spent - 1 };
+        }
+        const key = [r.participantId, r.phase, r.targetId];
+        const current =
+          (
+            await c.query<{ count: number }>(
+              'SELECT count FROM votes WHERE participant_id = $1 AND phase = $2 AND target_id = $3',
+              key,
+            )
+          ).rows[0]?.count ?? 0;
+        if (current <= 0) return { ok: false, reason: 'nothing_to_withdraw' };
+        // The last dot deletes the row: decrementing it to 0 would break CHECK (count > 0).
+        await c.query(
+          current === 1
+            ? 'DELETE FROM votes WHERE participant_id = $1 AND phase = $2 AND target_id = $3'
+            : 'UPDATE votes SET count = count - 1 WHERE participant_id = $1 AND phase = $2 AND target_id = $3',
+          key,
+        );
+        return { ok: true, remaining: r.budget - spent + 1 };
+      });
+    },
+    async tallies(workshopId, phase) {
+      const { rows } = await query<{ target_id: string; n: number }>(
+        'SELECT target_id, sum(count)::int AS n FROM votes WHERE workshop_id = $1 AND phase = $2 GROUP BY target_id',
+        [workshopId, phase],
+      );
+      return Object.fromEntries(rows.map((row) => [row.target_id, row.n]));
+    },
+    async voters(workshopId, phase) {
+      const { rows } = await query(
+        'SELECT DISTINCT participant_id FROM votes WHERE workshop_id = $1 AND phase = $2 ORDER BY participant_id',
+        [workshopId, phase],
+      );
+      return rows.map((row) => row.participant_id as string);
+    },
+    async allVotes(workshopId) {
+      const { rows } = await query(
+        `SELECT participant_id, phase, target_id, count FROM votes WHERE workshop_id = $1
+         ORDER BY participant_id, phase, target_id`,
+        [workshopId],
+      );
+      return rows.map(toVote);
+    },
+    async removeVotesOn(workshopId, targetIds) {
+      if (targetIds.length === 0) return [];
+      // One statement, hence atomic; ordered as SQLite returns them (by target as asked, then owner).
+      const { rows } = await query(
+        'DELETE FROM votes WHERE workshop_id = $1 AND target_id = ANY($2::text[]) RETURNING participant_id, phase, target_id, count',
+        [workshopId, [...new Set(targetIds)]],
+      );
+      const order = [...new Set(targetIds)];
+      return rows
+        .map(toVote)
+        .sort(
+          (a, b) =>
+            order.indexOf(a.targetId) - order.indexOf(b.targetId) ||
+            Number(a.participantId > b.participantId) - Number(a.participantId < b.participantId) ||
+            Number(a.phase > b.phase) - Number(a.phase < b.phase),
+        );
+    },
+    async replaceVotes(workshopId, votes) {
+      const kept = votes.filter((v) => v.count > 0);
+      await transaction(async (c) => {
+        await c.query('DELETE FROM votes WHERE workshop_id = $1', [workshopId]);
+        if (kept.length === 0) return;
+        await c.query(
+          `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count)
+           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])`,
+          [
+            workshopId,
+            kept.map((v) => v.participantId),
+            kept.map((v) => v.phase),
+            kept.map((v) => v.targetId),
+            kept.map((v) => v.count),
+          ],
+        );
+      });
+    },
+    async saveSnapshot(s) {
+      await query(
+        'INSERT INTO snapshots (id, workshop_id, label, kind, created_at, data) VALUES ($1, $2, $3, $4, $5, $6)',
+        [s.id, s.workshopId, s.label, s.kind, s.createdAt, s.data],
+      );
+    },
+    async listSnapshots(workshopId) {
+      const { rows } = await query(
+        'SELECT id, workshop_id, label, kind, created_at FROM snapshots WHERE workshop_id = $1 ORDER BY created_at, ord',
+        [workshopId],
+      );
+      return rows.map((row) => ({
+        id: row.id as string,
+        workshopId: row.workshop_id as string,
+        label: row.label as string,
+        kind: row.kind as SnapshotRecord['kind'],
+        createdAt: row.created_at as number,
+      }));
+    },
+    async getSnapshot(workshopId, snapshotId) {
+      const { rows } = await query(
+        'SELECT id, workshop_id, label, kind, created_at, data FROM snapshots WHERE workshop_id = $1 AND id = $2',
+        [workshopId, snapshotId],
+      );
+      const row = rows[0];
+      return row
+        ? {
+            id: row.id as string,
+            workshopId: row.workshop_id as string,
+            label: row.label as string,
+            kind: row.kind as SnapshotRecord['kind'],
+            createdAt: row.created_at as number,
+            data: row.data as string,
+          }
+        : null;
+    },
+    async replaceSnapshotData(workshopId, snapshotId, data) {
+      const { rowCount } = await query(
+        'UPDATE snapshots SET data = $3 WHERE workshop_id = $1 AND id = $2',
+        [workshopId, snapshotId, data],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Appends already accepted are written before the connections go.
+      await Promise.all([...queues.values()].map((q) => q.drained));
+      await ready.catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
