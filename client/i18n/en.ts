@@ -617,4 +617,54 @@ export const en: Messages = {
     freezesIn: 'Writing freezes in {time}',
     frozen: 'Writing is frozen: time is up',
   },
+  privacy: {
+    noticeTitle: 'Your data',
+    noticeCollect:
+      'The organiser of this workshop keeps your first name, your group, the recommendations you write and your dots, to run the workshop and write its report.',
+    noticeKeep:
+      'They are erased {days} days after the workshop is closed, or as soon as the organiser deletes it.',
+    noticeKeepForever: 'They are kept until the organiser deletes the workshop.',
+    noticeWithdraw:
+      'You can withdraw your name and contributions at any time: “My data”, at the bottom of your board.',
+    myData: 'My data',
+    myDataTitle: 'My data in this workshop',
+    myDataIntro:
+      'This workshop keeps your first name ({name}), your group, your recommendations and your dots.',
+    withdraw: 'Withdraw my contributions',
+    withdrawHint:
+      'Your name and your dots are erased, and you leave the workshop. For your recommendations:',
+    cardsLabel: 'My recommendations',
+    anonymise: 'Keep them, without my name',
+    anonymiseHint: 'They stay on the group’s board and in the report, with no author.',
+    remove: 'Delete them',
+    removeHint:
+      'They disappear from the board, the report and the snapshots; dots placed on them go back to their owners.',
+    confirm: 'Withdraw my contributions',
+    cancel: 'Cancel',
+    withdrawing: 'Withdrawing…',
+    withdrawn:
+      'Done: your name and contributions have been withdrawn from the workshop, and this device keeps nothing of you for this workshop.',
+    withdrawFailed: 'The withdrawal failed: {message}',
+    deleted:
+      'This workshop was deleted by its organiser. What this device kept of it has been erased.',
+    deleteTitle: 'Delete workshop',
+    deleteAction: 'Delete workshop…',
+    deleteHint: 'Erases the workshop and everything in it for good, after a final export.',
+    deleteIntro:
+      'Everything in the workshop “{title}” will be erased for good: recommendations, merged board, dots, snapshots and participants. People connected will be told.',
+    deleteExportFirst: 'Before deleting, download a final export:',
+    deleteTypeCode: 'To confirm, type the workshop code ({code})',
+    deleteConfirm: 'Delete for good',
+    deleting: 'Deleting…',
+    deletedDone: 'The workshop “{title}” was deleted: nothing of it is left on the server.',
+    backToList: 'Back to my workshops',
+    deleteFailed: 'The deletion failed: {message}',
+    noticeEditorTitle: 'Data notice',
+    noticeEditorHint:
+      'Shown to participants before they join: who collects what, for how long, how to withdraw. Left empty, the default text is shown:',
+    noticeLabel: 'Notice text',
+    noticeSave: 'Save the notice',
+    noticeSaved: 'Notice saved.',
+    noticeReset: 'Back to the default text',
+  },
 };

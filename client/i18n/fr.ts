@@ -619,5 +619,55 @@ export const fr = {
     freezesIn: 'L’écriture se fige dans {time}',
     frozen: 'L’écriture est figée : temps écoulé',
   },
+  privacy: {
+    noticeTitle: 'Vos données',
+    noticeCollect:
+      'L’organisateur·rice de cet atelier conserve votre prénom, votre groupe, les recommandations que vous écrivez et vos gommettes, pour le déroulement de l’atelier et son compte rendu.',
+    noticeKeep:
+      'Ils sont effacés {days} jours après la clôture de l’atelier, ou dès que l’organisateur·rice le supprime.',
+    noticeKeepForever: 'Ils sont gardés jusqu’à ce que l’organisateur·rice supprime l’atelier.',
+    noticeWithdraw:
+      'Vous pouvez retirer votre prénom et vos contributions à tout moment : « Mes données », en bas de votre tableau.',
+    myData: 'Mes données',
+    myDataTitle: 'Mes données dans cet atelier',
+    myDataIntro:
+      'Cet atelier conserve votre prénom ({name}), votre groupe, vos recommandations et vos gommettes.',
+    withdraw: 'Retirer mes contributions',
+    withdrawHint:
+      'Votre prénom et vos gommettes sont effacés, et vous quittez l’atelier. Pour vos recommandations :',
+    cardsLabel: 'Mes recommandations',
+    anonymise: 'Les garder, sans mon prénom',
+    anonymiseHint: 'Elles restent au tableau du groupe et dans le compte rendu, sans auteur·rice.',
+    remove: 'Les supprimer',
+    removeHint:
+      'Elles disparaissent du tableau, du compte rendu et des instantanés ; les gommettes posées dessus reviennent à leurs propriétaires.',
+    confirm: 'Retirer mes contributions',
+    cancel: 'Annuler',
+    withdrawing: 'Retrait en cours…',
+    withdrawn:
+      'C’est fait : votre prénom et vos contributions ont été retirés de l’atelier, et cet appareil ne garde plus rien de vous pour cet atelier.',
+    withdrawFailed: 'Le retrait n’a pas abouti : {message}',
+    deleted:
+      'Cet atelier a été supprimé par son organisateur·rice. Ce que cet appareil en gardait a été effacé.',
+    deleteTitle: 'Supprimer l’atelier',
+    deleteAction: 'Supprimer l’atelier…',
+    deleteHint: 'Efface définitivement l’atelier et tout ce qu’il contient, après un dernier export.',
+    deleteIntro:
+      'Tout ce que contient l’atelier « {title} » sera effacé définitivement : recommandations, tableau de synthèse, gommettes, instantanés et participant·es. Les personnes connectées en seront prévenues.',
+    deleteExportFirst: 'Avant de supprimer, téléchargez un dernier export :',
+    deleteTypeCode: 'Pour confirmer, saisissez le code de l’atelier ({code})',
+    deleteConfirm: 'Supprimer définitivement',
+    deleting: 'Suppression…',
+    deletedDone: 'L’atelier « {title} » a été supprimé : il n’en reste rien sur le serveur.',
+    backToList: 'Retour à mes ateliers',
+    deleteFailed: 'La suppression n’a pas abouti : {message}',
+    noticeEditorTitle: 'Information sur les données',
+    noticeEditorHint:
+      'Montrée aux participant·es avant qu’ils rejoignent l’atelier : qui collecte quoi, pour combien de temps, comment se retirer. Vide, le texte par défaut s’affiche :',
+    noticeLabel: 'Texte de l’information',
+    noticeSave: 'Enregistrer l’information',
+    noticeSaved: 'Information enregistrée.',
+    noticeReset: 'Revenir au texte par défaut',
+  },
 };
 export type Messages = typeof fr;

@@ -112,6 +112,13 @@ export const organiserApi = {
     const res = await send(a, 'GET', exportPath(a, options));
     return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition')) };
   },
+  /** Deletes the workshop and everything in it (204); its code answers 404 from then on. */
+  deleteWorkshop: async (a: OrganiserAccess) => {
+    await send(a, 'DELETE', base(a));
+  },
+  /** The information notice shown at join time; '' or null brings the default text back. */
+  setNotice: (a: OrganiserAccess, notice: string | null) =>
+    json<{ notice: string | null }>(a, 'PATCH', base(a), { notice }),
   /** A whole board from an export file becomes a new workshop; a bad file answers 400 with why. */
   importWorkshop: (board: unknown) =>
     json<CreateWorkshopResult>(null, 'POST', '/api/workshops/import', board),

@@ -9,6 +9,7 @@ import type {
   Ack,
   ClientToServerEvents,
   ServerToClientEvents,
+  SessionRemoved,
   VotesMine,
   VotesReturned,
   Whoami,
@@ -46,7 +47,11 @@ class SocketSession implements Session {
   readonly #cleanup: (() => void)[] = [];
   #retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(token: string, onUnauthorized: () => void, onRemoved: () => void) {
+  constructor(
+    token: string,
+    onUnauthorized: () => void,
+    onRemoved: (reason: SessionRemoved['reason']) => void,
+  ) {
     // Reconnection is on, with socket.io's jittered backoff (randomizationFactor 0.5) so sixty
     // laptops that lose the venue wifi together do not come back in lockstep.
     // presence: 'delta' (an extension): who comes and goes arrives as small upserts, not the
@@ -90,8 +95,9 @@ class SocketSession implements Session {
       'votes:returned',
       (returned) => (this.returned = [...this.returned.slice(-4), returned]),
     );
-    // The facilitator removed this participant; the server closes the socket right after.
-    socket.on('session:removed', () => onRemoved());
+    // The facilitator removed this participant, or the workshop was deleted; the server closes
+    // the socket right after.
+    socket.on('session:removed', ({ reason }) => onRemoved(reason));
 
     // The system knows before the socket does when the network goes away: say so at once,
     // and reconnect as soon as it is back instead of waiting for the next backoff step.
@@ -151,8 +157,8 @@ class SocketSession implements Session {
 export function createSession(options: {
   token: string;
   onUnauthorized: () => void;
-  /** The facilitator removed this participant from the workshop. */
-  onRemoved: () => void;
+  /** The facilitator removed this participant (`removed`), or deleted the workshop (`deleted`). */
+  onRemoved: (reason: SessionRemoved['reason']) => void;
 }): Session {
   return new SocketSession(options.token, options.onUnauthorized, options.onRemoved);
 }
