@@ -2,7 +2,6 @@
 // targets with verdicts, the side-by-side comparison and its ratios, votes, presence, the ramp,
 // memory, loading from disk, the participant page's size, and profiles when recorded.
 import { profileMarkdown } from './lib/cpuprofile.js';
-import type { Summary } from './lib/histogram.js';
 import type { ServerKind } from './lib/protocol.js';
 import {
   lastAttempts,

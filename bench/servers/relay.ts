@@ -25,7 +25,7 @@ function send(ws: WebSocket, message: Uint8Array): void {
 }
 
 function roomOf(name: string): Room {
-  let room = rooms.get(name);
+  const room = rooms.get(name);
   if (room) return room;
   const doc = new Y.Doc();
   const awareness = new awarenessProtocol.Awareness(doc);

@@ -74,7 +74,7 @@ export class Room {
   /** Bytes the document holds in the store or on their way there: its state plus the log since (an upper bound). */
   private storedBytes = 0;
   /** Types changed by the connection update being applied (see applyFrom). */
-  private changedByConnection: Map<Y.AbstractType<any>, Set<string | null>>[] = [];
+  private changedByConnection: Y.Transaction['changed'][] = [];
 
   constructor(
     readonly workshopId: string,

@@ -39,6 +39,7 @@ export interface ReportModel {
  * U+FFFE/U+FFFF): a document holding one would not open, so they are dropped.
  */
 const NOT_XML =
+  // eslint-disable-next-line no-control-regex -- these control characters are what it removes
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlSafe(text: string): string {

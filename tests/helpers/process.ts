@@ -48,7 +48,7 @@ export function spawnServer(
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         lines.push(line);
-        let message = '';
+        let message: string;
         try {
           message = String((JSON.parse(line) as { message?: unknown }).message ?? '');
         } catch {

@@ -24,6 +24,7 @@ async function call(
   path: string,
   key: string | null,
   body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads its own shape
 ): Promise<{ status: number; contentType: string; text: string; json: any }> {
   const headers: Record<string, string> = {};
   if (key !== null) headers.authorization = `Bearer ${key}`;
