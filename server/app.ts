@@ -30,6 +30,7 @@ import { createSnapshotService } from './services/snapshots.js';
 import { createVoteService } from './services/votes.js';
 import { createWithdrawal } from './services/withdrawal.js';
 import { createWorkshopService, type WorkshopService } from './services/workshops.js';
+import { createPostgresStore } from './store/postgres.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
 
@@ -48,7 +49,11 @@ export function createServer(
   deps: { store?: Store; log?: Logger } = {},
 ): AtelierServer {
   const log = deps.log ?? createLogger(config.logLevel);
-  const store = deps.store ?? createSqliteStore(config.databaseFile);
+  const store =
+    deps.store ??
+    (config.databaseUrl
+      ? createPostgresStore({ url: config.databaseUrl })
+      : createSqliteStore(config.databaseFile));
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
   const votes = createVoteService({ store, workshops, docs: rooms, log });

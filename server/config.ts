@@ -71,6 +71,14 @@ const envSchema = z.object({
   ),
   /** Opens GET /metrics to whoever presents it as a Bearer token (docs/robustness.md); unset: no route. */
   METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(32).max(512).optional()),
+  /** PostgreSQL instead of the SQLite file under DATA_DIR (server/store/postgres.ts); unset: SQLite. */
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .max(2048)
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -89,6 +97,8 @@ export interface Config {
   metricsToken: string | null;
   /** Days closed workshops are kept (server/services/deletion.ts); 0: for ever. */
   retentionDays: number;
+  /** postgres:// address of the database (DATABASE_URL); null: the SQLite file `databaseFile`. */
+  databaseUrl: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -127,5 +137,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     },
     metricsToken: e.METRICS_TOKEN ?? null,
     retentionDays: e.RETENTION_DAYS,
+    databaseUrl: e.DATABASE_URL ?? null,
   };
 }
