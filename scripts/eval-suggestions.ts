@@ -5,6 +5,8 @@
 //   --sweep   threshold sweep and ablations, on the dev split only (tuning never looks at test)
 //   --errors  the false positives and misses of one split, with their titles and reasons
 //   --split dev  print the dev split alone (while tuning, the test split stays unseen)
+//   --ablations  what each part brings, per split and language, at the default threshold
+//                (a report: reading it on test must not feed back into tuning)
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SUGGEST_OPTIONS,
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     errors: { type: 'string' },
     json: { type: 'boolean', default: false },
     split: { type: 'string' },
+    ablations: { type: 'boolean', default: false },
   },
 });
 
@@ -166,6 +169,28 @@ if (args.sweep) {
       `${label.padEnd(24)} best t=${best.threshold.toFixed(2)} P ${f3(best.precision)} R ${f3(best.recall)} ` +
         `F1 ${f3(best.f1)} | at default: P ${f3(at.precision)} R ${f3(at.recall)} F1 ${f3(at.f1)}`,
     );
+  }
+}
+
+if (args.ablations) {
+  console.log('\nAblations at the default threshold (P/R per split and language)');
+  const variants: [string, SuggestOptions][] = [
+    ['engine as shipped', {}],
+    ['no concept table', { concepts: false }],
+    ['no character n-grams', { charWeight: 0 }],
+    ['average linkage', { linkage: 'average' }],
+  ];
+  for (const [label, options] of variants) {
+    const cells = [
+      ['dev', dev],
+      ['test', test],
+    ].flatMap(([split, ws]) =>
+      ['fr', 'en'].map((lang) => {
+        const r = pool(byLanguage(ws as LabelledWorkshop[], lang), options);
+        return `${split} ${lang} ${f3(r.precision)}/${f3(r.recall)}`;
+      }),
+    );
+    console.log(`${label.padEnd(22)}${cells.join('  ')}`);
   }
 }
 

@@ -491,6 +491,7 @@ export const en: Messages = {
       none: 'No suggestion for now.',
       failed: 'The suggestions could not be loaded.',
       score: 'Similarity {score}',
+      reasons: 'In common: {words}',
       strength: { strong: 'Very similar', medium: 'Similar', weak: 'Worth a look' },
       accept: { one: 'Merge', other: 'Merge the {count}' },
       acceptInto: 'Add to the existing item',

@@ -491,6 +491,7 @@ export const fr = {
       none: 'Aucune suggestion pour l’instant.',
       failed: 'Les suggestions n’ont pas pu être chargées.',
       score: 'Proximité {score}',
+      reasons: 'En commun : {words}',
       strength: { strong: 'Très proches', medium: 'Proches', weak: 'À vérifier' },
       accept: { one: 'Fusionner', other: 'Fusionner les {count}' },
       acceptInto: 'Ajouter à l’élément existant',
