@@ -13,6 +13,7 @@ import { createYjsEndpoint } from './collab/endpoint.js';
 import { createRooms, type Logger, type Rooms } from './collab/rooms.js';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
+import { createAccessibilityRouter } from './http/accessibility.js';
 import { createAdminRouter } from './http/admin.js';
 import { createApiRouter } from './http/api.js';
 import { createDoor } from './http/door.js';
@@ -92,6 +93,7 @@ export function createServer(
   app.use('/api', compression());
   const withdrawal = createWithdrawal({ store, workshops, docs: rooms });
   app.use('/api', createPrivacyRouter({ workshops, withdrawal, door }));
+  app.use('/api', createAccessibilityRouter(config));
   app.use(
     '/api',
     createAdminRouter({

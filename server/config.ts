@@ -79,6 +79,8 @@ const envSchema = z.object({
       .max(2048)
       .optional(),
   ),
+  /** Who to tell about an accessibility problem (an address or a URL), shown on /accessibilite. */
+  ACCESSIBILITY_CONTACT: z.preprocess(unsetIfEmpty, z.string().trim().min(3).max(200).optional()),
 });
 
 export interface Config {
@@ -99,6 +101,8 @@ export interface Config {
   retentionDays: number;
   /** postgres:// address of the database (DATABASE_URL); null: the SQLite file `databaseFile`. */
   databaseUrl: string | null;
+  /** Shown in the accessibility statement as where to report a problem; null: ask the organiser. */
+  accessibilityContact: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string }): Config {
@@ -138,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     metricsToken: e.METRICS_TOKEN ?? null,
     retentionDays: e.RETENTION_DAYS,
     databaseUrl: e.DATABASE_URL ?? null,
+    accessibilityContact: e.ACCESSIBILITY_CONTACT ?? null,
   };
 }
