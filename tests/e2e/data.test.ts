@@ -39,7 +39,7 @@ async function workshop(): Promise<CreateWorkshopResult> {
   return createWorkshop(srv.url, { title: TITLE, groups: ['Eau', 'Énergie'], language: 'fr' });
 }
 
-async function page(init?: (context: BrowserContext) => Promise<void>): Promise<Page> {
+async function page(init?: (context: BrowserContext) => Promise<unknown>): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR', acceptDownloads: true });
   contexts.push(context);
   await init?.(context);
