@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptQuality } from '../../server/http/static.js';
+import { acceptQuality, joinPageCode } from '../../server/http/static.js';
 import { precompressDir } from '../../server/http/precompress.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -149,6 +149,29 @@ describe('the page and the service worker', () => {
     }
   });
 
+  it('a join page asks for its workshop at once (a preload), with only a well-formed code', async () => {
+    const link = (code: string) =>
+      `<link rel="preload" href="/api/workshops/${code}" as="fetch" crossorigin>`;
+    for (const [page, code] of [
+      ['/w/ACDEFG', 'ACDEFG'],
+      ['/w/acdefg/', 'ACDEFG'],
+    ] as const) {
+      const res = await get(page, { 'accept-encoding': CHROME });
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      const html = res.body.toString();
+      expect(html).toContain(link(code));
+      expect(html.replace(`  ${link(code)}\n  `, '')).toBe(PAGE);
+    }
+    // Not a code (B is not in the alphabet), not the participant's page, or not a code at all.
+    for (const page of ['/w/ABCDEF', '/w/ACDEFG/screen', '/w/AC-DEFG', '/w/%22%3E%3Cscript%3E']) {
+      const res = await get(page, { 'accept-encoding': CHROME });
+      expect(res.status, page).toBe(200);
+      expect(res.body.toString(), page).toBe(PAGE);
+    }
+  });
+
   it('keeps the security headers on what it serves', async () => {
     const res = await get('/w/ABCDEF', { 'accept-encoding': CHROME });
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
@@ -200,6 +223,18 @@ describe('on the fly', () => {
     // Refused without a token or answered with a handshake, but never by Express's compression.
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.headers.vary).toBeUndefined();
+  });
+});
+
+describe('joinPageCode', () => {
+  it('reads a code only where the client would', () => {
+    expect(joinPageCode('/w/ACDEFG')).toBe('ACDEFG');
+    expect(joinPageCode('/w/acdefg/')).toBe('ACDEFG');
+    expect(joinPageCode('/w/ACDEFG/facilitate')).toBeNull();
+    expect(joinPageCode('/w/ACDEF')).toBeNull();
+    expect(joinPageCode('/w/%41CDEFG')).toBe('ACDEFG');
+    expect(joinPageCode('/w/%')).toBeNull();
+    expect(joinPageCode('/organiser/ACDEFG')).toBeNull();
   });
 });
 
