@@ -38,7 +38,7 @@ export function spawnServer(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${lines.join('\n')}`));
-    }, options.timeout ?? 20_000);
+    }, options.timeout ?? 60_000); // tsx compiles on start: slow on a busy 2-core machine
     let buffered = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       publicUrl: null,
       metricsToken: null,
+      retentionDays: 90,
       door: {
         maxParticipants: 500,
         createPerHour: 30,
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'silent',
         PUBLIC_URL: 'http://192.168.1.20:3000',
         METRICS_TOKEN: 'm'.repeat(32),
+        RETENTION_DAYS: '30',
         MAX_PARTICIPANTS: '80',
         CREATE_PER_HOUR: '1',
         IMPORT_PER_HOUR: '2',
@@ -68,6 +70,7 @@ describe('loadConfig', () => {
       logLevel: 'silent',
       publicUrl: 'http://192.168.1.20:3000',
       metricsToken: 'm'.repeat(32),
+      retentionDays: 30,
       door: {
         maxParticipants: 80,
         createPerHour: 1,
