@@ -168,8 +168,8 @@ export const en: Messages = {
     offline: 'offline',
     label: 'Connection status',
     pending: {
-      one: '{count} change waiting to be sent',
-      other: '{count} changes waiting to be sent',
+      one: '{count} changed card waiting to be sent',
+      other: '{count} changed cards waiting to be sent',
     },
     offlineHint: 'Your changes stay on this device and will be sent when you are back online.',
   },

@@ -167,8 +167,8 @@ export const fr = {
     offline: 'hors ligne',
     label: 'État de la connexion',
     pending: {
-      one: '{count} modification en attente d’envoi',
-      other: '{count} modifications en attente d’envoi',
+      one: '{count} carte modifiée en attente d’envoi',
+      other: '{count} cartes modifiées en attente d’envoi',
     },
     offlineHint: 'Vos modifications restent sur cet appareil et partiront dès la reconnexion.',
   },

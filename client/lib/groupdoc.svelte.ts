@@ -55,6 +55,9 @@ export class LiveDoc {
   status = $state<ConnectionStatus>('syncing');
   /** Local changes made since the server last acknowledged our state (while disconnected). */
   pending = $state(0);
+  /** The cards (top-level map keys) changed here that the server has not seen yet; `pending` is its reactive size. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #pendingEntries = new Set<string>();
   /** The document does not exist on the server (4404). */
   missing = $state(false);
   /** The local cache has been read: what we show is at least what we had last time. */
@@ -100,8 +103,13 @@ export class LiveDoc {
 
     this.doc.on('update', (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
       this.#version++;
-      // A change of ours that the server has not seen yet: while not synced, it waits.
-      if (tr.local && origin !== provider && origin !== this.#persistence && !provider.synced) this.pending++;
+      // A change of ours that the server has not seen yet: while not synced, it waits. Counted
+      // per card (entry of the top-level map), not per keystroke: "3 cards waiting" is what a
+      // participant can act on; 140 changes for one sentence is not.
+      if (tr.local && origin !== provider && origin !== this.#persistence && !provider.synced) {
+        for (const key of changedEntries(tr)) this.#pendingEntries.add(key);
+        this.pending = this.#pendingEntries.size;
+      }
     });
     provider.on('sync', (synced: boolean) => {
       if (synced) {
@@ -109,6 +117,7 @@ export class LiveDoc {
         this.#attempt = 0;
         this.#everConnected = true;
         this.#ticketRefused = false;
+        this.#pendingEntries.clear();
         this.pending = 0;
       }
       this.#updateStatus();
@@ -309,4 +318,28 @@ export class LiveDoc {
 
 export function createLiveDoc(options: LiveDocOptions): LiveDoc {
   return new LiveDoc(options);
+}
+
+/** Any Yjs shared type, as a transaction lists them. */
+type SharedType = Y.Transaction['changed'] extends Map<infer T, unknown> ? T : never;
+
+/**
+ * The top-level entries (cards, items) a transaction changed: the keys it set or deleted in a
+ * top-level map, and for a change deeper down (a title's text) the entry it sits in.
+ */
+function changedEntries(tr: Y.Transaction): string[] {
+  const out: string[] = [];
+  for (const [type, keys] of tr.changed) {
+    if (type._item === null) {
+      for (const key of keys) if (key !== null) out.push(key);
+      continue;
+    }
+    let entry: SharedType = type;
+    while (entry._item && (entry._item.parent as SharedType)._item !== null) {
+      entry = entry._item.parent as SharedType;
+    }
+    const key = entry._item?.parentSub;
+    if (key) out.push(key);
+  }
+  return out;
 }

@@ -190,10 +190,10 @@ describe('the group board', () => {
     await alice.locator('[data-testid=connection][data-status=offline]').waitFor();
     await bodyOf(alice, 0).click();
     await alice.keyboard.type('Écrit hors ligne');
-    // Loud while changes wait, with their count.
+    // Loud while changes wait, counted in cards (one card, however many keystrokes).
     await expect
       .poll(() => alice.getByTestId('pending').textContent())
-      .toMatch(/\d+ modifications? en attente/);
+      .toMatch(/1 carte modifiée en attente/);
     expect(await bodyOf(bruno, 0).inputValue()).toBe('');
 
     await alice.context().setOffline(false);
