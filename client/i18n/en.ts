@@ -440,7 +440,7 @@ export const en: Messages = {
       lockJoining: 'Close the workshop to newcomers',
       lockGroups: 'Assign groups myself',
       count: { one: '{count} person', other: '{count} people' },
-      moveLabel: 'Group of {name}',
+      moveLabel: 'Group to place {name} in',
       none: 'Nobody yet.',
       moved: '{name} is now in the group “{group}”.',
       remove: 'Remove',

@@ -440,7 +440,7 @@ export const fr = {
       lockJoining: 'Fermer l’atelier aux nouveaux·elles',
       lockGroups: 'Répartir moi-même les groupes',
       count: { one: '{count} personne', other: '{count} personnes' },
-      moveLabel: 'Groupe de {name}',
+      moveLabel: 'Groupe où placer {name}',
       none: 'Personne pour l’instant.',
       moved: '{name} est maintenant dans le groupe « {group} ».',
       remove: 'Retirer',

@@ -282,3 +282,19 @@ describe('the console’s ranking while the room prioritises', () => {
     expect(await page.getByTestId('ranking-held').count()).toBe(0);
   });
 });
+
+describe('the join form', () => {
+  it('names the characters no code has, instead of asking for 6 letters and digits', async () => {
+    const page = await newPage();
+    await page.goto(`${srv.url}/`);
+    await page.locator('#join-code').fill('abc8od');
+    await page.getByRole('button', { name: 'Rejoindre', exact: true }).click();
+    await expect.poll(() => page.locator('#join-error').textContent()).toContain('B 8 O');
+    expect(await page.locator('#join-error').textContent()).not.toContain('lettres et chiffres');
+    await page.locator('#join-code').fill('ACD');
+    await page.getByRole('button', { name: 'Rejoindre', exact: true }).click();
+    await expect
+      .poll(() => page.locator('#join-error').textContent())
+      .toContain('vous en avez saisi 3');
+  });
+});
