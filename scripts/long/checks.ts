@@ -4,17 +4,8 @@
 import { groupDocName } from '../../shared/ids.js';
 import type { ChildServer } from '../../tests/helpers/process.js';
 import { errorLines, kill, start, type ServerSpec } from './server.js';
-import {
-  closeReplica,
-  closeWorkshop,
-  openReplica,
-  openSocket,
-  replicasOf,
-  resynced,
-  until,
-  type Replica,
-  type Workshop,
-} from './sim.js';
+import { closeReplica, openReplica, openSocket, type Replica } from './clients.js';
+import { closeWorkshop, replicasOf, resynced, until, type Workshop } from './sim.js';
 import {
   content,
   deficit,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ChildServer } from '../../tests/helpers/process.js';
 import { checkAtCrash, checkAtEnd, checkToldOnReconnect } from './checks.js';
 import { errorLines, freePort, kill, serverSpec, start } from './server.js';
+import { refusals, type Backoff } from './clients.js';
 import {
   closeWorkshop,
   disconnected,
@@ -21,7 +22,6 @@ import {
   typeOnce,
   until,
   voteOnce,
-  type Backoff,
   type Workshop,
 } from './sim.js';
 import { distribution, round, type Distribution } from './stats.js';
@@ -180,7 +180,9 @@ export async function runCrash(options: CrashOptions): Promise<CrashSummary> {
           `every client back after kill ${k}`,
         ).catch((error: unknown) => {
           const missing = workshops.flatMap((w) => notBack(w, restarted.listeningAt));
-          throw new Error(`${(error as Error).message}; not back:\n${missing.join('\n')}`);
+          throw new Error(
+            `${(error as Error).message}; refusals ${JSON.stringify(refusals.take())}; not back:\n${missing.join('\n')}`,
+          );
         });
         resync = workshops.flatMap((w) => resyncTimes(w, restarted.listeningAt));
         allResync.push(...resync);

@@ -10,8 +10,8 @@ import { parseArgs } from 'node:util';
 import { LoadWindow } from '../../bench/lib/procstat.js';
 import type { MetricsSample } from '../../server/http/metrics.js';
 import { errorLines, freePort, metrics, serverSpec, start } from './server.js';
+import { ask } from './clients.js';
 import {
-  ask,
   closeWorkshop,
   openWorkshop,
   pace,
@@ -213,4 +213,6 @@ const summary = {
 mkdirSync(path.dirname(args.out), { recursive: true });
 writeFileSync(args.out, `${JSON.stringify(summary, null, 1)}\n`);
 process.stdout.write(`${JSON.stringify({ totals, verdict }, null, 2)}\nwritten to ${args.out}\n`);
-process.exit(verdict.noGrowth && verdict.emptied && verdict.cleanExit && errors.length === 0 ? 0 : 1);
+process.exit(
+  verdict.noGrowth && verdict.emptied && verdict.cleanExit && errors.length === 0 ? 0 : 1,
+);

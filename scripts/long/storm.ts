@@ -7,15 +7,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LoadWindow } from '../../bench/lib/procstat.js';
 import type { ChildServer } from '../../tests/helpers/process.js';
 import { checkAtCrash, checkAtEnd } from './checks.js';
 import { errorLines, freePort, kill, metrics, serverSpec, start } from './server.js';
+import { refusals } from './clients.js';
 import {
   closeWorkshop,
   disconnected,
   openWorkshop,
   pace,
   resynced,
+  notBack,
   resyncTimes,
   sleep,
   typeOnce,
@@ -65,6 +68,12 @@ interface StormRound {
   loopP99Ms: number;
   loopMaxMs: number;
   rssMiB: number;
+  /** Cores used from the restart until everyone was back: the server, this script's clients, others. */
+  serverCores: number;
+  clientCores: number;
+  otherCores: number;
+  /** What the server refused during the storm (close codes, handshake errors), by kind. */
+  refused: Record<string, number>;
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'atelier-storm-'));
@@ -108,7 +117,24 @@ try {
     const restarted = await start(spec);
     current = restarted.server;
     const since = restarted.listeningAt;
-    await until(() => workshops.every((w) => resynced(w, since)), BACK_TIMEOUT_MS, 'everyone back');
+    const serverPid = current.child.pid ?? -1;
+    const serverLoad = new LoadWindow(() => [serverPid]);
+    const ownLoad = new LoadWindow(() => [serverPid, process.pid]);
+    refusals.take();
+    await until(
+      () => workshops.every((w) => resynced(w, since)),
+      BACK_TIMEOUT_MS,
+      'everyone back',
+    ).catch((error: unknown) => {
+      const missing = workshops.flatMap((w) => notBack(w, since));
+      throw new Error(
+        `${(error as Error).message}; refusals ${JSON.stringify(refusals.take())}; ` +
+          `${missing.length} not back:\n${missing.slice(0, 40).join('\n')}`,
+      );
+    });
+    const refused = refusals.take();
+    const load = ownLoad.read();
+    const serverCores = serverLoad.read().ownCores;
     const server = await metrics(current.url, spec.metricsToken);
     const back = workshops.flatMap((w) => resyncTimes(w, since));
     everyone.push(...back);
@@ -125,13 +151,19 @@ try {
       loopP99Ms: round(server.loop.p99Ms),
       loopMaxMs: round(server.loop.maxMs),
       rssMiB: round(server.rssBytes / MiB),
+      serverCores: round(serverCores, 2),
+      clientCores: round(Math.max(0, load.ownCores - serverCores), 2),
+      otherCores: round(load.otherCores, 2),
+      refused,
     };
     rounds.push(r);
     log(
       `kill ${k}: seen ${r.observedItems} items, lost ${r.lostItems}; down ${r.downMs} ms ` +
         `(start ${r.startMs} ms); back within ${windowMs / 1000} s: ${r.backWithinWindow}/${r.participants}; ` +
         `from restart p50 ${r.fromListeningMs.p50} p90 ${r.fromListeningMs.p90} p99 ${r.fromListeningMs.p99} ` +
-        `max ${r.fromListeningMs.max} ms; server loop p99 ${r.loopP99Ms} ms, max ${r.loopMaxMs} ms, rss ${r.rssMiB} MiB`,
+        `max ${r.fromListeningMs.max} ms; server loop p99 ${r.loopP99Ms} ms, max ${r.loopMaxMs} ms, rss ${r.rssMiB} MiB; ` +
+        `cores: server ${r.serverCores}, clients ${r.clientCores}, others ${r.otherCores}; ` +
+        `refused ${JSON.stringify(r.refused)}`,
     );
   }
 

@@ -5,7 +5,8 @@ import * as Y from 'yjs';
 import { readRecommendations } from '../../shared/doc.js';
 import { groupDocName } from '../../shared/ids.js';
 import { createSqliteStore } from '../../server/store/sqlite.js';
-import type { Replica, Workshop } from './sim.js';
+import type { Replica } from './clients.js';
+import type { Workshop } from './sim.js';
 
 /** Per writer (clientID), how many of its items are known. */
 export type Vector = Map<number, number>;

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { VoteLedger } from '../../scripts/long/ledger.js';
-import type { Replica } from '../../scripts/long/sim.js';
+import type { Replica } from '../../scripts/long/clients.js';
 import { deficit, observed, vectorOf } from '../../scripts/long/verify.js';
 
 const replica = (doc: Y.Doc): Replica =>
