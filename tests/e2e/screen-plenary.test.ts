@@ -203,6 +203,35 @@ describe('the projection carries the plenary', () => {
     );
   });
 
+  it('turns its pages while the room keeps voting', async () => {
+    const { w, fac, ana } = await plenaryWorkshop();
+    await ok(fac, 'votes:reveal', { revealed: true });
+    const page = await openScreen(w, SIZES[1]);
+    await expect.poll(() => page.getByTestId('screen-page').textContent()).toMatch(/Page 1 \/ 2/);
+    // A dot placed and taken back about every 600 ms (under the 4 commands a second a socket may send): the totals keep changing, the pages still turn.
+    let voting = true;
+    const churn = (async () => {
+      while (voting) {
+        await ok(ana, 'vote:cast', { targetId: 'plenary/i5', delta: 1 });
+        await ok(ana, 'vote:cast', { targetId: 'plenary/i5', delta: -1 });
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      }
+    })();
+    try {
+      await waitFor(
+        async () => /Page 2 \/ 2/.test((await page.getByTestId('screen-page').textContent()) ?? ''),
+        {
+          timeout: PAGES_DEADLINE_MS,
+          interval: 250,
+          message: 'the second page while votes arrive',
+        },
+      );
+    } finally {
+      voting = false;
+      await churn;
+    }
+  });
+
   it('shows no rank before the first dot of the plenary vote, then ranks', async () => {
     const { w, fac, ana } = await plenaryWorkshop();
     await ok(fac, 'votes:reveal', { revealed: true });
