@@ -103,6 +103,7 @@ export function createServer(
       docs: rooms,
       createDemo: () => createDemoWorkshop({ store, workshops, docs: rooms }),
       deleteWorkshop: deletion.deleteWorkshop,
+      forgetName: withdrawal.forgetName,
       door,
     }),
   );

@@ -67,6 +67,8 @@ export function createAdminRouter(deps: {
   docs: DocAccess;
   createDemo: () => Promise<unknown>;
   deleteWorkshop: (workshopId: string) => Promise<void>;
+  /** Their name leaves the snapshots saved before a removal (personal data, services/withdrawal.ts). */
+  forgetName?: (workshopId: string, participantId: string) => Promise<number>;
   door: Door;
 }): Router {
   const { workshops, board, snapshots, docs, door, deleteWorkshop } = deps;
@@ -138,6 +140,7 @@ export function createAdminRouter(deps: {
     if (!parsed.success)
       throw new AppError(ErrorCode.invalidPayload, 'participantId: not an id.', 'participantId');
     await workshops.removeParticipant(workshopIdOf(req), parsed.data.participantId);
+    await deps.forgetName?.(workshopIdOf(req), parsed.data.participantId);
     res.status(204).end();
   });
 

@@ -24,7 +24,15 @@ export interface WithdrawResult {
 
 export interface Withdrawal {
   withdraw(workshopId: string, participantId: string, mode: WithdrawMode): Promise<WithdrawResult>;
+  /**
+   * After the facilitator removed someone: their name leaves every snapshot (replaced by
+   * REMOVED_NAME), their cards and dots stay there as the room saw them. Returns how many changed.
+   */
+  forgetName(workshopId: string, participantId: string): Promise<number>;
 }
+
+/** What a removed participant is called in the snapshots saved before (the schema needs a name). */
+export const REMOVED_NAME = '—';
 
 /**
  * The board without this participant: not listed, no dot of theirs, their cards without author or
@@ -107,7 +115,40 @@ export function createWithdrawal(deps: {
     return theirs;
   }
 
+  /**
+   * Rewrites each snapshot of a workshop that `rewrite` changes (null: left as it is); returns
+   * how many were rewritten. A snapshot that does not parse is left alone.
+   */
+  async function rewriteSnapshots(
+    workshopId: string,
+    rewrite: (board: BoardExport) => BoardExport | null,
+  ): Promise<number> {
+    let rewritten = 0;
+    for (const summary of await store.listSnapshots(workshopId)) {
+      const snapshot = await store.getSnapshot(workshopId, summary.id);
+      if (!snapshot) continue;
+      let board: BoardExport;
+      try {
+        board = JSON.parse(snapshot.data) as BoardExport;
+      } catch {
+        continue;
+      }
+      const next = rewrite(board);
+      if (next && (await store.replaceSnapshotData(workshopId, summary.id, JSON.stringify(next))))
+        rewritten++;
+    }
+    return rewritten;
+  }
+
   return {
+    forgetName: (workshopId, participantId) =>
+      rewriteSnapshots(workshopId, (board) => {
+        const named = board.participants?.find((p) => p.id === participantId);
+        if (!named || named.name === REMOVED_NAME) return null;
+        named.name = REMOVED_NAME;
+        return board;
+      }),
+
     async withdraw(workshopId, participantId, mode) {
       const live = await workshops.live(workshopId);
       // First the person: their token opens nothing from here on, so no card of theirs lands
@@ -144,25 +185,12 @@ export function createWithdrawal(deps: {
       }
 
       // Snapshots hold names, cards and dots as they were: each is rewritten without them.
-      let snapshots = 0;
-      for (const summary of await store.listSnapshots(workshopId)) {
-        const snapshot = await store.getSnapshot(workshopId, summary.id);
-        if (!snapshot) continue;
-        let board: BoardExport;
-        try {
-          board = JSON.parse(snapshot.data) as BoardExport;
-        } catch {
-          continue;
-        }
-        if (
-          !board.participants?.some((p) => p.id === participantId) &&
-          !board.groups?.some((g) => g.recommendations.some((r) => r.authorId === participantId))
-        )
-          continue;
-        const cleaned = withdrawFromBoard(board, participantId, mode);
-        if (await store.replaceSnapshotData(workshopId, summary.id, JSON.stringify(cleaned)))
-          snapshots++;
-      }
+      const snapshots = await rewriteSnapshots(workshopId, (board) =>
+        board.participants?.some((p) => p.id === participantId) ||
+        board.groups?.some((g) => g.recommendations.some((r) => r.authorId === participantId))
+          ? withdrawFromBoard(board, participantId, mode)
+          : null,
+      );
       return { cards, snapshots };
     },
   };

@@ -120,12 +120,14 @@ function expectTotalsMatchDots(board: BoardExport): void {
   }
 }
 
-/** Rows of the database that hold this text, in the participants and snapshots tables. */
-function rowsHolding(text: string): number {
+/** Rows of the database (of one workshop, or all) that hold this text, in participants and snapshots. */
+function rowsHolding(text: string, workshopId?: string): number {
   const db = new Database(srv.config.databaseFile, { readonly: true });
   try {
     const like = `%${text}%`;
-    const n = (sql: string) => (db.prepare(sql).get(like) as { n: number }).n;
+    const scope = workshopId ? ' AND workshop_id = ?' : '';
+    const args = workshopId ? [like, workshopId] : [like];
+    const n = (sql: string) => (db.prepare(sql + scope).get(...args) as { n: number }).n;
     return (
       n('SELECT count(*) AS n FROM participants WHERE name LIKE ?') +
       n('SELECT count(*) AS n FROM snapshots WHERE data LIKE ?')
@@ -261,6 +263,33 @@ describe('a participant withdraws their name and words', () => {
       r.ana.participantId,
       r.bea.participantId,
     ]);
+  });
+});
+
+describe('the facilitator removes a participant', () => {
+  it('their name leaves the snapshots saved before; their cards and dots stay there as the room saw them', async () => {
+    const r = await room('Carte gardée');
+    const facilitator = await session(r.w.facilitatorKey);
+    const ana = await session(r.ana.token);
+    await ok(facilitator.socket, 'phase:set', { phase: 'vote' });
+    await ok(ana.socket, 'vote:cast', { targetId: `${r.groupA}/r2`, delta: 1 });
+    const snapshotId = await saveSnapshot(r);
+    const before = await snapshot(r, snapshotId);
+
+    const res = await fetch(
+      `${srv.url}/api/workshops/${r.w.workshopId}/participants/${r.ana.participantId}`,
+      { method: 'DELETE', headers: { authorization: `Bearer ${r.w.facilitatorKey}` } },
+    );
+    expect(res.status).toBe(204);
+    expect(rowsHolding('Ana-4d7e', r.w.workshopId)).toBe(0);
+    const saved = await snapshot(r, snapshotId);
+    expect(saved.participants.map((p) => [p.id, p.name])).toEqual([
+      [r.ana.participantId, '—'],
+      [r.bea.participantId, 'Béa'],
+    ]);
+    expect(saved.votes).toEqual(before.votes);
+    expect(saved.groups).toEqual(before.groups);
+    closeAll();
   });
 });
 
