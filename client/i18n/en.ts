@@ -542,9 +542,9 @@ export const en: Messages = {
   },
   guide: {
     started: '{started}/{members} started',
-    done: '{done}/{members} placed all their dots',
+    done: '{done}/{members} placed all',
     progressHint:
-      'Started: at least one dot placed. All placed: the whole budget. Wait for the second figure before closing the vote.',
+      'Started: at least one dot placed. Placed all: all their dots. Wait for that second count before closing the vote.',
     nextTitle: 'What next?',
     next: {
       lobby:

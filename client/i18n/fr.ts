@@ -543,9 +543,9 @@ export const fr = {
   /** The facilitator's path (issue 12): what comes next, how people join, where the results are. */
   guide: {
     started: '{started}/{members} ont commencé',
-    done: '{done}/{members} ont placé toutes leurs gommettes',
+    done: '{done}/{members} ont tout placé',
     progressHint:
-      'Ont commencé : au moins une gommette posée. Toutes placées : le budget entier. Attendez les secondes avant de clore le vote.',
+      'Ont commencé : au moins une gommette posée. Ont tout placé : toutes leurs gommettes. Attendez ce second compte avant de clore le vote.',
     nextTitle: 'Et ensuite ?',
     next: {
       lobby:

@@ -193,7 +193,7 @@ describe('the facilitator console', () => {
     // The facilitator sees how many have started and how many placed all their dots (counts, never
     // who), and the card's total, before any reveal.
     await expect.poll(() => fac.getByTestId('column-started').first().textContent()).toContain('1/1 ont commencé');
-    expect(await fac.getByTestId('column-voted').first().textContent()).toContain('0/1 ont placé toutes leurs gommettes');
+    expect(await fac.getByTestId('column-voted').first().textContent()).toContain('0/1 ont tout placé');
     await expect.poll(() => fac.getByTestId('card-total').first().textContent()).toContain('1 vote');
     expect(await board.getByTestId('total').count()).toBe(0);
     await fac.getByTestId('reveal').click();
