@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../server/config.js';
 import { migrate as migrateSqlite } from '../server/store/sqlite.js';
-import { migratePostgres, postgresPool } from '../server/store/postgres.js';
+import { migratePostgres, postgresPool } from '../server/store/postgres-migrations.js';
 
 export interface MigrationReport {
   copied: string[];

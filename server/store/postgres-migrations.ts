@@ -1,9 +1,12 @@
-// Versioned schema migrations of the PostgreSQL store. Each entry runs once, in order, inside a
-// transaction that also records it in `schema_migrations`; processes starting together take an
+// How the PostgreSQL store opens its database: the pool's settings, the versioned schema
+// migrations and the translation of constraint errors. Each migration runs once, in order, inside
+// a transaction that also records it in `schema_migrations`; processes starting together take an
 // advisory lock first, so only one of them migrates. Never edit a shipped migration: add one.
 // The schema mirrors SQLite's (migrations.ts) at its version 8, in one step: the SQLite history
 // predates this store. Ids and hashes are `text COLLATE "C"` so that ORDER BY sorts bytewise, as
 // SQLite does, whatever the database's locale.
+import pg from 'pg';
+
 export const PG_MIGRATIONS: readonly string[] = [
   // 1: workshops, groups, participants, Yjs documents (state + update log), dot votes, snapshots.
   `
@@ -80,3 +83,89 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX snapshots_by_workshop ON snapshots (workshop_id, created_at, ord);
   `,
 ];
+
+export interface PostgresStoreOptions {
+  /** A postgres:// connection string. */
+  url: string;
+  /** Tables live in this schema (tests: one schema each); unset: the server's search_path. */
+  schema?: string;
+  /** Connections at most (default 10; appends of one document use one at a time, see postgres.ts). */
+  poolSize?: number;
+}
+
+/** Key of the advisory lock under which one process at a time migrates the database. */
+const MIGRATION_LOCK = 7_411_203;
+
+// bigint columns (epoch ms, seq, count(*)) come back as numbers: every value Atelier stores is
+// far below 2^53. Per pool, so that no other pg user in the process is affected.
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * Gives constraint failures the words of SQLite's messages ("UNIQUE constraint failed", …): the
+ * services recognise a code collision by them, and both stores then fail the same way.
+ */
+export function translate(error: unknown): unknown {
+  if (error instanceof pg.DatabaseError) {
+    const what =
+      error.code === '23505'
+        ? 'UNIQUE'
+        : error.code === '23503'
+          ? 'FOREIGN KEY'
+          : error.code === '23514'
+            ? 'CHECK'
+            : null;
+    if (what) error.message = `${what} constraint failed: ${error.message}`;
+  }
+  return error;
+}
+
+/** Applies the migrations the database lacks, under an advisory lock; returns the version. */
+export async function migratePostgres(client: pg.ClientBase): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+    );
+    const { rows } = await client.query<{ v: number }>(
+      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
+    );
+    for (let version = rows[0]!.v; version < PG_MIGRATIONS.length; version++) {
+      await client.query(PG_MIGRATIONS[version]!);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+        version + 1,
+        Date.now(),
+      ]);
+    }
+    await client.query('COMMIT');
+    return PG_MIGRATIONS.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The pool settings of a store (also used by scripts/migrate-pg.ts). */
+export function postgresPool(options: PostgresStoreOptions): pg.Pool {
+  if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/i.test(options.schema))
+    throw new Error(`not a schema name: ${options.schema}`);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    types,
+    // A statement that runs this long is stuck (a lock never released): fail it, not the process.
+    statement_timeout: 15_000,
+    idle_in_transaction_session_timeout: 30_000,
+    connectionTimeoutMillis: 10_000,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  // An idle connection the server closed (restart, failover) is dropped and replaced at the next
+  // checkout; without a listener its error would end the process.
+  pool.on('error', () => undefined);
+  return pool;
+}

@@ -2,10 +2,15 @@
 // DATABASE_URL deployments. Same semantics as the SQLite store (sqlite.ts); what SQLite gets from
 // running every call inside one process, this store gets from transactions and row locks, so
 // that several processes may share the database (docs/architecture.md, "PostgreSQL").
-import pg from 'pg';
+import type pg from 'pg';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
 import type { Language } from '../../shared/schemas.js';
-import { PG_MIGRATIONS } from './postgres-migrations.js';
+import {
+  migratePostgres,
+  postgresPool,
+  translate,
+  type PostgresStoreOptions,
+} from './postgres-migrations.js';
 import type {
   AppendResult,
   Store,
@@ -17,51 +22,12 @@ import type {
   WorkshopRecord,
 } from './store.js';
 
-export interface PostgresStoreOptions {
-  /** A postgres:// connection string. */
-  url: string;
-  /** Tables live in this schema (tests: one schema each); unset: the server's search_path. */
-  schema?: string;
-  /** Connections at most (default 10: appends of one document use one at a time, see below). */
-  poolSize?: number;
-}
+export type { PostgresStoreOptions };
+export { migratePostgres, postgresPool };
 
 export interface PostgresStore extends Store {
   /** Settles once the schema is migrated; every method waits for it, a failure rejects them all. */
   readonly ready: Promise<void>;
-}
-
-/** Key of the advisory lock under which one process at a time migrates the database. */
-const MIGRATION_LOCK = 7_411_203;
-/** Updates written by one statement at most (a burst on one document waits for the next one). */
-const MAX_BATCH = 256;
-
-// bigint columns (epoch ms, seq, count(*)) come back as numbers: every value Atelier stores is
-// far below 2^53. Per pool, so that no other pg user in the process is affected.
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-/**
- * Gives constraint failures the words of SQLite's messages ("UNIQUE constraint failed", …): the
- * services recognise a code collision by them, and both stores then fail the same way.
- */
-function translate(error: unknown): unknown {
-  if (error instanceof pg.DatabaseError) {
-    const what =
-      error.code === '23505'
-        ? 'UNIQUE'
-        : error.code === '23503'
-          ? 'FOREIGN KEY'
-          : error.code === '23514'
-            ? 'CHECK'
-            : null;
-    if (what) error.message = `${what} constraint failed: ${error.message}`;
-  }
-  return error;
 }
 
 interface WorkshopRow {
@@ -121,49 +87,8 @@ const toVote = (row: Record<string, unknown>): VoteRecord => ({
 
 const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** Applies the migrations the database lacks, under an advisory lock; returns the version. */
-export async function migratePostgres(client: pg.ClientBase): Promise<number> {
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
-    );
-    const { rows } = await client.query<{ v: number }>(
-      'SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations',
-    );
-    for (let version = rows[0]!.v; version < PG_MIGRATIONS.length; version++) {
-      await client.query(PG_MIGRATIONS[version]!);
-      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
-        version + 1,
-        Date.now(),
-      ]);
-    }
-    await client.query('COMMIT');
-    return PG_MIGRATIONS.length;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
-
-/** The pool settings of a store (also used by scripts/migrate-pg.ts). */
-export function postgresPool(options: PostgresStoreOptions): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 10,
-    types,
-    // A statement that runs this long is stuck (a lock never released): fail it, not the process.
-    statement_timeout: 15_000,
-    idle_in_transaction_session_timeout: 30_000,
-    connectionTimeoutMillis: 10_000,
-    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
-  // An idle connection the server closed (restart, failover) is dropped and replaced at the next
-  // checkout; without a listener its error would end the process.
-  pool.on('error', () => undefined);
-  return pool;
-}
+/** Updates written by one statement at most (a burst on one document waits for the next one). */
+const MAX_BATCH = 256;
 
 interface PendingAppend {
   data: Buffer;

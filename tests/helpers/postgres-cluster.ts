@@ -42,14 +42,54 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The test files that need a PostgreSQL server. */
+const POSTGRES_TESTS = [
+  'tests/contract/postgres.test.ts',
+  'tests/integration/postgres-server.test.ts',
+  'tests/integration/migrate-pg.test.ts',
+];
+/** Options of `vitest run` whose value is the next argument (it is not a file filter). */
+const VALUE_OPTIONS = new Set([
+  '-t',
+  '--testNamePattern',
+  '--reporter',
+  '-c',
+  '--config',
+  '--project',
+  '-r',
+  '--root',
+  '--dir',
+  '--outputFile',
+  '--pool',
+  '--maxWorkers',
+  '--shard',
+  '--environment',
+]);
+
 /**
- * A run given file filters none of which names a PostgreSQL test starts no cluster: the other
- * engineers' single-file runs do not pay for it. A whole run (no filter) always starts it.
+ * A run whose file filters (vitest matches them as substrings of the file paths) select none of
+ * the PostgreSQL test files starts no cluster: single-file runs of other tests do not pay for
+ * it. A run without filters (the whole suite) starts it; ATELIER_PG_CLUSTER=1 forces it.
  */
 function wanted(): boolean {
+  if (process.env.ATELIER_PG_CLUSTER === '1') return true;
   const run = process.argv.indexOf('run');
-  const filters = process.argv.slice(run + 1).filter((a) => !a.startsWith('-'));
-  return run === -1 || filters.length === 0 || filters.some((f) => /postgres|pg/i.test(f));
+  if (run === -1) return true;
+  const filters: string[] = [];
+  const args = process.argv.slice(run + 1);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('-')) {
+      if (VALUE_OPTIONS.has(arg)) i++;
+      continue;
+    }
+    filters.push(
+      path.isAbsolute(arg) ? path.relative(process.cwd(), arg) : arg.replace(/^\.\//, ''),
+    );
+  }
+  return (
+    filters.length === 0 || filters.some((f) => POSTGRES_TESTS.some((file) => file.includes(f)))
+  );
 }
 
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       publicUrl: null,
       metricsToken: null,
       retentionDays: 90,
+      databaseUrl: null,
       door: {
         maxParticipants: 500,
         createPerHour: 30,
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
         AUTH_FAILURES_PER_10MIN: '7',
         CROWD_WARNING: '8',
         TICKET_SECRET: 's'.repeat(32),
+        DATABASE_URL: 'postgres://atelier:secret@db.local:5432/atelier',
       },
       defaults,
     );
@@ -71,6 +73,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://192.168.1.20:3000',
       metricsToken: 'm'.repeat(32),
       retentionDays: 30,
+      databaseUrl: 'postgres://atelier:secret@db.local:5432/atelier',
       door: {
         maxParticipants: 80,
         createPerHour: 1,
@@ -105,6 +108,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ COMPACT_AFTER: '0' }, defaults)).toThrow(/COMPACT_AFTER/);
     expect(() => loadConfig({ COMPACT_AFTER: 'often' }, defaults)).toThrow(/COMPACT_AFTER/);
     expect(() => loadConfig({ PORT: '70000' }, defaults)).toThrow(/PORT/);
+  });
+
+  it('DATABASE_URL takes a postgres:// or postgresql:// address and nothing else', () => {
+    const url = 'postgresql://127.0.0.1/atelier?sslmode=verify-full';
+    expect(loadConfig({ DATABASE_URL: url }, defaults).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: '' }, defaults).databaseUrl).toBeNull();
+    for (const DATABASE_URL of [
+      'http://db/atelier',
+      'atelier.sqlite',
+      `postgres://h/${'x'.repeat(2048)}`,
+    ])
+      expect(() => loadConfig({ DATABASE_URL }, defaults), DATABASE_URL).toThrow(/DATABASE_URL/);
   });
 
   it('unrelated environment variables are ignored', () => {
