@@ -668,4 +668,50 @@ export const en: Messages = {
     noticeSaved: 'Notice saved.',
     noticeReset: 'Back to the default text',
   },
+  a11y: {
+    lastMinute: 'One minute left.',
+    timeUp: 'Time is up.',
+    newCard: 'New recommendation in the group: {title}.',
+    votesRevealed: 'Votes are revealed.',
+    joined: '{name} joined the workshop.',
+    merged: 'New item on the merged board: {title}.',
+    rankingLead: 'Ranking: first, {title}.',
+    footerLink: 'Accessibility: partially compliant',
+    skipToBoard: 'Skip to the board',
+    title: 'Accessibility statement',
+    intro:
+      'Atelier is committed to making its service accessible, in accordance with article 47 of French law no. 2005-102 of 11 February 2005. This statement covers the Atelier application served at this address: home page, group boards, facilitator console, projection screen, organiser pages and report.',
+    conformityTitle: 'Compliance status',
+    conformity:
+      'Atelier is partially compliant with the French accessibility standard RGAA, version 4.1. No full audit of the RGAA criteria has been carried out: no compliance rate is claimed.',
+    testedTitle: 'What was checked',
+    testedAxe:
+      'An automated audit with axe-core (WCAG 2.1 rules, levels A and AA) of every page, in French and English, light and dark themes: home page, join form, a group’s board while writing, voting, merging, prioritising and closed, another group’s board, the facilitator console and the projection screen in every phase, the organiser pages, the report, this page and the not-found page. Result: no serious or critical error.',
+    testedKeyboard:
+      'Keyboard paths, replayed by automated tests in Chromium: skip link to the board, focus on the page’s heading after joining a workshop and on every page change, the undo notification reached directly and dismissed with Escape.',
+    nonAccessibleTitle: 'Non-accessible content',
+    nonAccessible1:
+      'No test has been made yet with a screen reader (NVDA, JAWS, VoiceOver) or with voice control: the announcements of live changes remain to be tried with them.',
+    nonAccessible2:
+      'The downloaded documents (ODT, DOCX, ODS, XLSX, CSV, Markdown) and the report printed to PDF have not been audited.',
+    nonAccessible3:
+      'Text zoomed to 200 % and display 320 pixels wide have only been checked on the join form and a group’s board.',
+    establishedTitle: 'Preparation of this statement',
+    established: 'This statement was prepared on {date}.',
+    technologies: 'Technologies used: HTML, CSS, JavaScript (Svelte), WAI-ARIA.',
+    tools: 'Tools: axe-core {axe} in Chromium {chromium}, driven by Playwright; keyboard.',
+    feedbackTitle: 'Feedback and contact',
+    feedback:
+      'If you cannot access a content or a service, report it: you will be directed to another way of accessing it or given the content in another form.',
+    contact: 'Contact: {contact}',
+    noContact:
+      'Ask the organiser of your workshop: this installation of Atelier has not given a contact address.',
+    remedyTitle: 'Remedies',
+    remedy:
+      'If you reported an accessibility defect that prevents you from accessing a content or a service and did not get a satisfactory answer, you can:',
+    remedyForm: 'write to the Défenseur des droits (online form);',
+    remedyDelegate: 'contact the Défenseur des droits’ delegate in your region;',
+    remedyPost:
+      'send a letter by post, free of charge, without a stamp: Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.',
+  },
 };

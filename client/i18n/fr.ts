@@ -670,5 +670,51 @@ export const fr = {
     noticeSaved: 'Information enregistrée.',
     noticeReset: 'Revenir au texte par défaut',
   },
+  a11y: {
+    lastMinute: 'Plus qu’une minute.',
+    timeUp: 'Temps écoulé.',
+    newCard: 'Nouvelle recommandation dans le groupe : {title}.',
+    votesRevealed: 'Les votes sont dévoilés.',
+    joined: '{name} a rejoint l’atelier.',
+    merged: 'Nouvel élément au tableau de synthèse : {title}.',
+    rankingLead: 'Classement : en tête, {title}.',
+    footerLink: 'Accessibilité : partiellement conforme',
+    skipToBoard: 'Aller au tableau',
+    title: 'Déclaration d’accessibilité',
+    intro:
+      'Atelier s’engage à rendre son service accessible, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration s’applique à l’application Atelier servie à cette adresse : accueil, tableau des groupes, console d’animation, écran de projection, pages de l’organisateur·rice et compte rendu.',
+    conformityTitle: 'État de conformité',
+    conformity:
+      'Atelier est partiellement conforme avec le référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1. Aucun audit complet des critères du RGAA n’a été mené : aucun taux de conformité n’est annoncé.',
+    testedTitle: 'Ce qui a été vérifié',
+    testedAxe:
+      'Un audit automatique avec axe-core (règles WCAG 2.1, niveaux A et AA) de chaque page, en français et en anglais, en thème clair et sombre : accueil, formulaire pour rejoindre, tableau d’un groupe en rédaction, en vote, en synthèse, en priorisation et à la clôture, tableau d’un autre groupe, console d’animation et écran de projection à chaque phase, pages de l’organisateur·rice, compte rendu, cette page et la page introuvable. Résultat : aucune erreur grave ou critique.',
+    testedKeyboard:
+      'Des parcours au clavier, rejoués par des tests automatisés dans Chromium : lien d’évitement vers le tableau, focus placé sur le titre de la page après avoir rejoint un atelier et à chaque changement de page, notification d’annulation atteinte directement et fermée avec Échap.',
+    nonAccessibleTitle: 'Contenus non accessibles',
+    nonAccessible1:
+      'Aucun test n’a encore été fait avec un lecteur d’écran (NVDA, JAWS, VoiceOver) ni avec la commande vocale : les annonces des changements en direct restent à éprouver avec eux.',
+    nonAccessible2:
+      'Les documents téléchargés (ODT, DOCX, ODS, XLSX, CSV, Markdown) et l’impression du compte rendu en PDF n’ont pas été audités.',
+    nonAccessible3:
+      'Le zoom du texte à 200 % et l’affichage sur 320 pixels de large n’ont été vérifiés que sur le formulaire pour rejoindre et le tableau d’un groupe.',
+    establishedTitle: 'Établissement de cette déclaration',
+    established: 'Cette déclaration a été établie le {date}.',
+    technologies: 'Technologies utilisées : HTML, CSS, JavaScript (Svelte), WAI-ARIA.',
+    tools: 'Outils : axe-core {axe} dans Chromium {chromium}, piloté par Playwright ; clavier.',
+    feedbackTitle: 'Retour d’information et contact',
+    feedback:
+      'Si vous n’arrivez pas à accéder à un contenu ou à un service, signalez-le : vous serez orienté·e vers une autre façon d’y accéder ou vous obtiendrez le contenu sous une autre forme.',
+    contact: 'Contact : {contact}',
+    noContact:
+      'Adressez-vous à l’organisateur·rice de votre atelier : cette installation d’Atelier n’a pas indiqué d’adresse de contact.',
+    remedyTitle: 'Voies de recours',
+    remedy:
+      'Si vous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez :',
+    remedyForm: 'écrire un message au Défenseur des droits (formulaire en ligne) ;',
+    remedyDelegate: 'contacter le ou la délégué·e du Défenseur des droits dans votre région ;',
+    remedyPost:
+      'envoyer un courrier par la poste, gratuitement, sans timbre : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.',
+  },
 };
 export type Messages = typeof fr;

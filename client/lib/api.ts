@@ -54,4 +54,6 @@ export const api = {
   workshop: (code: string) => request<WorkshopInfo>('GET', `/api/workshops/${encodeURIComponent(code)}`),
   join: (code: string, body: JoinBody) =>
     request<JoinResult>('POST', `/api/workshops/${encodeURIComponent(code)}/participants`, body),
+  /** Where to report an accessibility problem (ACCESSIBILITY_CONTACT), for /accessibilite. */
+  accessibility: () => request<{ contact: string | null }>('GET', '/api/accessibility'),
 };

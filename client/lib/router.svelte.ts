@@ -8,10 +8,13 @@ export type Route =
   | { name: 'organiser' }
   | { name: 'organiserWorkshop'; code: string }
   | { name: 'report'; code: string }
+  | { name: 'accessibility' }
   | { name: 'notFound' };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '') return { name: 'home' };
+  // The accessibility statement, at the address French public services use for it.
+  if (/^\/(accessibilite|accessibility)\/?$/.test(pathname)) return { name: 'accessibility' };
   // The organiser's pages: /organiser, /organiser/CODE (snapshots), /w/CODE/report.
   const organiser = /^\/organiser(?:\/([^/]+))?\/?$/.exec(pathname);
   if (organiser) {
