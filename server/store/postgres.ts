@@ -26,7 +26,10 @@ export type { PostgresStoreOptions };
 export { migratePostgres, postgresPool };
 
 export interface PostgresStore extends Store {
-  /** Settles once the schema is migrated; every method waits for it, a failure rejects them all. */
+  /**
+   * Settles once the schema is migrated; every method waits for it. A failed attempt (server not
+   * reachable yet) rejects the calls waiting on it, and the next call tries again.
+   */
   readonly ready: Promise<void>;
 }
 
@@ -117,22 +120,37 @@ const APPEND_SQL = `
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const pool = postgresPool(options);
   let closed = false;
-  const ready = (async () => {
+  const migrate = async () => {
     const client = await pool.connect();
     try {
       await migratePostgres(client);
     } finally {
       client.release();
     }
-  })();
-  // Nobody may be waiting yet: the rejection is seen by every method, not reported as unhandled.
-  ready.catch(() => undefined);
+  };
+  // A database that is down when the process starts must not leave the store broken for good:
+  // the calls waiting on a failed attempt fail, the next call starts a new one.
+  let attempt = migrate();
+  let failed = false;
+  const watch = (current: Promise<void>) =>
+    current.catch(() => {
+      if (attempt === current) failed = true;
+    });
+  void watch(attempt);
+  const ensureReady = (): Promise<void> => {
+    if (failed) {
+      failed = false;
+      attempt = migrate();
+      void watch(attempt);
+    }
+    return attempt;
+  };
 
   async function query<R extends pg.QueryResultRow = Record<string, unknown>>(
     text: string,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    await ready;
+    await ensureReady();
     try {
       return await pool.query<R>(text, values);
     } catch (error) {
@@ -141,7 +159,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   }
 
   async function transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    await ready;
+    await ensureReady();
     const client = await pool.connect();
     let broken = false;
     try {
@@ -205,7 +223,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   };
 
   return {
-    ready,
+    get ready() {
+      return ensureReady();
+    },
     async createWorkshop(w, groups) {
       await transaction(async (c) => {
         await c.query(
@@ -503,7 +523,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       closed = true;
       // Appends already accepted are written before the connections go.
       await Promise.all([...queues.values()].map((q) => q.drained));
-      await ready.catch(() => undefined);
+      await attempt.catch(() => undefined);
       await pool.end();
     },
   };

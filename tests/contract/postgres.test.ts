@@ -1,6 +1,7 @@
 // The PostgreSQL store against the store contract, each test in a fresh schema, plus what only a
 // shared server database has: migrations under a lock, two stores (two processes) at once.
 // The server: TEST_DATABASE_URL, or the throwaway cluster of tests/helpers/postgres-cluster.ts.
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresStore, type PostgresStore } from '../../server/store/postgres.js';
@@ -93,10 +94,38 @@ describe('PostgreSQL migrations', () => {
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
   });
 
-  it('a store on an unreachable server rejects its calls instead of hanging or crashing', async () => {
-    const store = createPostgresStore({ url: 'postgres://nobody@127.0.0.1:1/none' });
+  it('a store started before its server is reachable fails its calls, then works once it is', async () => {
+    const schema = await freshSchema();
+    const target = new URL(url!);
+    // A port nobody listens on yet; then a relay to the real server listens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const relayed = new URL(url!);
+    relayed.hostname = '127.0.0.1';
+    relayed.port = String(port);
+    const store = createPostgresStore({ url: relayed.toString(), schema });
     await expect(store.workshopById('x')).rejects.toThrow();
-    await store.close();
+    await expect(store.ready).rejects.toThrow();
+    const relay = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    try {
+      const workshop = workshopRecord();
+      await store.createWorkshop(workshop, groupRecords(workshop.id, ['A']));
+      expect(await store.workshopById(workshop.id)).toEqual(workshop);
+    } finally {
+      await store.close();
+      relay.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
   });
 });
 
