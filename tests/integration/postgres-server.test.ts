@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type * as Y from 'yjs';
 import { addRecommendation, readRecommendations } from '../../shared/doc.js';
 import { groupDocName } from '../../shared/ids.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
@@ -62,9 +63,18 @@ describe('the server on PostgreSQL', () => {
         authorId,
         createdAt: 1,
       });
-      addRecommendation(a.doc, card('r1', 'Cartographier les sources', ana.participantId));
-      addRecommendation(b.doc, card('r2', 'Récupérer l’eau de pluie', louis.participantId));
-      const both = ['Cartographier les sources', 'Récupérer l’eau de pluie'];
+      const ra = addRecommendation(a.doc, card('r1', 'Cartographier', ana.participantId));
+      const rb = addRecommendation(b.doc, card('r2', 'Récupérer', louis.participantId));
+      // Keystrokes from both at once: each one an update, many arriving while an append (now
+      // asynchronous) is in flight, so the outbox and the store's per-document queue are used.
+      const ta = ra.get('title') as Y.Text;
+      const tb = rb.get('title') as Y.Text;
+      const rest = ' l’eau, quartier par quartier, avant l’été';
+      for (const char of rest) {
+        ta.insert(ta.length, char);
+        tb.insert(tb.length, char);
+      }
+      const both = [`Cartographier${rest}`, `Récupérer${rest}`];
       await waitFor(() => titles(a).join() === both.join() && titles(b).join() === both.join(), {
         message: 'both cards on both clients',
       });
