@@ -11,7 +11,7 @@ import type { CreateWorkshopResult } from '../../shared/schemas.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { command, connectSocket, type TestSocket } from '../helpers/clients.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
-import { writeItems } from '../helpers/realtime.js';
+import { writeItems, writeRecommendations } from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 let srv: TestServer;
@@ -296,5 +296,49 @@ describe('the join form', () => {
     await expect
       .poll(() => page.locator('#join-error').textContent())
       .toContain('vous en avez saisi 3');
+  });
+});
+
+describe('the out-of-dots message', () => {
+  it('stays on the participant’s own board, not on another group’s read-only one', async () => {
+    const w = await createWorkshop(srv.url, {
+      title: 'Gommettes',
+      groups: ['Diagnostic', 'Solidarités'],
+      voteBudget: 1,
+    });
+    const [diag, soli] = [w.groups[0]!, w.groups[1]!];
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 1280, height: 720 },
+    });
+    contexts.push(context);
+    const alice = await context.newPage();
+    await alice.goto(`${srv.url}/w/${w.code}`);
+    await alice.getByLabel('Votre prénom').fill('Alice');
+    await alice.getByRole('radio', { name: 'Diagnostic' }).check();
+    await alice.getByRole('button', { name: 'Entrer dans l’atelier' }).click();
+    await alice.locator('[data-testid=connection][data-status=connected]').waitFor();
+    const bruno = await joinWorkshop(srv.url, w.code, { name: 'Bruno', groupId: soli.id });
+    await writeRecommendations(srv.url, w.workshopId, diag.id, w.facilitatorKey, bruno.token, [
+      { id: 'a1', title: 'Former les élus' },
+    ]);
+    await writeRecommendations(srv.url, w.workshopId, soli.id, bruno.token, w.facilitatorKey, [
+      { id: 'b1', title: 'Recenser' },
+    ]);
+    await setPhase(srv, w, 'vote');
+
+    const add = alice.getByRole('button', { name: 'Ajouter une gommette à « Former les élus »' });
+    await add.click();
+    await expect
+      .poll(() => alice.getByTestId('dots-left').getAttribute('data-remaining'))
+      .toBe('0');
+    await add.click();
+    await expect
+      .poll(() => alice.getByTestId('vote-error').textContent())
+      .toContain('Retirez-en une');
+
+    await alice.getByTestId(`tab-group:${soli.id}`).click();
+    await alice.getByText('Recenser').first().waitFor();
+    expect((await alice.getByTestId('vote-error').textContent())?.trim()).toBe('');
   });
 });
