@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       metricsToken: null,
       retentionDays: 90,
       databaseUrl: null,
+      accessibilityContact: null,
       door: {
         maxParticipants: 500,
         createPerHour: 30,
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         CROWD_WARNING: '8',
         TICKET_SECRET: 's'.repeat(32),
         DATABASE_URL: 'postgres://atelier:secret@db.local:5432/atelier',
+        ACCESSIBILITY_CONTACT: 'accessibilite@ville.example',
       },
       defaults,
     );
@@ -74,6 +76,7 @@ describe('loadConfig', () => {
       metricsToken: 'm'.repeat(32),
       retentionDays: 30,
       databaseUrl: 'postgres://atelier:secret@db.local:5432/atelier',
+      accessibilityContact: 'accessibilite@ville.example',
       door: {
         maxParticipants: 80,
         createPerHour: 1,
