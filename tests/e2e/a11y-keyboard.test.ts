@@ -203,6 +203,25 @@ describe('what the live region says', () => {
   });
 });
 
+describe('what the console’s live region says', () => {
+  it('says who joins once the console is open, not who was there before', async () => {
+    const w = await createWorkshop(srv.url, { title: 'Atelier', groups: ['Diagnostic'] });
+    await joinWorkshop(srv.url, w.code, { name: 'Alice', groupId: w.groups[0]!.id });
+    const page = await newPage();
+    await page.goto(
+      `${srv.url}/w/${w.code}/facilitate#key=${encodeURIComponent(w.facilitatorKey)}`,
+    );
+    await page.locator('[data-testid=connection][data-status=connected]').waitFor();
+
+    const bruno = await joinWorkshop(srv.url, w.code, { name: 'Bruno', groupId: w.groups[0]!.id });
+    sockets.push(connectSocket(srv.url, bruno.token));
+    await expect
+      .poll(() => liveText(page), { timeout: 15_000 })
+      .toContain('Bruno a rejoint l’atelier.');
+    expect(await liveText(page)).not.toContain('Alice');
+  });
+});
+
 describe('the accessibility statement', () => {
   it('is in the RGAA’s shape, linked from the home page, with the configured contact', async () => {
     const page = await newPage();
