@@ -16,6 +16,8 @@ export const LIMITS = {
   sourceId: 200,
   voteBudgetMax: 99,
   snapshotLabel: 120,
+  /** The information notice shown at join time (personal data), in characters. */
+  notice: 2000,
   timerSecondsMax: 4 * 60 * 60,
   /** Largest HTTP JSON body, in bytes. */
   httpBodyBytes: 256 * 1024,

@@ -17,16 +17,13 @@ export const groupInput = z.union([
   z.strictObject({ name: text(LIMITS.groupName), prompt: text(LIMITS.groupPrompt, 0).default('') }),
 ]);
 
-/** Characters of the organiser's information notice on personal data: a few short paragraphs. */
-export const NOTICE_MAX = 2000;
-
 export const createWorkshopBody = z.strictObject({
   title: text(LIMITS.workshopTitle),
   groups: z.array(groupInput).min(1).max(LIMITS.groupsPerWorkshop),
   voteBudget: z.number().int().min(1).max(LIMITS.voteBudgetMax).default(5),
   language: languageSchema.default('fr'),
   /** Extension: the information notice on personal data shown at join time (default: built from the retention). */
-  notice: z.string().trim().max(NOTICE_MAX).optional(),
+  notice: z.string().trim().max(LIMITS.notice).optional(),
 });
 export type CreateWorkshopBody = z.input<typeof createWorkshopBody>;
 
@@ -38,7 +35,7 @@ export type JoinBody = z.input<typeof joinBody>;
 
 /** Extension: PATCH /api/workshops/:workshopId; `notice: null` or '' brings the default text back. */
 export const workshopPatchBody = z.strictObject({
-  notice: z.string().trim().max(NOTICE_MAX).nullable(),
+  notice: z.string().trim().max(LIMITS.notice).nullable(),
 });
 
 /** What happens to the cards of a participant who withdraws: kept without author, or deleted. */

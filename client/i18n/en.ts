@@ -425,10 +425,6 @@ export const en: Messages = {
     screen: {
       failed: 'The projection screen could not be opened. Try again.',
       openLink: 'Open the projection screen',
-    },
-    people: {
-      title: 'Participants',
-      summary: '{online} online out of {total}',
       shows: 'On the projection screen',
       showBoard: 'Ranking',
       showMatrix: 'Matrix',
@@ -437,6 +433,10 @@ export const en: Messages = {
       spotlightOn: 'On the screen: “{title}”',
       spotlightClear: 'Take off the screen',
       spotlightShort: 'Show on the screen',
+    },
+    people: {
+      title: 'Participants',
+      summary: '{online} online out of {total}',
       lockJoining: 'Close the workshop to newcomers',
       lockGroups: 'Assign groups myself',
       count: { one: '{count} person', other: '{count} people' },
@@ -600,7 +600,8 @@ export const en: Messages = {
     people: { one: '{count} participant online', other: '{count} participants online' },
     groupsTitle: 'The groups',
     recs: { one: 'recommendation', other: 'recommendations' },
-    voted: '{voted} / {total} have voted',
+    voted: '{voted} / {total} have placed all their dots',
+    started: '{count} have started',
     votingNow: 'Voting in progress',
     voteHint: 'Place your dots on your group’s recommendations.',
     prioritiseHint: 'Place your dots on the merged board.',

@@ -425,10 +425,6 @@ export const fr = {
     screen: {
       failed: 'L’écran de projection n’a pas pu être ouvert. Réessayez.',
       openLink: 'Ouvrir l’écran de projection',
-    },
-    people: {
-      title: 'Participant·es',
-      summary: '{online} en ligne sur {total} inscrit·es',
       shows: 'Sur l’écran de projection',
       showBoard: 'Classement',
       showMatrix: 'Matrice',
@@ -437,6 +433,10 @@ export const fr = {
       spotlightOn: 'À l’écran : « {title} »',
       spotlightClear: 'Retirer de l’écran',
       spotlightShort: 'Montrer à l’écran',
+    },
+    people: {
+      title: 'Participant·es',
+      summary: '{online} en ligne sur {total} inscrit·es',
       lockJoining: 'Fermer l’atelier aux nouveaux·elles',
       lockGroups: 'Répartir moi-même les groupes',
       count: { one: '{count} personne', other: '{count} personnes' },
@@ -602,7 +602,8 @@ export const fr = {
     people: { one: '{count} participant·e connecté·e', other: '{count} participant·es connecté·es' },
     groupsTitle: 'Les groupes',
     recs: { one: 'recommandation', other: 'recommandations' },
-    voted: '{voted} / {total} ont voté',
+    voted: '{voted} / {total} ont placé toutes leurs gommettes',
+    started: '{count} ont commencé',
     votingNow: 'Vote en cours',
     voteHint: 'Répartissez vos gommettes sur les recommandations de votre groupe.',
     prioritiseHint: 'Répartissez vos gommettes sur le tableau de synthèse.',
