@@ -706,7 +706,11 @@ export function renderReport(r: BenchResults): string {
   if (r.compare?.length) {
     const then = r.compare.find((x) => x.variant)?.variant ?? '';
     const label = (x: ScenarioResult) =>
-      x.kind === 'relay' ? 'bare relay' : x.variant ? `Atelier ${x.variant}` : `Atelier now (${r.commit})`;
+      x.kind === 'relay'
+        ? 'bare relay'
+        : x.variant
+          ? `Atelier ${x.variant}`
+          : `Atelier now (${r.commit})`;
     push(
       `### Atelier now against Atelier ${then}`,
       '',

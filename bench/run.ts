@@ -118,10 +118,16 @@ function gitCommit(): string {
  * bench/servers/atelier.ts starts its own server/ code; the coordinator and load generators are ours.
  */
 function checkoutOf(ref: string): { dir: string; label: string } {
-  const sha = execFileSync('git', ['rev-parse', '--short', ref], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  const sha = execFileSync('git', ['rev-parse', '--short', ref], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  }).trim();
   const dir = mkdtempSync(path.join(os.tmpdir(), `atelier-bench-${sha}-`));
   rmSync(dir, { recursive: true });
-  execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { cwd: repoRoot, stdio: 'ignore' });
+  execFileSync('git', ['worktree', 'add', '--detach', dir, sha], {
+    cwd: repoRoot,
+    stdio: 'ignore',
+  });
   symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
   return { dir, label: `@${sha}` };
 }

@@ -277,10 +277,17 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const server = Child.start(entry, {
     label: `${o.kind} server${o.checkout ? ` ${o.checkout.label}` : ''}`,
     env: { BENCH_DATA_DIR: dataDir },
-    nodeFlags: ['--expose-gc', ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    nodeFlags: [
+      '--expose-gc',
+      ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []),
+      ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
   });
   const workers = Array.from({ length: o.workers }, (_, i) =>
-    Child.start(new URL('./loadgen.ts', import.meta.url), { label: `load generator ${i}`, nodeFlags: process.env.BENCH_LOADGEN_FLAGS?.split(' ').filter(Boolean) }),
+    Child.start(new URL('./loadgen.ts', import.meta.url), {
+      label: `load generator ${i}`,
+      nodeFlags: process.env.BENCH_LOADGEN_FLAGS?.split(' ').filter(Boolean),
+    }),
   );
   const result: ScenarioResult = {
     kind: o.kind,

@@ -15,7 +15,12 @@ function newest(dir) {
 }
 
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
-const sources = Math.max(newest('client'), newest('shared'), newest('server'), mtime('package-lock.json'));
+const sources = Math.max(
+  newest('client'),
+  newest('shared'),
+  newest('server'),
+  mtime('package-lock.json'),
+);
 const builtClient = mtime('dist/client/index.html');
 const builtServer = mtime('dist/node/server/main.js');
 

@@ -8,9 +8,12 @@ async function main() {
   try {
     res = await fetch(`${base}/api/demo`, { method: 'POST' });
   } catch (error) {
-    throw new Error(`Atelier does not answer at ${base} (is it started? npm start). ${error.cause?.message ?? error.message}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Atelier does not answer at ${base} (is it started? npm start). ${error.cause?.message ?? error.message}`,
+      {
+        cause: error,
+      },
+    );
   }
   const body = await res.json().catch(() => null);
   if (res.status !== 201 || !body?.code || !body?.facilitatorKey) {

@@ -3,7 +3,9 @@ import type { Logger } from './collab/rooms.js';
 
 export function createLogger(level: 'silent' | 'error' | 'info'): Logger {
   const write = (lvl: string, message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, message, ...fields })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: lvl, message, ...fields })}\n`,
+    );
   return {
     info: (message, fields) => {
       if (level === 'info') write('info', message, fields);

@@ -8,7 +8,9 @@ import { createLogger } from './log.js';
 
 // Compiled to dist/node/server/main.js or run from server/main.ts: the client is in dist/client.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../../..') : path.resolve(here, '..');
+const root = here.includes(`${path.sep}dist${path.sep}`)
+  ? path.resolve(here, '../../..')
+  : path.resolve(here, '..');
 
 let config;
 try {

@@ -10,7 +10,11 @@ export interface GroupRecommendations {
 }
 
 /** The total of a recommendation in the group vote. */
-export function recommendationTotal(tallies: Record<string, number>, groupId: string, recId: string): number {
+export function recommendationTotal(
+  tallies: Record<string, number>,
+  groupId: string,
+  recId: string,
+): number {
   return tallies[recommendationTargetId(groupId, recId)] ?? 0;
 }
 
@@ -30,8 +34,14 @@ export function plenaryTotal(item: PlenaryItem, tallies: Record<string, number>)
  * The number an item is ranked by: before the plenary vote, the sum of its sources' votes; from
  * the plenary vote on (`prioritise`, `closed`), its own dots.
  */
-export function itemTotal(item: PlenaryItem, tallies: Record<string, number>, phase: Phase): number {
-  return phase === 'prioritise' || phase === 'closed' ? plenaryTotal(item, tallies) : sourcesTotal(item, tallies);
+export function itemTotal(
+  item: PlenaryItem,
+  tallies: Record<string, number>,
+  phase: Phase,
+): number {
+  return phase === 'prioritise' || phase === 'closed'
+    ? plenaryTotal(item, tallies)
+    : sourcesTotal(item, tallies);
 }
 
 export interface RankedItem {
@@ -44,7 +54,11 @@ export interface RankedItem {
 }
 
 /** Items ranked by `itemTotal`, ties broken by the sum of sources, then by age (stable for all replicas). */
-export function rankItems(items: PlenaryItem[], tallies: Record<string, number>, phase: Phase): RankedItem[] {
+export function rankItems(
+  items: PlenaryItem[],
+  tallies: Record<string, number>,
+  phase: Phase,
+): RankedItem[] {
   const rows = items.map((item) => ({
     item,
     total: itemTotal(item, tallies, phase),
@@ -81,18 +95,27 @@ export function resolveSources(
   item: PlenaryItem,
   groups: GroupRecommendations[],
 ): { ref: string; groupId: string; recommendation: Recommendation | null }[] {
-  const byGroup = new Map(groups.map((g) => [g.groupId, new Map(g.recommendations.map((r) => [r.id, r]))]));
+  const byGroup = new Map(
+    groups.map((g) => [g.groupId, new Map(g.recommendations.map((r) => [r.id, r]))]),
+  );
   return item.sources.flatMap((ref) => {
     const target = parseTargetId(ref);
     if (target?.kind !== 'recommendation') return [];
-    return [{ ref, groupId: target.groupId, recommendation: byGroup.get(target.groupId)?.get(target.recommendationId) ?? null }];
+    return [
+      {
+        ref,
+        groupId: target.groupId,
+        recommendation: byGroup.get(target.groupId)?.get(target.recommendationId) ?? null,
+      },
+    ];
   });
 }
 
 /** Which recommendations are already in some item: ref → itemId. */
 export function mergedRefs(items: PlenaryItem[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const item of items) for (const ref of item.sources) if (!out.has(ref)) out.set(ref, item.id);
+  for (const item of items)
+    for (const ref of item.sources) if (!out.has(ref)) out.set(ref, item.id);
   return out;
 }
 

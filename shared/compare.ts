@@ -73,9 +73,18 @@ function recommendationIndex(board: BoardExport) {
 export function compareBoards(before: BoardExport, after: BoardExport): BoardComparison {
   const a = recommendationIndex(before);
   const b = recommendationIndex(after);
-  const strip = ({ groupId, groupName, id, title }: RecommendationRef) => ({ groupId, groupName, id, title });
+  const strip = ({ groupId, groupName, id, title }: RecommendationRef) => ({
+    groupId,
+    groupName,
+    id,
+    title,
+  });
 
-  const recommendations: BoardComparison['recommendations'] = { added: [], changed: [], withdrawn: [] };
+  const recommendations: BoardComparison['recommendations'] = {
+    added: [],
+    changed: [],
+    withdrawn: [],
+  };
   for (const [key, rec] of b) {
     const old = a.get(key);
     if (!old) recommendations.added.push(strip(rec));
@@ -91,7 +100,13 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
 
   const itemsBefore = new Map(before.items.map((i) => [i.id, i]));
   const itemsAfter = new Map(after.items.map((i) => [i.id, i]));
-  const items: BoardComparison['items'] = { added: [], changed: [], removed: [], resourced: [], rescored: [] };
+  const items: BoardComparison['items'] = {
+    added: [],
+    changed: [],
+    removed: [],
+    resourced: [],
+    rescored: [],
+  };
   for (const [id, item] of itemsAfter) {
     const old = itemsBefore.get(id);
     if (!old) {
@@ -110,7 +125,8 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
     const newSources = new Set(item.sources);
     const added = item.sources.filter((s) => !oldSources.has(s));
     const removed = old.sources.filter((s) => !newSources.has(s));
-    if (added.length > 0 || removed.length > 0) items.resourced.push({ id, title: item.title, added, removed });
+    if (added.length > 0 || removed.length > 0)
+      items.resourced.push({ id, title: item.title, added, removed });
     if (old.impact !== item.impact || old.feasibility !== item.feasibility) {
       items.rescored.push({
         id,
@@ -128,14 +144,19 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(key)?.votes ?? 0;
     const y = b.get(key)?.votes ?? 0;
-    if (x !== y) totals.push({ targetId: key, title: (b.get(key) ?? a.get(key))!.title, before: x, after: y });
+    if (x !== y)
+      totals.push({ targetId: key, title: (b.get(key) ?? a.get(key))!.title, before: x, after: y });
   }
   for (const id of new Set([...itemsBefore.keys(), ...itemsAfter.keys()])) {
     const x = itemsBefore.get(id);
     const y = itemsAfter.get(id);
     // An item's total: its own dots once the plenary voted, else what its sources carry.
     const total = (i: typeof x, board: BoardExport) =>
-      i ? (board.workshop.phase === 'prioritise' || board.workshop.phase === 'closed' ? i.votes : i.sourcesVotes) : 0;
+      i
+        ? board.workshop.phase === 'prioritise' || board.workshop.phase === 'closed'
+          ? i.votes
+          : i.sourcesVotes
+        : 0;
     if (total(x, before) !== total(y, after)) {
       totals.push({
         targetId: plenaryTargetId(id),
@@ -145,7 +166,11 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
       });
     }
   }
-  totals.sort((p, q) => Math.abs(q.after - q.before) - Math.abs(p.after - p.before) || (p.targetId < q.targetId ? -1 : 1));
+  totals.sort(
+    (p, q) =>
+      Math.abs(q.after - q.before) - Math.abs(p.after - p.before) ||
+      (p.targetId < q.targetId ? -1 : 1),
+  );
 
   let merges = 0;
   for (const [id, item] of itemsAfter) {
@@ -156,7 +181,10 @@ export function compareBoards(before: BoardExport, after: BoardExport): BoardCom
 
   const same =
     before.workshop.phase === after.workshop.phase &&
-    recommendations.added.length + recommendations.changed.length + recommendations.withdrawn.length === 0 &&
+    recommendations.added.length +
+      recommendations.changed.length +
+      recommendations.withdrawn.length ===
+      0 &&
     Object.values(items).every((list) => list.length === 0) &&
     totals.length === 0;
 

@@ -44,7 +44,9 @@ function numberOf(value: unknown): number {
 
 /** A score on the 1..5 scale, or null for anything else. */
 function scoreOf(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5 ? value : null;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 5
+    ? value
+    : null;
 }
 
 export function readRecommendation(id: string, entry: unknown): Recommendation | null {
@@ -75,7 +77,8 @@ export function readItem(id: string, entry: unknown): PlenaryItem | null {
     id,
     title: textOf(entry.get('title')),
     body: textOf(entry.get('body')),
-    sources: sources instanceof Y.Array ? sources.toArray().filter((s) => typeof s === 'string') : [],
+    sources:
+      sources instanceof Y.Array ? sources.toArray().filter((s) => typeof s === 'string') : [],
     createdAt: numberOf(entry.get('createdAt')),
     impact: scoreOf(entry.get('impact')),
     feasibility: scoreOf(entry.get('feasibility')),

@@ -16,7 +16,8 @@ export function generateCode(): string {
   const limit = 256 - (256 % CODE_ALPHABET.length);
   while (code.length < CODE_LENGTH) {
     for (const byte of randomBytes(CODE_LENGTH * 2)) {
-      if (byte < limit && code.length < CODE_LENGTH) code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+      if (byte < limit && code.length < CODE_LENGTH)
+        code += CODE_ALPHABET[byte % CODE_ALPHABET.length];
     }
   }
   return code;
@@ -70,7 +71,8 @@ export type TargetRef =
 
 export function parseTargetId(targetId: string): TargetRef | null {
   const slash = targetId.indexOf('/');
-  if (slash <= 0 || slash === targetId.length - 1 || targetId.indexOf('/', slash + 1) !== -1) return null;
+  if (slash <= 0 || slash === targetId.length - 1 || targetId.indexOf('/', slash + 1) !== -1)
+    return null;
   const head = targetId.slice(0, slash);
   const tail = targetId.slice(slash + 1);
   return head === PLENARY_DOC

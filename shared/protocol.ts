@@ -16,7 +16,8 @@ import type {
   workshopSettingsPayload,
 } from './schemas.js';
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+export type Ack<T> =
+  { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 export type AckCallback<T> = (answer: Ack<T>) => void;
 
 export interface ParticipantPresence {
@@ -68,7 +69,13 @@ export interface VotesTally {
 export type Whoami =
   | { role: 'facilitator'; workshopId: string }
   | { role: 'viewer'; workshopId: string }
-  | { role: 'participant'; workshopId: string; participantId: string; name: string; groupId: string };
+  | {
+      role: 'participant';
+      workshopId: string;
+      participantId: string;
+      name: string;
+      groupId: string;
+    };
 
 /** Extension, to facilitators: how many have voted in the current voting phase (never who voted what). */
 export interface VotesProgress {
@@ -109,13 +116,22 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  'vote:cast': (payload: z.input<typeof voteCastPayload>, ack: AckCallback<{ remaining: number }>) => void;
-  'phase:set': (payload: z.input<typeof phaseSetPayload>, ack: AckCallback<{ phase: Phase }>) => void;
+  'vote:cast': (
+    payload: z.input<typeof voteCastPayload>,
+    ack: AckCallback<{ remaining: number }>,
+  ) => void;
+  'phase:set': (
+    payload: z.input<typeof phaseSetPayload>,
+    ack: AckCallback<{ phase: Phase }>,
+  ) => void;
   'timer:start': (
     payload: z.input<typeof timerStartPayload>,
     ack: AckCallback<{ endsAt: number }>,
   ) => void;
-  'timer:add': (payload: z.input<typeof timerAddPayload>, ack: AckCallback<{ endsAt: number }>) => void;
+  'timer:add': (
+    payload: z.input<typeof timerAddPayload>,
+    ack: AckCallback<{ endsAt: number }>,
+  ) => void;
   'timer:stop': (payload: Record<string, never>, ack: AckCallback<{ endsAt: null }>) => void;
   'votes:reveal': (
     payload: z.input<typeof votesRevealPayload>,
@@ -129,6 +145,12 @@ export interface ClientToServerEvents {
     payload: z.input<typeof workshopSettingsPayload>,
     ack: AckCallback<{ groupChoiceLocked: boolean; joiningLocked: boolean }>,
   ) => void;
-  'screen:view': (payload: z.input<typeof screenViewPayload>, ack: AckCallback<ScreenState>) => void;
-  'screen:spotlight': (payload: z.input<typeof screenSpotlightPayload>, ack: AckCallback<ScreenState>) => void;
+  'screen:view': (
+    payload: z.input<typeof screenViewPayload>,
+    ack: AckCallback<ScreenState>,
+  ) => void;
+  'screen:spotlight': (
+    payload: z.input<typeof screenSpotlightPayload>,
+    ack: AckCallback<ScreenState>,
+  ) => void;
 }

@@ -147,7 +147,9 @@ export function itemGroupNames(board: BoardExport, item: ExportItem, lang: Repor
  * The export carries each item's figures, not the tallies: each item's sources are stood in for by
  * one reference of its own that carries their sum.
  */
-export function rankedItems(board: BoardExport): { item: ExportItem; total: number; rank: number }[] {
+export function rankedItems(
+  board: BoardExport,
+): { item: ExportItem; total: number; rank: number }[] {
   const byId = new Map(board.items.map((item) => [item.id, item]));
   const tallies: Record<string, number> = {};
   const standIns = board.items.map((item) => {
@@ -181,7 +183,10 @@ export function inline(text: string): string {
     .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
-export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.workshop.language): string {
+export function renderMarkdown(
+  board: BoardExport,
+  lang: ReportLanguage = board.workshop.language,
+): string {
   const w = WORDS[lang];
   const number = new Intl.NumberFormat(lang);
   const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' }).format(
@@ -189,10 +194,14 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
   );
   // French typography puts a (non-breaking) space before a colon; English does not.
   const colon = lang === 'fr' ? '\u00a0:' : ':';
-  const countIn = (groupId: string) => board.participants.filter((p) => p.groupId === groupId).length;
+  const countIn = (groupId: string) =>
+    board.participants.filter((p) => p.groupId === groupId).length;
   const lines: string[] = [];
   lines.push(`# ${inline(board.workshop.title)}`, '');
-  lines.push(`*${w.report}* — ${w.date}${colon} ${date} — ${w.phase}${colon} ${w.phases[board.workshop.phase]}`, '');
+  lines.push(
+    `*${w.report}* — ${w.date}${colon} ${date} — ${w.phase}${colon} ${w.phases[board.workshop.phase]}`,
+    '',
+  );
 
   lines.push(`## ${w.summary}`, '');
   const totalRecs = board.groups.reduce((n, g) => n + g.recommendations.length, 0);
@@ -204,7 +213,9 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
   lines.push(`## ${w.groups}`, '');
   lines.push(`| ${w.group} | ${w.participants} | ${w.recommendations} |`, '|---|---:|---:|');
   for (const g of board.groups) {
-    lines.push(`| ${inline(g.name)} | ${number.format(countIn(g.id))} | ${number.format(g.recommendations.length)} |`);
+    lines.push(
+      `| ${inline(g.name)} | ${number.format(countIn(g.id))} | ${number.format(g.recommendations.length)} |`,
+    );
   }
   lines.push('');
 
@@ -212,7 +223,9 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
   for (const g of board.groups) {
     lines.push(`### ${inline(g.name)}`, '');
     if (g.prompt) lines.push(`> ${inline(g.prompt)}`, '');
-    const ranked = [...g.recommendations].sort((a, b) => b.votes - a.votes || a.createdAt - b.createdAt);
+    const ranked = [...g.recommendations].sort(
+      (a, b) => b.votes - a.votes || a.createdAt - b.createdAt,
+    );
     if (ranked.length === 0) lines.push(`*${w.noRecommendation}*`, '');
     ranked.forEach((rec, i) => {
       lines.push(`${i + 1}. **${inline(rec.title) || '—'}** — ${w.dots(rec.votes)}`);
@@ -226,13 +239,24 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
   if (ranked.length === 0) lines.push(`*${w.noItem}*`, '');
   for (const { item } of ranked) {
     lines.push(`### ${inline(item.title) || '—'}`, '');
-    lines.push(`${w.fromGroups(inline(itemGroupNames(board, item, lang)))} — ${w.dots(item.sourcesVotes)} (${w.groupVotes})${item.votes > 0 ? `, ${w.dots(item.votes)} (${w.plenaryVotes})` : ''}`, '');
+    lines.push(
+      `${w.fromGroups(inline(itemGroupNames(board, item, lang)))} — ${w.dots(item.sourcesVotes)} (${w.groupVotes})${item.votes > 0 ? `, ${w.dots(item.votes)} (${w.plenaryVotes})` : ''}`,
+      '',
+    );
     if (item.body.trim()) lines.push(inline(item.body), '');
     const sources = item.sources.map((ref) => {
       const target = parseTargetId(ref);
-      const group = target?.kind === 'recommendation' ? board.groups.find((g) => g.id === target.groupId) : undefined;
-      const rec = target?.kind === 'recommendation' ? group?.recommendations.find((r) => r.id === target.recommendationId) : undefined;
-      return rec ? `- ${inline(group!.name)}${colon} ${inline(rec.title)}` : `- *${w.removedSource}*`;
+      const group =
+        target?.kind === 'recommendation'
+          ? board.groups.find((g) => g.id === target.groupId)
+          : undefined;
+      const rec =
+        target?.kind === 'recommendation'
+          ? group?.recommendations.find((r) => r.id === target.recommendationId)
+          : undefined;
+      return rec
+        ? `- ${inline(group!.name)}${colon} ${inline(rec.title)}`
+        : `- *${w.removedSource}*`;
     });
     lines.push(...sources, '');
   }
@@ -241,7 +265,9 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
     lines.push(`## ${w.finalRanking}`, '');
     lines.push(`| ${w.rank} | ${w.item} | ${w.groups} | ${w.votes} |`, '|---:|---|---|---:|');
     for (const { item, total, rank } of ranked) {
-      lines.push(`| ${rank} | ${inline(item.title) || '—'} | ${inline(itemGroupNames(board, item, lang))} | ${number.format(total)} |`);
+      lines.push(
+        `| ${rank} | ${inline(item.title) || '—'} | ${inline(itemGroupNames(board, item, lang))} | ${number.format(total)} |`,
+      );
     }
     lines.push('');
   }
@@ -254,7 +280,9 @@ export function renderMarkdown(board: BoardExport, lang: ReportLanguage = board.
       lines.push(`### ${w.quadrants[quadrant]}`, '');
       if (inQuadrant.length === 0) lines.push('—', '');
       for (const item of inQuadrant) {
-        lines.push(`- ${inline(item.title)} (${w.impact} ${item.impact}/5, ${w.feasibility} ${item.feasibility}/5)`);
+        lines.push(
+          `- ${inline(item.title)} (${w.impact} ${item.impact}/5, ${w.feasibility} ${item.feasibility}/5)`,
+        );
       }
       if (inQuadrant.length > 0) lines.push('');
     }
@@ -281,14 +309,39 @@ export type TableCell = string | number | null;
  * The table of the CSV and spreadsheet exports, header first: one row per recommendation and per
  * merged item (ranked). Numbers stay numbers; each format neutralises or types cells its own way.
  */
-export function tableRows(board: BoardExport, lang: ReportLanguage = board.workshop.language): TableCell[][] {
+export function tableRows(
+  board: BoardExport,
+  lang: ReportLanguage = board.workshop.language,
+): TableCell[][] {
   const w = WORDS[lang].csv;
   const rows: TableCell[][] = [
-    [w.type, w.groups, w.title, w.body, w.votes, w.sourcesVotes, w.plenaryVotes, w.impact, w.feasibility, w.sources],
+    [
+      w.type,
+      w.groups,
+      w.title,
+      w.body,
+      w.votes,
+      w.sourcesVotes,
+      w.plenaryVotes,
+      w.impact,
+      w.feasibility,
+      w.sources,
+    ],
   ];
   for (const g of board.groups) {
     for (const rec of g.recommendations) {
-      rows.push([w.recommendation, g.name, rec.title, rec.body, rec.votes, null, null, null, null, `${g.id}/${rec.id}`]);
+      rows.push([
+        w.recommendation,
+        g.name,
+        rec.title,
+        rec.body,
+        rec.votes,
+        null,
+        null,
+        null,
+        null,
+        `${g.id}/${rec.id}`,
+      ]);
     }
   }
   for (const { item } of rankedItems(board)) {
@@ -314,7 +367,10 @@ export function tableRows(board: BoardExport, lang: ReportLanguage = board.works
  * French spreadsheets expect `;` between cells and English ones `,`; the byte-order mark makes
  * Excel read UTF-8.
  */
-export function renderCsv(board: BoardExport, lang: ReportLanguage = board.workshop.language): string {
+export function renderCsv(
+  board: BoardExport,
+  lang: ReportLanguage = board.workshop.language,
+): string {
   const sep = lang === 'fr' ? ';' : ',';
   const rows = tableRows(board, lang);
   return `\uFEFF${rows.map((row) => row.map(csvCell).join(sep)).join('\r\n')}\r\n`;

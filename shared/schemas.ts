@@ -76,7 +76,9 @@ export const SCREEN_VIEWS = ['board', 'matrix'] as const;
 export type ScreenView = (typeof SCREEN_VIEWS)[number];
 export const screenViewPayload = z.strictObject({ view: z.enum(SCREEN_VIEWS) });
 /** Extension: one merged item shown large on the projection, or none. */
-export const screenSpotlightPayload = z.strictObject({ itemId: z.string().min(1).max(64).nullable() });
+export const screenSpotlightPayload = z.strictObject({
+  itemId: z.string().min(1).max(64).nullable(),
+});
 
 /**
  * Extension: what the Socket.IO handshake's `auth` may carry beyond the contract's `token`.

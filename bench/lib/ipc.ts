@@ -80,7 +80,8 @@ export class Child {
       // Keep the tail only: enough to explain a crash.
       this.stderr = (this.stderr + chunk).slice(-8000);
     });
-    if (process.env.BENCH_TRACE_GC && label.includes('server')) proc.stdout?.pipe(createWriteStream(process.env.BENCH_TRACE_GC, { flags: 'a' }));
+    if (process.env.BENCH_TRACE_GC && label.includes('server'))
+      proc.stdout?.pipe(createWriteStream(process.env.BENCH_TRACE_GC, { flags: 'a' }));
     else proc.stdout?.resume();
     this.exited = new Promise((resolve) =>
       proc.once('exit', (code) => {

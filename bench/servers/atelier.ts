@@ -18,8 +18,16 @@ const config = loadConfig(
   // Every simulated participant joins from this one address, up to 1000 in one workshop: the
   // door's per-address and per-workshop limits (server/http/limits.ts) are lifted.
   {
-    PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error', CLIENT_DIR: '', COMPACT_AFTER: process.env.COMPACT_AFTER ?? '',
-    MAX_PARTICIPANTS: '100000', JOINS_PER_10MIN: '1000000', LOOKUPS_PER_10MIN: '1000000', CREATE_PER_HOUR: '1000000',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    CLIENT_DIR: '',
+    COMPACT_AFTER: process.env.COMPACT_AFTER ?? '',
+    MAX_PARTICIPANTS: '100000',
+    JOINS_PER_10MIN: '1000000',
+    LOOKUPS_PER_10MIN: '1000000',
+    CREATE_PER_HOUR: '1000000',
   },
   { clientDir: '' },
 );

@@ -32,7 +32,8 @@ export const en: Messages = {
     groupLocked: 'The facilitator assigns the groups.',
     enter: 'Enter the workshop',
     joiningLocked: 'This workshop no longer accepts new participants.',
-    workshopFull: 'This workshop is full: it already holds as many participants as it can. Tell the facilitator.',
+    workshopFull:
+      'This workshop is full: it already holds as many participants as it can. Tell the facilitator.',
     welcomeBack: 'Welcome back, {name}!',
     continueAs: 'Continue as {name}',
     notYou: 'Not you?',
@@ -53,7 +54,8 @@ export const en: Messages = {
     codeIs: 'Workshop code',
     participantLink: 'Link for participants',
     facilitatorLink: 'Facilitator link (keep it to yourself)',
-    facilitatorWarning: 'This link gives full rights over the workshop. It is also kept in this browser.',
+    facilitatorWarning:
+      'This link gives full rights over the workshop. It is also kept in this browser.',
     copy: 'Copy',
     copied: 'Copied',
     openConsole: 'Open the facilitator console',
@@ -194,7 +196,8 @@ export const en: Messages = {
       'The workshops created from this browser: get back in, save snapshots, compare and restore them, and leave with the report.',
     open: 'Manage everything: snapshots, exports, report',
     empty: 'No workshop created from this browser yet.',
-    emptyHint: 'Create a workshop from the home page, or import one from a JSON file exported by Atelier.',
+    emptyHint:
+      'Create a workshop from the home page, or import one from a JSON file exported by Atelier.',
     create: 'Create a workshop',
     loading: 'Loading…',
     code: 'Code',
@@ -213,12 +216,14 @@ export const en: Messages = {
     participantLink: 'Link for participants',
     keyWarning:
       'This link grants full rights over the workshop (restore, duplicate, close). Do not project it or turn it into a QR code: share it only with co-facilitators.',
-    unavailable: 'This workshop does not answer: it no longer exists, or the key kept here is refused.',
+    unavailable:
+      'This workshop does not answer: it no longer exists, or the key kept here is refused.',
     forget: 'Remove from this list',
     forgetLabel: 'Remove “{title}” from this list (the workshop is not deleted)',
     import: 'Import a workshop (JSON)',
     importing: 'Importing…',
-    importHint: 'A JSON export or a snapshot downloaded from Atelier becomes a new workshop, with its own code.',
+    importHint:
+      'A JSON export or a snapshot downloaded from Atelier becomes a new workshop, with its own code.',
     imported: 'Workshop “{title}” imported: code {code}.',
     importRefused: 'Import refused: {message}',
     notJson: 'This file is not readable JSON.',
@@ -275,10 +280,12 @@ export const en: Messages = {
     fork: 'Duplicate',
     forkLabel: 'Duplicate “{label}” into a new workshop',
     restoreTitle: 'Restore “{label}”?',
-    restoreWhat: 'The live board becomes the one of {date}: recommendations, merged board, votes and phase.',
+    restoreWhat:
+      'The live board becomes the one of {date}: recommendations, merged board, votes and phase.',
     restoreWho:
       'Every connected device switches to this version without reloading, including cards being written.',
-    restoreSafe: 'The current board is saved as a snapshot first: you will be able to undo the restore.',
+    restoreSafe:
+      'The current board is saved as a snapshot first: you will be able to undo the restore.',
     restoreConfirm: 'Restore',
     restoreCancel: 'Keep the current board',
     restoring: 'Restoring…',
@@ -361,7 +368,8 @@ export const en: Messages = {
   },
   demo: {
     title: 'No workshop at hand?',
-    pitch: '6 groups, 60 participants and 46 recommendations already voted on: the facilitator console is ready for merging.',
+    pitch:
+      '6 groups, 60 participants and 46 recommendations already voted on: the facilitator console is ready for merging.',
     action: 'Try a demo workshop',
     creating: 'Preparing the demo…',
     failed: 'The demo could not be created: {message}',
@@ -446,8 +454,10 @@ export const en: Messages = {
       remove: 'Remove',
       removeLabel: 'Remove {name} from the workshop',
       removeTitle: 'Remove {name} from the workshop?',
-      removeBody: 'Their dots are taken out of the votes; their cards stay on the board. Their link no longer opens the workshop, on any device.',
-      removeRejoin: 'To keep them from coming back under another name, also close the workshop to newcomers.',
+      removeBody:
+        'Their dots are taken out of the votes; their cards stay on the board. Their link no longer opens the workshop, on any device.',
+      removeRejoin:
+        'To keep them from coming back under another name, also close the workshop to newcomers.',
       removeConfirm: 'Remove from the workshop',
       removeCancel: 'Cancel',
       removed: '{name} was removed from the workshop.',
@@ -467,7 +477,8 @@ export const en: Messages = {
     removeLabel: 'Remove the item “{title}” from the merged board',
     itemTitle: 'Item title',
     itemBody: 'Item details',
-    pickHint: 'Tick recommendations from several groups, then merge them into one item of the merged board.',
+    pickHint:
+      'Tick recommendations from several groups, then merge them into one item of the merged board.',
     coverage: '{merged} of {total} recommendations taken up',
     empty: 'No item yet: merge recommendations or accept a suggestion.',
     totalSources: 'Sum of the votes of its source recommendations',
@@ -556,7 +567,8 @@ export const en: Messages = {
         'Merge the cards that say the same thing (suggestions on the right). Then move to “Prioritising”: the whole room votes on the merged board.',
       prioritise:
         'The room spreads its dots over the merged board; score impact and feasibility if you wish. Then reveal the votes and move to “Closed”.',
-      closed: 'The workshop is closed: everything is read-only. The report and the exports are ready.',
+      closed:
+        'The workshop is closed: everything is read-only. The report and the exports are ready.',
     },
     joinTitle: 'To join',
     codeLabel: 'Workshop code',
@@ -574,7 +586,8 @@ export const en: Messages = {
       'Restart the server with HOST=0.0.0.0 npm start (or PUBLIC_URL=http://this-computer-address:3000), then reopen this page.',
     lastKnown: 'Offline: last phase known',
     lastKnownAt: 'Offline: last phase known, at {time}',
-    codeLetters: 'These characters are never in a code: {chars}. Copy the code from the projection screen.',
+    codeLetters:
+      'These characters are never in a code: {chars}. Copy the code from the projection screen.',
     codeLength: 'A code has 6 characters (you typed {count}).',
     screenKeyHow:
       'On the facilitator’s computer, open the workshop console and click “Copy the screen link”, then open that link here (or paste it below). The console’s “Projection screen” button opens it directly on the same computer.',
@@ -590,7 +603,8 @@ export const en: Messages = {
       explain:
         'This screen opens from the facilitator console, with the “Projection screen” button. You can also paste the screen’s link here.',
       pasteLabel: 'Projection screen link',
-      refused: 'This link no longer opens the screen (a new key may have been issued). Open it again from the console.',
+      refused:
+        'This link no longer opens the screen (a new key may have been issued). Open it again from the console.',
     },
     join: 'Join the workshop',
     openUrl: 'On your laptop or phone, open',

@@ -31,7 +31,8 @@ export const fr = {
     groupLocked: 'L’animateur·rice répartit les groupes.',
     enter: 'Entrer dans l’atelier',
     joiningLocked: 'Cet atelier n’accepte plus de nouveaux participant·es.',
-    workshopFull: 'Cet atelier est complet : il accueille déjà autant de participant·es que possible. Prévenez l’animateur·rice.',
+    workshopFull:
+      'Cet atelier est complet : il accueille déjà autant de participant·es que possible. Prévenez l’animateur·rice.',
     welcomeBack: 'Bon retour, {name} !',
     continueAs: 'Continuer en tant que {name}',
     notYou: 'Ce n’est pas vous ?',
@@ -52,7 +53,8 @@ export const fr = {
     codeIs: 'Code de l’atelier',
     participantLink: 'Lien pour les participant·es',
     facilitatorLink: 'Lien animateur·rice (gardez-le pour vous)',
-    facilitatorWarning: 'Ce lien donne tous les droits sur l’atelier. Il est aussi gardé dans ce navigateur.',
+    facilitatorWarning:
+      'Ce lien donne tous les droits sur l’atelier. Il est aussi gardé dans ce navigateur.',
     copy: 'Copier',
     copied: 'Copié',
     openConsole: 'Ouvrir la console d’animation',
@@ -85,7 +87,8 @@ export const fr = {
     mergedEmpty: 'Le tableau de synthèse est encore vide : l’animateur·rice le compose.',
     add: 'Ajouter une recommandation',
     empty: 'Aucune recommandation pour l’instant.',
-    emptyHint: 'Commencez par un titre court, puis précisez : qui agit, comment, avec quels moyens.',
+    emptyHint:
+      'Commencez par un titre court, puis précisez : qui agit, comment, avec quels moyens.',
     emptyOther: 'Ce groupe n’a pas encore de recommandation.',
     loading: 'Chargement du tableau…',
     missing: 'Ce tableau n’existe pas (ou plus).',
@@ -148,7 +151,8 @@ export const fr = {
     },
     returnedUntitled: {
       one: '{count} gommette vous a été rendue : une carte où vous l’aviez posée a été supprimée.',
-      other: '{count} gommettes vous ont été rendues : une carte où vous les aviez posées a été supprimée.',
+      other:
+        '{count} gommettes vous ont été rendues : une carte où vous les aviez posées a été supprimée.',
     },
     errors: {
       budget_exhausted: 'Vous n’avez plus de gommettes. Retirez-en une pour voter ailleurs.',
@@ -193,7 +197,8 @@ export const fr = {
       'Les ateliers créés depuis ce navigateur : revenez-y, enregistrez des instantanés, comparez-les, restaurez, et repartez avec le compte rendu.',
     open: 'Tout gérer : instantanés, exports, compte rendu',
     empty: 'Aucun atelier créé depuis ce navigateur pour l’instant.',
-    emptyHint: 'Créez un atelier depuis l’accueil, ou importez-en un depuis un fichier JSON exporté par Atelier.',
+    emptyHint:
+      'Créez un atelier depuis l’accueil, ou importez-en un depuis un fichier JSON exporté par Atelier.',
     create: 'Créer un atelier',
     loading: 'Chargement…',
     code: 'Code',
@@ -217,7 +222,8 @@ export const fr = {
     forgetLabel: 'Retirer « {title} » de cette liste (l’atelier n’est pas supprimé)',
     import: 'Importer un atelier (JSON)',
     importing: 'Import…',
-    importHint: 'Un export JSON ou un instantané téléchargé depuis Atelier devient un nouvel atelier, avec son propre code.',
+    importHint:
+      'Un export JSON ou un instantané téléchargé depuis Atelier devient un nouvel atelier, avec son propre code.',
     imported: 'Atelier « {title} » importé : code {code}.',
     importRefused: 'Import refusé : {message}',
     notJson: 'Ce fichier n’est pas du JSON lisible.',
@@ -278,7 +284,8 @@ export const fr = {
       'Le tableau en direct redevient celui du {date} : recommandations, tableau de synthèse, votes et phase.',
     restoreWho:
       'Tous les appareils connectés passent à cette version sans recharger la page, y compris les cartes en cours d’écriture.',
-    restoreSafe: 'Le tableau actuel est d’abord enregistré comme instantané : vous pourrez annuler la restauration.',
+    restoreSafe:
+      'Le tableau actuel est d’abord enregistré comme instantané : vous pourrez annuler la restauration.',
     restoreConfirm: 'Restaurer',
     restoreCancel: 'Garder le tableau actuel',
     restoring: 'Restauration…',
@@ -287,7 +294,8 @@ export const fr = {
     undone: 'Restauration annulée : le tableau est revenu à son état d’avant.',
     forking: 'Duplication…',
     forked: 'Nouvel atelier créé à partir de « {label} »',
-    forkedHint: 'Il est ajouté à vos ateliers. Les participant·es le rejoignent avec ce nouveau code.',
+    forkedHint:
+      'Il est ajouté à vos ateliers. Les participant·es le rejoignent avec ce nouveau code.',
     newCode: 'Code du nouvel atelier',
     openNew: 'Ouvrir ses instantanés',
     close: 'Fermer',
@@ -361,7 +369,8 @@ export const fr = {
   },
   demo: {
     title: 'Pas d’atelier sous la main ?',
-    pitch: '6 groupes, 60 participant·es et 46 recommandations déjà votées : la console d’animation est prête pour la synthèse.',
+    pitch:
+      '6 groupes, 60 participant·es et 46 recommandations déjà votées : la console d’animation est prête pour la synthèse.',
     action: 'Essayer un atelier de démonstration',
     creating: 'Préparation de la démonstration…',
     failed: 'La démonstration n’a pas pu être créée : {message}',
@@ -446,8 +455,10 @@ export const fr = {
       remove: 'Retirer',
       removeLabel: 'Retirer {name} de l’atelier',
       removeTitle: 'Retirer {name} de l’atelier ?',
-      removeBody: 'Ses gommettes sont retirées des votes ; ses cartes restent sur le tableau. Son lien ne lui ouvre plus l’atelier, sur aucun appareil.',
-      removeRejoin: 'Pour qu’il ou elle ne revienne pas sous un autre prénom, fermez aussi l’atelier aux nouveaux·elles.',
+      removeBody:
+        'Ses gommettes sont retirées des votes ; ses cartes restent sur le tableau. Son lien ne lui ouvre plus l’atelier, sur aucun appareil.',
+      removeRejoin:
+        'Pour qu’il ou elle ne revienne pas sous un autre prénom, fermez aussi l’atelier aux nouveaux·elles.',
       removeConfirm: 'Retirer de l’atelier',
       removeCancel: 'Annuler',
       removed: '{name} a été retiré·e de l’atelier.',
@@ -458,18 +469,26 @@ export const fr = {
     inBoard: 'En synthèse',
     fromGroups: { one: 'Groupe', other: 'Groupes' },
     votes: { one: 'vote', other: 'votes' },
-    sourceCount: { one: '{count} recommandation d’origine', other: '{count} recommandations d’origine' },
+    sourceCount: {
+      one: '{count} recommandation d’origine',
+      other: '{count} recommandations d’origine',
+    },
     sourceGone: 'recommandation retirée',
     split: 'Défusionner',
     splitLabel: 'Défusionner « {title} » de cet élément',
-    addSelection: { one: 'Ajouter la sélection ({count})', other: 'Ajouter la sélection ({count})' },
+    addSelection: {
+      one: 'Ajouter la sélection ({count})',
+      other: 'Ajouter la sélection ({count})',
+    },
     remove: 'Supprimer',
     removeLabel: 'Supprimer l’élément « {title} » du tableau de synthèse',
     itemTitle: 'Titre de l’élément',
     itemBody: 'Détail de l’élément',
-    pickHint: 'Cochez des recommandations de plusieurs groupes, puis fusionnez-les en un élément du tableau de synthèse.',
+    pickHint:
+      'Cochez des recommandations de plusieurs groupes, puis fusionnez-les en un élément du tableau de synthèse.',
     coverage: '{merged} recommandations reprises sur {total}',
-    empty: 'Aucun élément pour l’instant : fusionnez des recommandations ou acceptez une suggestion.',
+    empty:
+      'Aucun élément pour l’instant : fusionnez des recommandations ou acceptez une suggestion.',
     totalSources: 'Somme des votes des recommandations d’origine',
     totalPlenary: 'Gommettes reçues pendant la priorisation',
     tray: {
@@ -515,7 +534,8 @@ export const fr = {
   },
   matrix: {
     ranking: 'Classement',
-    rankingSources: 'Provisoire : chaque élément porte la somme des votes de ses recommandations d’origine.',
+    rankingSources:
+      'Provisoire : chaque élément porte la somme des votes de ses recommandations d’origine.',
     rankingPlenary: 'Selon les gommettes de la priorisation.',
     empty: 'Le tableau de synthèse est vide : commencez par la synthèse.',
     rank: 'Rang {rank}',
@@ -557,7 +577,8 @@ export const fr = {
         'Fusionnez les cartes qui disent la même chose (suggestions à droite). Ensuite, passez à « Priorisation » : toute la salle vote sur le tableau de synthèse.',
       prioritise:
         'La salle répartit ses gommettes sur le tableau de synthèse ; notez impact et faisabilité si vous le souhaitez. Ensuite, dévoilez les votes et passez à « Clôture ».',
-      closed: 'L’atelier est clos : tout est en lecture seule. Le compte rendu et les exports vous attendent.',
+      closed:
+        'L’atelier est clos : tout est en lecture seule. Le compte rendu et les exports vous attendent.',
     },
     joinTitle: 'Pour rejoindre',
     codeLabel: 'Code de l’atelier',
@@ -576,7 +597,8 @@ export const fr = {
       'Relancez le serveur avec HOST=0.0.0.0 npm start (ou PUBLIC_URL=http://adresse-de-cet-ordinateur:3000), puis rouvrez cette page.',
     lastKnown: 'Hors ligne : dernière phase connue',
     lastKnownAt: 'Hors ligne : dernière phase connue, à {time}',
-    codeLetters: 'Ces caractères ne sont jamais dans un code : {chars}. Recopiez le code de l’écran de projection.',
+    codeLetters:
+      'Ces caractères ne sont jamais dans un code : {chars}. Recopiez le code de l’écran de projection.',
     codeLength: 'Un code a 6 caractères (vous en avez saisi {count}).',
     screenKeyHow:
       'Sur l’ordinateur de l’animateur·rice, ouvrez la console de l’atelier et cliquez sur « Copier le lien de l’écran », puis ouvrez ce lien ici (ou collez-le ci-dessous). Le bouton « Écran de projection » de la console l’ouvre directement sur le même ordinateur.',
@@ -592,14 +614,18 @@ export const fr = {
       explain:
         'Cet écran s’ouvre depuis la console d’animation, avec le bouton « Écran de projection ». Vous pouvez aussi coller ici le lien de l’écran.',
       pasteLabel: 'Lien de l’écran de projection',
-      refused: 'Ce lien n’ouvre plus l’écran (une nouvelle clé a peut-être été créée). Rouvrez-le depuis la console.',
+      refused:
+        'Ce lien n’ouvre plus l’écran (une nouvelle clé a peut-être été créée). Rouvrez-le depuis la console.',
     },
     join: 'Rejoignez l’atelier',
     openUrl: 'Sur votre ordinateur ou votre téléphone, ouvrez',
     codeLabel: 'Code de l’atelier',
     scan: 'ou scannez ce code',
     peopleWord: { one: 'participant·e connecté·e', other: 'participant·es connecté·es' },
-    people: { one: '{count} participant·e connecté·e', other: '{count} participant·es connecté·es' },
+    people: {
+      one: '{count} participant·e connecté·e',
+      other: '{count} participant·es connecté·es',
+    },
     groupsTitle: 'Les groupes',
     recs: { one: 'recommandation', other: 'recommandations' },
     voted: '{voted} / {total} ont placé toutes leurs gommettes',
@@ -653,7 +679,8 @@ export const fr = {
       'Cet atelier a été supprimé par son organisateur·rice. Ce que cet appareil en gardait a été effacé.',
     deleteTitle: 'Supprimer l’atelier',
     deleteAction: 'Supprimer l’atelier…',
-    deleteHint: 'Efface définitivement l’atelier et tout ce qu’il contient, après un dernier export.',
+    deleteHint:
+      'Efface définitivement l’atelier et tout ce qu’il contient, après un dernier export.',
     deleteIntro:
       'Tout ce que contient l’atelier « {title} » sera effacé définitivement : recommandations, tableau de synthèse, gommettes, instantanés et participant·es. Les personnes connectées en seront prévenues.',
     deleteExportFirst: 'Avant de supprimer, téléchargez un dernier export :',

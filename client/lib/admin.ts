@@ -14,16 +14,28 @@ async function call<T>(method: string, path: string, key: string | null): Promis
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'internal_error', error?.message ?? res.statusText);
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'internal_error',
+      error?.message ?? res.statusText,
+    );
   }
   return data as T;
 }
 
 export const adminApi = {
   suggestions: (workshopId: string, key: string) =>
-    call<MergeSuggestion[]>('GET', `/api/workshops/${encodeURIComponent(workshopId)}/suggestions`, key),
+    call<MergeSuggestion[]>(
+      'GET',
+      `/api/workshops/${encodeURIComponent(workshopId)}/suggestions`,
+      key,
+    ),
   screenKey: (workshopId: string, key: string) =>
-    call<{ screenKey: string }>('POST', `/api/workshops/${encodeURIComponent(workshopId)}/screen-key`, key),
+    call<{ screenKey: string }>(
+      'POST',
+      `/api/workshops/${encodeURIComponent(workshopId)}/screen-key`,
+      key,
+    ),
   createDemo: () => call<CreateWorkshopResult>('POST', '/api/demo', null),
   /** 1.1: their dots go, their cards stay, their token opens nothing any more. */
   removeParticipant: (workshopId: string, key: string, participantId: string) =>

@@ -32,8 +32,14 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   }
   const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? 'internal_error', error?.message ?? res.statusText, error?.field);
+    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)
+      ?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'internal_error',
+      error?.message ?? res.statusText,
+      error?.field,
+    );
   }
   return data as T;
 }
@@ -50,8 +56,10 @@ export function describeLoadError(error: unknown): string {
 }
 
 export const api = {
-  createWorkshop: (body: CreateWorkshopBody) => request<CreateWorkshopResult>('POST', '/api/workshops', body),
-  workshop: (code: string) => request<WorkshopInfo>('GET', `/api/workshops/${encodeURIComponent(code)}`),
+  createWorkshop: (body: CreateWorkshopBody) =>
+    request<CreateWorkshopResult>('POST', '/api/workshops', body),
+  workshop: (code: string) =>
+    request<WorkshopInfo>('GET', `/api/workshops/${encodeURIComponent(code)}`),
   join: (code: string, body: JoinBody) =>
     request<JoinResult>('POST', `/api/workshops/${encodeURIComponent(code)}/participants`, body),
   /** Where to report an accessibility problem (ACCESSIBILITY_CONTACT), for /accessibilite. */

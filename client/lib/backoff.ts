@@ -14,7 +14,11 @@ export function drawCeiling(random: () => number = Math.random): number {
 }
 
 /** The wait before retry number `attempt` (0 for the first), in ms. */
-export function reconnectDelay(attempt: number, ceiling: number, random: () => number = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  ceiling: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(ceiling, BACKOFF_BASE_MS * 2 ** Math.min(Math.max(attempt, 0), 16));
   return Math.round(step / 2 + (random() * step) / 2);
 }

@@ -24,7 +24,8 @@ const RETRY_BASE_MS = 2000;
 const RETRY_SPREAD_MS = 3000;
 
 export type CommandError = ErrorCode | 'timeout' | 'offline';
-export type CommandResult<T> = { ok: true; data: T } | { ok: false; code: CommandError; message: string };
+export type CommandResult<T> =
+  { ok: true; data: T } | { ok: false; code: CommandError; message: string };
 
 export type Role = 'facilitator' | 'viewer';
 
@@ -44,7 +45,10 @@ export interface ControlSession {
   addTime(seconds: number): Promise<CommandResult<{ endsAt: number }>>;
   stopTimer(): Promise<CommandResult<{ endsAt: null }>>;
   reveal(revealed: boolean): Promise<CommandResult<{ revealed: boolean }>>;
-  moveParticipant(participantId: string, groupId: string): Promise<CommandResult<{ groupId: string }>>;
+  moveParticipant(
+    participantId: string,
+    groupId: string,
+  ): Promise<CommandResult<{ groupId: string }>>;
   settings(settings: {
     groupChoiceLocked?: boolean;
     joiningLocked?: boolean;
@@ -58,7 +62,10 @@ export interface ControlSession {
 
 type Command = Exclude<keyof ClientToServerEvents, 'vote:cast'>;
 type PayloadOf<E extends Command> = Parameters<ClientToServerEvents[E]>[0];
-type DataOf<E extends Command> = Extract<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0], { ok: true }>['data'];
+type DataOf<E extends Command> = Extract<
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0],
+  { ok: true }
+>['data'];
 
 class SocketControlSession implements ControlSession {
   connected = $state(false);
@@ -91,7 +98,10 @@ class SocketControlSession implements ControlSession {
       }
       if (!socket.active) {
         clearTimeout(this.#retry);
-        this.#retry = setTimeout(() => socket.connect(), RETRY_BASE_MS + Math.random() * RETRY_SPREAD_MS);
+        this.#retry = setTimeout(
+          () => socket.connect(),
+          RETRY_BASE_MS + Math.random() * RETRY_SPREAD_MS,
+        );
       }
     });
     socket.on('workshop:whoami', (whoami: Whoami) => {
@@ -130,11 +140,16 @@ class SocketControlSession implements ControlSession {
   }
 
   #command<E extends Command>(event: E, payload: PayloadOf<E>): Promise<CommandResult<DataOf<E>>> {
-    if (!this.#socket.connected) return Promise.resolve({ ok: false, code: 'offline', message: 'offline' });
+    if (!this.#socket.connected)
+      return Promise.resolve({ ok: false, code: 'offline', message: 'offline' });
     return new Promise((resolve) => {
       // The event maps type each command's ack; the generic emit cannot see through E here.
       const socket = this.#socket.timeout(COMMAND_TIMEOUT_MS) as unknown as {
-        emit(e: string, p: unknown, ack: (error: Error | null, answer?: Ack<DataOf<E>>) => void): void;
+        emit(
+          e: string,
+          p: unknown,
+          ack: (error: Error | null, answer?: Ack<DataOf<E>>) => void,
+        ): void;
       };
       socket.emit(event, payload, (error, answer) => {
         if (error || !answer) resolve({ ok: false, code: 'timeout', message: 'timeout' });
@@ -148,7 +163,10 @@ class SocketControlSession implements ControlSession {
     return this.#command('phase:set', { phase });
   }
   startTimer(seconds: number, freezeAtZero: boolean) {
-    return this.#command('timer:start', { seconds, ...(freezeAtZero ? { freezeAtZero: true } : {}) });
+    return this.#command('timer:start', {
+      seconds,
+      ...(freezeAtZero ? { freezeAtZero: true } : {}),
+    });
   }
   addTime(seconds: number) {
     return this.#command('timer:add', { seconds });

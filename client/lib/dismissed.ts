@@ -10,7 +10,9 @@ export function suggestionKey(sources: string[]): string {
 export function loadDismissed(workshopId: string): Set<string> {
   try {
     const list: unknown = JSON.parse(localStorage.getItem(PREFIX + workshopId) ?? '[]');
-    return new Set(Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : []);
+    return new Set(
+      Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [],
+    );
   } catch {
     return new Set();
   }

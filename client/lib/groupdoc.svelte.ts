@@ -76,7 +76,9 @@ export class LiveDoc {
   /** A ticket was refused once since the last sync: a second refusal means the secret is. */
   #ticketRefused = false;
   #version = 0;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a memo keyed by version, not state
   #cache = new Map<string, { version: number; value: unknown }>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- element bindings, not state
   #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
 
   constructor(readonly options: LiveDocOptions) {
@@ -101,16 +103,19 @@ export class LiveDoc {
     // shown to others nor renewed every 15 s, where the default {} would be both.
     provider.awareness.setLocalState(options.user ? { user: options.user, editing: null } : null);
 
-    this.doc.on('update', (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
-      this.#version++;
-      // A change of ours that the server has not seen yet: while not synced, it waits. Counted
-      // per card (entry of the top-level map), not per keystroke: "3 cards waiting" is what a
-      // participant can act on; 140 changes for one sentence is not.
-      if (tr.local && origin !== provider && origin !== this.#persistence && !provider.synced) {
-        for (const key of changedEntries(tr)) this.#pendingEntries.add(key);
-        this.pending = this.#pendingEntries.size;
-      }
-    });
+    this.doc.on(
+      'update',
+      (_update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+        this.#version++;
+        // A change of ours that the server has not seen yet: while not synced, it waits. Counted
+        // per card (entry of the top-level map), not per keystroke: "3 cards waiting" is what a
+        // participant can act on; 140 changes for one sentence is not.
+        if (tr.local && origin !== provider && origin !== this.#persistence && !provider.synced) {
+          for (const key of changedEntries(tr)) this.#pendingEntries.add(key);
+          this.pending = this.#pendingEntries.size;
+        }
+      },
+    );
     provider.on('sync', (synced: boolean) => {
       if (synced) {
         this.loaded = true;
@@ -197,7 +202,8 @@ export class LiveDoc {
       ticket = await connectionTicket(this.options.workshopId, this.options.token);
     } catch (error) {
       if (this.#destroyed) return;
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) this.options.onUnauthorized();
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403))
+        this.options.onUnauthorized();
       else this.#scheduleReconnect(); // offline, rate limited, a server error: later
       return;
     }
@@ -213,7 +219,8 @@ export class LiveDoc {
     // says "offline" rather than "syncing" while its attempts fail.
     if (!p.wsconnected && !navigator.onLine) this.status = 'offline';
     else if (p.wsconnected && p.synced) this.status = 'connected';
-    else if ((p.wsconnected || p.wsconnecting) && (!this.#everConnected || p.wsconnected)) this.status = 'syncing';
+    else if ((p.wsconnected || p.wsconnecting) && (!this.#everConnected || p.wsconnected))
+      this.status = 'syncing';
     else this.status = 'offline';
   }
 
@@ -245,7 +252,11 @@ export class LiveDoc {
       const user = (state as { user?: PresenceUser }).user;
       if (!user || typeof user.participantId !== 'string' || typeof user.name !== 'string') return;
       const editing = (state as { editing?: Peer['editing'] }).editing ?? null;
-      peers.push({ clientId, user, editing: editing && typeof editing.recId === 'string' ? editing : null });
+      peers.push({
+        clientId,
+        user,
+        editing: editing && typeof editing.recId === 'string' ? editing : null,
+      });
     });
     return peers;
   }

@@ -47,7 +47,11 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 export type PluralKey = { [K in MessageKey]: K extends `${infer P}.one` ? P : never }[MessageKey];
 
 /** A message chosen by the plural rules of the language ("1 gommette", "0 gommette", "2 gommettes"). */
-export function tp(key: PluralKey, count: number, params: Record<string, string | number> = {}): string {
+export function tp(
+  key: PluralKey,
+  count: number,
+  params: Record<string, string | number> = {},
+): string {
   const rule = new Intl.PluralRules(i18n.lang).select(count) === 'one' ? 'one' : 'other';
   return t(`${key}.${rule}` as MessageKey, { count, ...params });
 }
@@ -66,6 +70,10 @@ function formatParam(value: string | number): string {
   return typeof value === 'number' ? new Intl.NumberFormat(i18n.lang).format(value) : value;
 }
 
-export function formatDate(epochMs: number, options: Intl.DateTimeFormatOptions = { dateStyle: 'long' }): string {
+export function formatDate(
+  epochMs: number,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'long' },
+): string {
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway value for formatting
   return new Intl.DateTimeFormat(i18n.lang, options).format(new Date(epochMs));
 }

@@ -60,7 +60,10 @@ export function parsePastedKey(input: string): { key: string; code: string | nul
   const fragment = /#(?:.*&)?key=([^&\s]+)/.exec(text);
   if (fragment) {
     const path = /\/w\/([^/#?\s]+)/.exec(text);
-    const code = path && isCode(decodeURIComponent(path[1]!)) ? normalizeCode(decodeURIComponent(path[1]!)) : null;
+    const code =
+      path && isCode(decodeURIComponent(path[1]!))
+        ? normalizeCode(decodeURIComponent(path[1]!))
+        : null;
     return { key: decodeURIComponent(fragment[1]!), code };
   }
   // A key alone: base64url, no spaces, long enough to be a secret.

@@ -29,6 +29,7 @@ export type ItemField = 'title' | 'body';
 
 export class PlenaryEditor {
   readonly live: LiveDoc;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- element bindings, not state
   #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
 
   constructor(options: { workshopId: string; token: string; onUnauthorized: () => void }) {
@@ -49,7 +50,11 @@ export class PlenaryEditor {
   #undoable<T>(run: () => T): { result: T; undo: Undo } {
     const doc = this.live.doc;
     const origin = { action: 'console' };
-    const manager = new Y.UndoManager(itemsMap(doc), { trackedOrigins: new Set([origin]), captureTimeout: 0 });
+    const manager = new Y.UndoManager(itemsMap(doc), {
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- Yjs's option, never read by Svelte
+      trackedOrigins: new Set([origin]),
+      captureTimeout: 0,
+    });
     let result!: T;
     doc.transact(() => {
       result = run();
@@ -76,7 +81,13 @@ export class PlenaryEditor {
   merge(sources: string[], text: { title: string; body: string }): { itemId: string; undo: Undo } {
     const itemId = generateId();
     const { undo } = this.#undoable(() =>
-      addItem(this.live.doc, { id: itemId, title: text.title, body: text.body, sources, createdAt: Date.now() }),
+      addItem(this.live.doc, {
+        id: itemId,
+        title: text.title,
+        body: text.body,
+        sources,
+        createdAt: Date.now(),
+      }),
     );
     return { itemId, undo };
   }

@@ -68,14 +68,21 @@ export type TextField = HTMLInputElement | HTMLTextAreaElement;
  * Keeps `el.value` and `ytext` equal in both directions until the returned function is called.
  * `onRemoteChange` is told when someone else's change rewrote the field.
  */
-export function bindYText(el: TextField, ytext: Y.Text, options: { onRemoteChange?: () => void } = {}): () => void {
+export function bindYText(
+  el: TextField,
+  ytext: Y.Text,
+  options: { onRemoteChange?: () => void } = {},
+): () => void {
   const doc = ytext.doc;
   /** Marks our own transactions, so that the observer ignores them. */
   const origin = { binding: el };
   let composing = false;
   let stale = false;
-  let saved: { start: Y.RelativePosition; end: Y.RelativePosition; direction: TextField['selectionDirection'] } | null =
-    null;
+  let saved: {
+    start: Y.RelativePosition;
+    end: Y.RelativePosition;
+    direction: TextField['selectionDirection'];
+  } | null = null;
 
   el.value = ytext.toString();
 
@@ -118,7 +125,8 @@ export function bindYText(el: TextField, ytext: Y.Text, options: { onRemoteChang
     const focused = el.ownerDocument.activeElement === el;
     el.value = value;
     if (focused && saved && doc) {
-      const start = Y.createAbsolutePositionFromRelativePosition(saved.start, doc)?.index ?? value.length;
+      const start =
+        Y.createAbsolutePositionFromRelativePosition(saved.start, doc)?.index ?? value.length;
       const end = Y.createAbsolutePositionFromRelativePosition(saved.end, doc)?.index ?? start;
       el.setSelectionRange(start, Math.max(start, end), saved.direction ?? 'none');
     }

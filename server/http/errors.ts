@@ -14,13 +14,22 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else if (isBodyParserError(error) && error.type === 'entity.too.large') {
       appError = new AppError(ErrorCode.payloadTooLarge, 'The request body is too large.');
     } else if (isBodyParserError(error) && error.type === 'entity.parse.failed') {
-      appError = new AppError(ErrorCode.invalidPayload, 'The request body is not valid JSON.', '(body)');
+      appError = new AppError(
+        ErrorCode.invalidPayload,
+        'The request body is not valid JSON.',
+        '(body)',
+      );
     } else if (isClientHttpError(error)) {
       // The request itself is unreadable (a path that is not valid percent-encoding, an
       // unsupported charset or encoding): the caller's mistake, not ours.
-      appError = new AppError(ErrorCode.invalidPayload, error.expose ? error.message : 'The request could not be read.');
+      appError = new AppError(
+        ErrorCode.invalidPayload,
+        error.expose ? error.message : 'The request could not be read.',
+      );
     } else {
-      log.error('unhandled request error', { error: error instanceof Error ? error.stack : String(error) });
+      log.error('unhandled request error', {
+        error: error instanceof Error ? error.stack : String(error),
+      });
       appError = new AppError(ErrorCode.internal, 'Something went wrong on our side.');
     }
     const body: { code: string; message: string; field?: string } = {
@@ -28,17 +37,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       message: appError.message,
     };
     if (appError.field) body.field = appError.field;
-    if (appError instanceof RateLimitedError) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    if (appError instanceof RateLimitedError)
+      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     res.status(appError.status).json({ error: body });
   };
 }
 
 function isBodyParserError(error: unknown): error is { type: string } {
-  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string'
+  );
 }
 
 /** An http-errors style 4xx (Express's router, body-parser). */
-function isClientHttpError(error: unknown): error is { status: number; expose?: boolean; message: string } {
+function isClientHttpError(
+  error: unknown,
+): error is { status: number; expose?: boolean; message: string } {
   if (!(error instanceof Error)) return false;
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500;

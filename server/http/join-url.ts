@@ -9,7 +9,8 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
 /** The first non-internal IPv4 address of this machine, if any. */
 export function lanAddress(interfaces = os.networkInterfaces()): string | null {
   for (const list of Object.values(interfaces)) {
-    for (const entry of list ?? []) if (entry.family === 'IPv4' && !entry.internal) return entry.address;
+    for (const entry of list ?? [])
+      if (entry.family === 'IPv4' && !entry.internal) return entry.address;
   }
   return null;
 }
@@ -18,7 +19,11 @@ export function lanAddress(interfaces = os.networkInterfaces()): string | null {
  * PUBLIC_URL when set; else the address the request came to, unless that is a loopback one on a
  * server listening on every interface, in which case the machine's LAN address replaces it.
  */
-export function joinBaseUrl(config: Config, req: Request, lan: () => string | null = lanAddress): string {
+export function joinBaseUrl(
+  config: Config,
+  req: Request,
+  lan: () => string | null = lanAddress,
+): string {
   if (config.publicUrl) return config.publicUrl;
   const host = req.get('host') ?? `${config.host}:${config.port}`;
   const everyInterface = config.host === '0.0.0.0' || config.host === '::';

@@ -150,9 +150,9 @@ export function createBoardService(deps: {
         for (const id of [...map.keys()]) if (!wanted.has(id)) map.delete(id);
         for (const item of board.items) {
           const sources = item.sources.map(mapRef);
-          let entry = map.get(item.id);
+          const entry = map.get(item.id);
           if (!(entry instanceof Y.Map)) {
-            entry = addItem(doc, { ...item, sources });
+            addItem(doc, { ...item, sources });
           } else {
             setField(entry, 'title', item.title);
             setField(entry, 'body', item.body);

@@ -137,9 +137,12 @@ export function restoreLabel(restored: string, language: 'fr' | 'en'): string {
     core = match[1]!;
     undo = true;
   }
-  const cut = (text: string, room: number) => (text.length > room ? `${text.slice(0, room - 1)}…` : text);
+  const cut = (text: string, room: number) =>
+    text.length > room ? `${text.slice(0, room - 1)}…` : text;
   if (language === 'fr') {
-    const prefix = undo ? 'Avant l’annulation de la restauration de « ' : 'Avant la restauration de « ';
+    const prefix = undo
+      ? 'Avant l’annulation de la restauration de « '
+      : 'Avant la restauration de « ';
     return `${prefix}${cut(core, LABEL_MAX - prefix.length - 2)} »`;
   }
   const prefix = undo ? 'Before undoing the restore of “' : 'Before restoring “';

@@ -5,7 +5,13 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { ErrorCode } from '../../shared/errors.js';
-import { generateCode, generateId, generateSecret, normalizeCode, type DocRef } from '../../shared/ids.js';
+import {
+  generateCode,
+  generateId,
+  generateSecret,
+  normalizeCode,
+  type DocRef,
+} from '../../shared/ids.js';
 import type { Phase } from '../../shared/phases.js';
 import type { ScreenState } from '../../shared/protocol.js';
 import type {
@@ -17,7 +23,13 @@ import type {
 import type { createWorkshopBody, joinBody } from '../../shared/schemas.js';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { GroupRecord, ParticipantRecord, Store, WorkshopPatch, WorkshopRecord } from '../store/store.js';
+import type {
+  GroupRecord,
+  ParticipantRecord,
+  Store,
+  WorkshopPatch,
+  WorkshopRecord,
+} from '../store/store.js';
 import { hashSecret } from './secrets.js';
 
 export type Principal =
@@ -120,7 +132,12 @@ export function groupInfo(group: GroupRecord): GroupInfo {
  * cards voted on hold still for participants: the group documents in `vote` (in `prioritise`, the
  * plenary, which is the facilitator's anyway), so nobody rewrites or deletes what the dots went to.
  */
-export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, now = Date.now()): boolean {
+export function canWrite(
+  live: LiveWorkshop,
+  principal: Principal,
+  doc: DocRef,
+  now = Date.now(),
+): boolean {
   if (live.record.phase === 'closed') return false;
   if (principal.role === 'facilitator') return true;
   if (principal.role === 'viewer' || doc.kind === 'plenary') return false;
@@ -131,7 +148,10 @@ export function canWrite(live: LiveWorkshop, principal: Principal, doc: DocRef, 
 
 /** The screen key: a one-way function of the facilitator key (knowing it reveals nothing of the key). */
 export function deriveScreenKey(facilitatorKey: string): string {
-  return createHash('sha256').update(`atelier:screen:${facilitatorKey}`, 'utf8').digest('base64url').slice(0, 32);
+  return createHash('sha256')
+    .update(`atelier:screen:${facilitatorKey}`, 'utf8')
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /** A timer started with "freeze at zero" has run out: participants' writing is paused. */
@@ -185,7 +205,8 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
   /** Round-robin: the group with the fewest members, earliest group first on ties. */
   function leastFilledGroup(w: LiveWorkshop): GroupRecord {
     const counts = new Map(w.groups.map((g) => [g.id, 0]));
-    for (const p of w.participants.values()) counts.set(p.groupId, (counts.get(p.groupId) ?? 0) + 1);
+    for (const p of w.participants.values())
+      counts.set(p.groupId, (counts.get(p.groupId) ?? 0) + 1);
     let best = w.groups[0]!;
     for (const g of w.groups) if (counts.get(g.id)! < counts.get(best.id)!) best = g;
     return best;
@@ -249,12 +270,20 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
     async join(code, input) {
       const w = await liveByCode(code);
       if (w.record.joiningLocked) {
-        throw new AppError(ErrorCode.joiningLocked, 'The facilitator has closed this workshop to new participants.');
+        throw new AppError(
+          ErrorCode.joiningLocked,
+          'The facilitator has closed this workshop to new participants.',
+        );
       }
       let group: GroupRecord | undefined;
       if (input.groupId !== undefined && !w.record.groupChoiceLocked) {
         group = w.groups.find((g) => g.id === input.groupId);
-        if (!group) throw new AppError(ErrorCode.invalidPayload, 'groupId: no such group in this workshop.', 'groupId');
+        if (!group)
+          throw new AppError(
+            ErrorCode.invalidPayload,
+            'groupId: no such group in this workshop.',
+            'groupId',
+          );
       }
       group ??= leastFilledGroup(w);
       const token = generateSecret();
@@ -278,7 +307,11 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       const participant = await store.participantByTokenHash(hash);
       if (participant) {
         await live(participant.workshopId);
-        return { role: 'participant', workshopId: participant.workshopId, participantId: participant.id };
+        return {
+          role: 'participant',
+          workshopId: participant.workshopId,
+          participantId: participant.id,
+        };
       }
       const workshop = await store.workshopByFacilitatorKeyHash(hash);
       if (workshop) {
@@ -301,7 +334,11 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       w.record = record;
       if (record.phase !== previous) events.emit('phase', workshopId, record.phase, previous);
       events.emit('changed', workshopId);
-      if (patch.phase !== undefined || patch.timerEndsAt !== undefined || patch.timerFreeze !== undefined) {
+      if (
+        patch.phase !== undefined ||
+        patch.timerEndsAt !== undefined ||
+        patch.timerFreeze !== undefined
+      ) {
         events.emit('rights', workshopId);
       }
       return w;
@@ -335,8 +372,10 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
     async moveParticipant(workshopId, participantId, groupId) {
       const w = await live(workshopId);
       const participant = w.participants.get(participantId);
-      if (!participant) throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
-      if (!w.groups.some((g) => g.id === groupId)) throw new AppError(ErrorCode.notFound, 'No such group.');
+      if (!participant)
+        throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
+      if (!w.groups.some((g) => g.id === groupId))
+        throw new AppError(ErrorCode.notFound, 'No such group.');
       await store.moveParticipant(participantId, groupId);
       w.participants.set(participantId, { ...participant, groupId });
       events.emit('people', workshopId, [participantId]);

@@ -241,7 +241,9 @@ export function createSqliteStore(file: string): Store {
         data: string;
       }
     >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
-    replaceSnapshotData: db.prepare('UPDATE snapshots SET data = ? WHERE workshop_id = ? AND id = ?'),
+    replaceSnapshotData: db.prepare(
+      'UPDATE snapshots SET data = ? WHERE workshop_id = ? AND id = ?',
+    ),
   };
 
   const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {

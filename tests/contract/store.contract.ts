@@ -245,7 +245,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.createWorkshop(withNotice, groupRecords(withNotice.id, ['A']));
         expect(await store.workshopById(withNotice.id)).toEqual(withNotice);
         expect((await store.workshopById(workshop.id))?.notice).toBeUndefined();
-        expect((await store.updateWorkshop(workshop.id, { notice: 'Texte' }))?.notice).toBe('Texte');
+        expect((await store.updateWorkshop(workshop.id, { notice: 'Texte' }))?.notice).toBe(
+          'Texte',
+        );
         expect(await store.updateWorkshop(workshop.id, { notice: null })).toEqual(workshop);
       });
 
@@ -866,8 +868,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.replaceSnapshotData(other.id, s.id, '{}')).toBe(false);
         expect(await store.replaceSnapshotData(workshop.id, 'unknown', '{}')).toBe(false);
         expect((await store.getSnapshot(workshop.id, s.id))?.data).toBe(s.data);
-        expect(await store.replaceSnapshotData(workshop.id, s.id, '{"participants":[]}')).toBe(true);
-        expect(await store.getSnapshot(workshop.id, s.id)).toEqual({ ...s, data: '{"participants":[]}' });
+        expect(await store.replaceSnapshotData(workshop.id, s.id, '{"participants":[]}')).toBe(
+          true,
+        );
+        expect(await store.getSnapshot(workshop.id, s.id)).toEqual({
+          ...s,
+          data: '{"participants":[]}',
+        });
       });
 
       it("a workshop sees only its own snapshots; another workshop's id finds nothing", async () => {

@@ -42,7 +42,10 @@ async function setting() {
     title: 'Résilience des territoires',
     groups: ['Diagnostic', 'Solidarités'],
   });
-  const [diag, soli] = w.groups as [CreateWorkshopResult['groups'][0], CreateWorkshopResult['groups'][0]];
+  const [diag, soli] = w.groups as [
+    CreateWorkshopResult['groups'][0],
+    CreateWorkshopResult['groups'][0],
+  ];
   const alice = await joinWorkshop(srv.url, w.code, { name: 'Alice', groupId: diag.id });
   const bruno = await joinWorkshop(srv.url, w.code, { name: 'Bruno', groupId: soli.id });
   await writeRecommendations(srv.url, w.workshopId, diag.id, alice.token, w.facilitatorKey, [
@@ -75,7 +78,8 @@ async function openBoard(w: CreateWorkshopResult, who: JoinResult, name: string)
   return page;
 }
 
-const card = (page: Page, ref: string) => page.locator(`[data-testid=console-card][data-ref="${ref}"]`);
+const card = (page: Page, ref: string) =>
+  page.locator(`[data-testid=console-card][data-ref="${ref}"]`);
 
 describe('the facilitator console', () => {
   it('merges two groups’ recommendations into one item that the participant and the projection show with both groups', async () => {
@@ -102,7 +106,9 @@ describe('the facilitator console', () => {
     await expect.poll(() => item.count()).toBe(1);
     const title = item.locator('textarea[name=title]');
     await expect.poll(() => title.inputValue()).toBe('Cartographier les risques du territoire');
-    await expect.poll(() => item.getByTestId('provenance').textContent()).toMatch(/Groupes\s*Diagnostic\s*et\s*Solidarités/);
+    await expect
+      .poll(() => item.getByTestId('provenance').textContent())
+      .toMatch(/Groupes\s*Diagnostic\s*et\s*Solidarités/);
     expect(await item.getByTestId('item-source').count()).toBe(2);
     // The cards are marked as merged; the title is edited in place (shared text).
     await card(fac, `${diag.id}/a1`).getByTestId('merged-mark').waitFor();
@@ -113,7 +119,10 @@ describe('the facilitator console', () => {
     const merged = 'Cartographier les risques du territoire avec les habitants';
 
     // The projection opens from the console with its own read-only key.
-    const [screen] = await Promise.all([fac.context().waitForEvent('page'), fac.getByTestId('open-screen').click()]);
+    const [screen] = await Promise.all([
+      fac.context().waitForEvent('page'),
+      fac.getByTestId('open-screen').click(),
+    ]);
     await screen.setViewportSize({ width: 1920, height: 1080 });
     await screen.getByTestId('screen').waitFor();
     await expect.poll(() => screen.url()).toBe(`${srv.url}/w/${w.code}/screen`);
@@ -130,12 +139,18 @@ describe('the facilitator console', () => {
     expect(sources).toContain('Solidarités');
 
     // The projection shows the item with both groups, and the phase.
-    await expect.poll(() => screen.getByTestId('screen-phase').textContent()).toContain('Priorisation');
+    await expect
+      .poll(() => screen.getByTestId('screen-phase').textContent())
+      .toContain('Priorisation');
     const onScreen = screen.getByTestId('screen-item').filter({ hasText: merged });
     await onScreen.waitFor();
-    expect(await onScreen.getByTestId('provenance').textContent()).toMatch(/Diagnostic\s*et\s*Solidarités/);
+    expect(await onScreen.getByTestId('provenance').textContent()).toMatch(
+      /Diagnostic\s*et\s*Solidarités/,
+    );
     // Looked at after each run: the projection at 1920×1080, once the item has finished arriving.
-    await onScreen.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)));
+    await onScreen.evaluate((el) =>
+      Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)),
+    );
     mkdirSync(path.resolve('.screenshots'), { recursive: true });
     await screen.screenshot({ path: path.resolve('.screenshots/e2e-screen-prioritise.png') });
   });
@@ -172,7 +187,9 @@ describe('the facilitator console', () => {
     await expect.poll(() => item.count()).toBe(0);
     await fac.getByTestId('undo-toast').getByRole('button', { name: 'Annuler' }).click();
     await expect.poll(() => item.count()).toBe(1);
-    await expect.poll(() => item.locator('textarea[name=title]').inputValue()).toBe('Cartographier les risques du territoire');
+    await expect
+      .poll(() => item.locator('textarea[name=title]').inputValue())
+      .toBe('Cartographier les risques du territoire');
   });
 
   it('drives the participant’s board: phase, timer and revealed totals', async () => {
@@ -192,9 +209,15 @@ describe('the facilitator console', () => {
     await board.getByRole('button', { name: 'Ajouter une gommette à « Former les élus »' }).click();
     // The facilitator sees how many have started and how many placed all their dots (counts, never
     // who), and the card's total, before any reveal.
-    await expect.poll(() => fac.getByTestId('column-started').first().textContent()).toContain('1/1 ont commencé');
-    expect(await fac.getByTestId('column-voted').first().textContent()).toContain('0/1 ont tout placé');
-    await expect.poll(() => fac.getByTestId('card-total').first().textContent()).toContain('1 vote');
+    await expect
+      .poll(() => fac.getByTestId('column-started').first().textContent())
+      .toContain('1/1 ont commencé');
+    expect(await fac.getByTestId('column-voted').first().textContent()).toContain(
+      '0/1 ont tout placé',
+    );
+    await expect
+      .poll(() => fac.getByTestId('card-total').first().textContent())
+      .toContain('1 vote');
     expect(await board.getByTestId('total').count()).toBe(0);
     await fac.getByTestId('reveal').click();
     await board.getByTestId('total').first().waitFor();
@@ -205,7 +228,9 @@ describe('the facilitator console', () => {
     const page = await newPage();
     await page.goto(`${srv.url}/w/${w.code}/facilitate`);
     await page.getByTestId('key-prompt').waitFor();
-    await page.getByLabel('Lien animateur·rice (ou clé)').fill(`${srv.url}/w/${w.code}/facilitate#key=${w.facilitatorKey}`);
+    await page
+      .getByLabel('Lien animateur·rice (ou clé)')
+      .fill(`${srv.url}/w/${w.code}/facilitate#key=${w.facilitatorKey}`);
     await page.getByRole('button', { name: 'Ouvrir la console' }).click();
     // In the lobby the console opens on the people; the groups are one click away.
     await page.getByTestId('people').waitFor();
@@ -223,7 +248,9 @@ describe('the demo workshop', () => {
     await expect.poll(() => page.getByTestId('group-column').count()).toBe(6);
     expect(page.url()).toMatch(/\/w\/[A-Z0-9]{6}\/facilitate$/);
     // The demo is ready to merge: its cards are there, and suggestions are offered.
-    await expect.poll(() => page.getByTestId('console-card').count(), { timeout: 10_000 }).toBeGreaterThan(40);
+    await expect
+      .poll(() => page.getByTestId('console-card').count(), { timeout: 10_000 })
+      .toBeGreaterThan(40);
     await page.getByTestId('suggestion').first().waitFor();
 
     // A suggestion dismissed is gone, with a way back; one accepted becomes an item.

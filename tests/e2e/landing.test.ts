@@ -19,7 +19,7 @@ describe('landing page', () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     await page.goto(srv.url);
-    await page.getByLabel("Titre de l’atelier").fill('Résilience des territoires');
+    await page.getByLabel('Titre de l’atelier').fill('Résilience des territoires');
     await page.getByLabel('Nom du groupe 1').fill('Diagnostic');
     await page.getByRole('button', { name: 'Créer l’atelier' }).click();
     const code = (await page.getByTestId('workshop-code').textContent())?.trim() ?? '';
@@ -37,11 +37,17 @@ describe('landing page', () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     await page.goto(srv.url);
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('ateliers');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      'ateliers',
+    );
     await page.getByRole('button', { name: /Langue/ }).click();
-    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('workshops');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(
+      'workshops',
+    );
     await page.reload();
-    await expect(page.getByRole('heading', { name: 'Create a workshop' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('heading', { name: 'Create a workshop' }).isVisible(),
+    ).resolves.toBe(true);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await context.close();
   });

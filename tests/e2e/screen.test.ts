@@ -38,7 +38,10 @@ async function screenKey(w: CreateWorkshopResult): Promise<string> {
 }
 
 async function openScreen(w: CreateWorkshopResult): Promise<Page> {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1920, height: 1080 } });
+  const context = await browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 1920, height: 1080 },
+  });
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(`${srv.url}/w/${w.code}/screen#key=${encodeURIComponent(await screenKey(w))}`);
@@ -54,12 +57,17 @@ function socket(token: string): TestSocket {
 
 describe('the projection screen', () => {
   it('shows the join code, the join address and a QR code while people arrive, with nothing to click', async () => {
-    const w = await createWorkshop(srv.url, { title: 'Résilience', groups: ['Diagnostic', 'Solidarités'] });
+    const w = await createWorkshop(srv.url, {
+      title: 'Résilience',
+      groups: ['Diagnostic', 'Solidarités'],
+    });
     const page = await openScreen(w);
     // The key has left the address bar.
     expect(page.url()).toBe(`${srv.url}/w/${w.code}/screen`);
     expect(await page.getByTestId('screen-code').textContent()).toBe(w.code);
-    expect(await page.getByTestId('join-url').textContent()).toBe(`${new URL(srv.url).host}/w/${w.code}`);
+    expect(await page.getByTestId('join-url').textContent()).toBe(
+      `${new URL(srv.url).host}/w/${w.code}`,
+    );
     await page.locator('[data-testid=qr] svg').waitFor();
     expect(await page.getByRole('button').count()).toBe(0);
     expect(await page.getByRole('link').count()).toBe(0);
@@ -67,15 +75,25 @@ describe('the projection screen', () => {
     // People arriving are counted live.
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: w.groups[0]!.id });
     socket(ana.token);
-    await expect.poll(() => page.getByTestId('screen-online').textContent()).toMatch(/^\s*1\s+participant·e connecté·e/);
+    await expect
+      .poll(() => page.getByTestId('screen-online').textContent())
+      .toMatch(/^\s*1\s+participant·e connecté·e/);
   });
 
   it('keeps the totals hidden until they are revealed, then ranks the merged board live', async () => {
-    const w = await createWorkshop(srv.url, { title: 'Résilience', groups: ['Diagnostic', 'Solidarités'], voteBudget: 3 });
+    const w = await createWorkshop(srv.url, {
+      title: 'Résilience',
+      groups: ['Diagnostic', 'Solidarités'],
+      voteBudget: 3,
+    });
     const [diag, soli] = w.groups;
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: diag!.id });
     await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [
-      { id: 'i1', title: 'Cartographier les risques', sources: [`${diag!.id}/r1`, `${soli!.id}/r2`] },
+      {
+        id: 'i1',
+        title: 'Cartographier les risques',
+        sources: [`${diag!.id}/r1`, `${soli!.id}/r2`],
+      },
       { id: 'i2', title: 'Former les élus', sources: [`${soli!.id}/r1`] },
     ]);
     const fac = socket(w.facilitatorKey);
@@ -94,7 +112,9 @@ describe('the projection screen', () => {
     await expect.poll(() => items.first().textContent()).toContain('Former les élus');
     expect(await items.first().textContent()).toMatch(/^\s*1\s*Former les élus.*1\s*vote/);
     // Each item says which groups it comes from.
-    expect(await items.nth(1).getByTestId('provenance').textContent()).toMatch(/Diagnostic\s*et\s*Solidarités/);
+    expect(await items.nth(1).getByTestId('provenance').textContent()).toMatch(
+      /Diagnostic\s*et\s*Solidarités/,
+    );
 
     // More dots on the other item: the ranking follows live.
     await ok(voter, 'vote:cast', { targetId: 'plenary/i1', delta: 1 });

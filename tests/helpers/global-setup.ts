@@ -14,12 +14,19 @@ function newestMtime(dir: string): number {
 
 export default function setup(): void {
   const built = path.resolve('dist/client/index.html');
-  const sources = Math.max(newestMtime(path.resolve('client')), newestMtime(path.resolve('shared')));
+  const sources = Math.max(
+    newestMtime(path.resolve('client')),
+    newestMtime(path.resolve('shared')),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
-  execFileSync(process.execPath, [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-    // Vitest sets NODE_ENV=test, which would give a development bundle (import.meta.env.PROD
-    // false: no service worker); the browser tests must run what `npm start` serves.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    process.execPath,
+    [path.resolve('node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+      // Vitest sets NODE_ENV=test, which would give a development bundle (import.meta.env.PROD
+      // false: no service worker); the browser tests must run what `npm start` serves.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
 }

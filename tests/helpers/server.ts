@@ -9,7 +9,11 @@ import { loadConfig, type Config } from '../../server/config.js';
  * A test file creates more workshops (imports, demos) from its one address than a venue does in
  * an hour; the other limits keep their defaults. tests/integration/door-*.test.ts set their own.
  */
-const HOURLY_QUOTAS = { CREATE_PER_HOUR: '100000', IMPORT_PER_HOUR: '100000', DEMO_PER_HOUR: '100000' };
+const HOURLY_QUOTAS = {
+  CREATE_PER_HOUR: '100000',
+  IMPORT_PER_HOUR: '100000',
+  DEMO_PER_HOUR: '100000',
+};
 
 export interface TestServer {
   url: string;
@@ -26,7 +30,14 @@ export async function startServer(
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'atelier-test-'));
   const config = loadConfig(
-    { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...HOURLY_QUOTAS, ...options.env },
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ...HOURLY_QUOTAS,
+      ...options.env,
+    },
     { clientDir: path.resolve('dist/client') },
   );
   const server = createServer(config);

@@ -176,17 +176,27 @@ function parseCsv(csv: string, sep: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === sep) (row.push(cell), (cell = ''));
-    else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      (row.push(cell), rows.push(row), (row = []), (cell = ''));
+    else if (c === sep) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
       if (c === '\r') i++;
     } else cell += c;
   }
-  if (cell !== '' || row.length > 0) (row.push(cell), rows.push(row));
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   // The CSV guards a leading =, +, -, @ with an apostrophe; office files type the cell as text instead.
   return rows.map((r) => r.map((c) => c.replace(/^'(?=[=+\-@\t\r])/, '')));
 }

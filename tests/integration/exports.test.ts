@@ -45,7 +45,11 @@ async function demo(): Promise<Created> {
 }
 
 async function exportJson(w: Created): Promise<BoardExport> {
-  const res = await call('GET', `/api/workshops/${w.workshopId}/export?format=json`, w.facilitatorKey);
+  const res = await call(
+    'GET',
+    `/api/workshops/${w.workshopId}/export?format=json`,
+    w.facilitatorKey,
+  );
   expect(res.status).toBe(200);
   return (await res.json()) as BoardExport;
 }
@@ -53,7 +57,9 @@ async function exportJson(w: Created): Promise<BoardExport> {
 /** The export with everything that names this workshop's rows replaced by positions. */
 function normalise(board: BoardExport) {
   const groupKey = new Map(board.groups.map((g, i) => [g.id, `g${i + 1}`]));
-  const people = [...board.participants].sort((a, b) => a.name.localeCompare(b.name) || a.groupId.localeCompare(b.groupId));
+  const people = [...board.participants].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.groupId.localeCompare(b.groupId),
+  );
   const personKey = new Map(people.map((p, i) => [p.id, `p${i + 1}`]));
   const ref = (s: string) => {
     const [head, tail] = s.split('/');
@@ -65,7 +71,11 @@ function normalise(board: BoardExport) {
     participants: people.map((p) => ({ name: p.name, groupId: groupKey.get(p.groupId) })),
     items: board.items.map((i) => ({ ...i, sources: i.sources.map(ref) })),
     votes: board.votes
-      .map((v) => ({ ...v, participantId: personKey.get(v.participantId), targetId: ref(v.targetId) }))
+      .map((v) => ({
+        ...v,
+        participantId: personKey.get(v.participantId),
+        targetId: ref(v.targetId),
+      }))
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
   };
 }
@@ -94,7 +104,9 @@ describe('the demo workshop', () => {
     }
     const scores = suggestions.map((s) => s.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    expect((await call('GET', `/api/workshops/${w.workshopId}/suggestions`, null)).status).toBe(401);
+    expect((await call('GET', `/api/workshops/${w.workshopId}/suggestions`, null)).status).toBe(
+      401,
+    );
   });
 });
 
@@ -112,12 +124,17 @@ describe('exports and import', () => {
       entry.set('title', new Y.Text('Connaître le territoire'));
       entry.set('body', new Y.Text('Diagnostic partagé'));
       const sources = new Y.Array<string>();
-      sources.push([`${g1!.id}/${g1!.recommendations[0]!.id}`, `${g2!.id}/${g2!.recommendations[0]!.id}`]);
+      sources.push([
+        `${g1!.id}/${g1!.recommendations[0]!.id}`,
+        `${g2!.id}/${g2!.recommendations[0]!.id}`,
+      ]);
       entry.set('sources', sources);
       entry.set('createdAt', 5);
     });
     setItemScores(plenary.doc, 'm1', { impact: 4, feasibility: 2 });
-    await waitFor(async () => (await exportJson(w)).items[0]?.impact === 4, { message: 'item stored' });
+    await waitFor(async () => (await exportJson(w)).items[0]?.impact === 4, {
+      message: 'item stored',
+    });
     plenary.destroy();
 
     const exported = await exportJson(w);
@@ -136,16 +153,22 @@ describe('exports and import', () => {
     const w = await demo();
     const good = await exportJson(w);
     const db = new Database(path.join(srv.dataDir, 'atelier.sqlite'), { readonly: true });
-    const count = () => (db.prepare('SELECT count(*) AS n FROM workshops').get() as { n: number }).n;
+    const count = () =>
+      (db.prepare('SELECT count(*) AS n FROM workshops').get() as { n: number }).n;
     const before = count();
 
     const version = await call('POST', '/api/workshops/import', null, { ...good, version: 2 });
     expect(version.status).toBe(400);
-    const versionError = ((await version.json()) as { error: { code: string; message: string; field: string } }).error;
+    const versionError = (
+      (await version.json()) as { error: { code: string; message: string; field: string } }
+    ).error;
     expect(versionError).toMatchObject({ code: 'invalid_payload', field: 'version' });
     expect(versionError.message).toMatch(/version 1/);
 
-    const malformed = await call('POST', '/api/workshops/import', null, { ...good, groups: 'nope' });
+    const malformed = await call('POST', '/api/workshops/import', null, {
+      ...good,
+      groups: 'nope',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { field: string } }).error.field).toBe('groups');
 
@@ -154,7 +177,9 @@ describe('exports and import', () => {
       votes: [{ participantId: 'ghost', phase: 'vote', targetId: 'x/y', count: 1 }],
     });
     expect(dangling.status).toBe(400);
-    expect(((await dangling.json()) as { error: { message: string } }).error.message).toMatch(/ghost/);
+    expect(((await dangling.json()) as { error: { message: string } }).error.message).toMatch(
+      /ghost/,
+    );
 
     const notJson = await call('POST', '/api/workshops/import', null, '{"format": ');
     expect(notJson.status).toBe(400);
@@ -166,12 +191,21 @@ describe('exports and import', () => {
   it('the Markdown report of the fixture workshop has every section with the right totals', async () => {
     const w = await demo();
     const board = await exportJson(w);
-    const res = await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey);
+    const res = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=md`,
+      w.facilitatorKey,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/text\/markdown/);
     const md = await res.text();
     expect(md).toContain('# Comment s');
-    for (const section of ['## En bref', '## Groupes', '## Recommandations par groupe', '## Tableau de synthèse']) {
+    for (const section of [
+      '## En bref',
+      '## Groupes',
+      '## Recommandations par groupe',
+      '## Tableau de synthèse',
+    ]) {
       expect(md).toContain(section);
     }
     expect(md).toContain('Participant·es\u00a0: 60');
@@ -180,40 +214,62 @@ describe('exports and import', () => {
       expect(md).toContain(`### ${group.name.replace(/'/g, "'")}`);
       // Each group's recommendations are listed ranked with their dots.
       const top = [...group.recommendations].sort((a, b) => b.votes - a.votes)[0]!;
-      expect(md).toContain(`1. **${top.title}** — ${top.votes} gommette${top.votes > 1 ? 's' : ''}`);
+      expect(md).toContain(
+        `1. **${top.title}** — ${top.votes} gommette${top.votes > 1 ? 's' : ''}`,
+      );
       const row = md.split('\n').find((line) => line.startsWith(`| ${group.name} |`));
       expect(row).toBe(`| ${group.name} | 10 | ${group.recommendations.length} |`);
     }
     const dots = [...md.matchAll(/— (\d+) gommettes?/g)].reduce((n, m) => n + Number(m[1]), 0);
     expect(dots).toBe(300);
 
-    const en = await (await call('GET', `/api/workshops/${w.workshopId}/export?format=md&lang=en`, w.facilitatorKey)).text();
+    const en = await (
+      await call('GET', `/api/workshops/${w.workshopId}/export?format=md&lang=en`, w.facilitatorKey)
+    ).text();
     expect(en).toContain('## At a glance');
     expect(en).toContain('Participants: 60');
   });
 
   it('the report shows merged items with their groups, the final ranking and the 2×2 matrix when scored', async () => {
-    const w = await createWorkshop(srv.url, { title: 'Rapport', groups: ['Eau', 'Solidarités'], language: 'fr' });
+    const w = await createWorkshop(srv.url, {
+      title: 'Rapport',
+      groups: ['Eau', 'Solidarités'],
+      language: 'fr',
+    });
     const a = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: w.groups[0]!.id });
     const b = await joinWorkshop(srv.url, w.code, { name: 'Bob', groupId: w.groups[1]!.id });
-    await writeRecommendations(srv.url, w.workshopId, w.groups[0]!.id, a.token, b.token, [{ id: 'r1', title: 'Stocker l’eau' }]);
-    await writeRecommendations(srv.url, w.workshopId, w.groups[1]!.id, b.token, a.token, [{ id: 'r2', title: 'Récupérer la pluie' }]);
+    await writeRecommendations(srv.url, w.workshopId, w.groups[0]!.id, a.token, b.token, [
+      { id: 'r1', title: 'Stocker l’eau' },
+    ]);
+    await writeRecommendations(srv.url, w.workshopId, w.groups[1]!.id, b.token, a.token, [
+      { id: 'r2', title: 'Récupérer la pluie' },
+    ]);
     await writeItems(srv.url, w.workshopId, w.facilitatorKey, a.token, [
-      { id: 'i1', title: 'Gérer l’eau', sources: [`${w.groups[0]!.id}/r1`, `${w.groups[1]!.id}/r2`] },
+      {
+        id: 'i1',
+        title: 'Gérer l’eau',
+        sources: [`${w.groups[0]!.id}/r1`, `${w.groups[1]!.id}/r2`],
+      },
     ]);
     const plenary = connectDoc(srv.url, w.workshopId, PLENARY_DOC, w.facilitatorKey);
     await synced(plenary);
     setItemScores(plenary.doc, 'i1', { impact: 5, feasibility: 4 });
     await waitFor(async () => {
-      const md = await (await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey)).text();
+      const md = await (
+        await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey)
+      ).text();
       return md.includes('## Matrice impact / faisabilité');
     });
     plenary.destroy();
-    const md = await (await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey)).text();
+    const md = await (
+      await call('GET', `/api/workshops/${w.workshopId}/export?format=md`, w.facilitatorKey)
+    ).text();
     expect(md).toContain('Issu de\u00a0: Eau et Solidarités');
     expect(md).toContain('## Classement final');
     expect(md).toContain('| 1 | Gérer l’eau | Eau et Solidarités | 0 |');
-    expect(md).toMatch(/### Gains rapides[^\n]*\n\n- Gérer l’eau \(Impact 5\/5, Faisabilité 4\/5\)/);
+    expect(md).toMatch(
+      /### Gains rapides[^\n]*\n\n- Gérer l’eau \(Impact 5\/5, Faisabilité 4\/5\)/,
+    );
   });
 
   it('the CSV has one row per recommendation and per merged item, with formulas neutralised', async () => {
@@ -228,7 +284,11 @@ describe('exports and import', () => {
     await writeItems(srv.url, w.workshopId, w.facilitatorKey, a.token, [
       { id: 'i1', title: '-2+3', sources: [`${w.groups[0]!.id}/r1`] },
     ]);
-    const res = await call('GET', `/api/workshops/${w.workshopId}/export?format=csv`, w.facilitatorKey);
+    const res = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=csv`,
+      w.facilitatorKey,
+    );
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const csv = (await res.text()).replace(/^\uFEFF/, '');
     const rows = csv.trim().split('\r\n');
@@ -246,7 +306,11 @@ describe('exports and import', () => {
   it('exports need the facilitator key and a known format', async () => {
     const w = await createWorkshop(srv.url);
     expect((await call('GET', `/api/workshops/${w.workshopId}/export`, null)).status).toBe(401);
-    const bad = await call('GET', `/api/workshops/${w.workshopId}/export?format=pdf`, w.facilitatorKey);
+    const bad = await call(
+      'GET',
+      `/api/workshops/${w.workshopId}/export?format=pdf`,
+      w.facilitatorKey,
+    );
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('format');
   });

@@ -48,9 +48,23 @@ describe('the facilitator’s timer', () => {
     const endsAt = fac.state.at(-1)!.timer.endsAt!;
     await waitFor(() => Date.now() > endsAt + 50, { timeout: 3000, message: 'timer ran out' });
 
-    addRecommendation(writer.doc, { id: 'late', title: 'Trop tard', body: '', authorId: ana.participantId, createdAt: 1 });
-    addRecommendation(facDoc.doc, { id: 'fac', title: 'Animateur', body: '', authorId: '', createdAt: 2 });
-    await waitFor(() => readRecommendations(writer.doc).some((r) => r.id === 'fac'), { message: 'facilitator write relayed' });
+    addRecommendation(writer.doc, {
+      id: 'late',
+      title: 'Trop tard',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 1,
+    });
+    addRecommendation(facDoc.doc, {
+      id: 'fac',
+      title: 'Animateur',
+      body: '',
+      authorId: '',
+      createdAt: 2,
+    });
+    await waitFor(() => readRecommendations(writer.doc).some((r) => r.id === 'fac'), {
+      message: 'facilitator write relayed',
+    });
     // The facilitator's write came back to Ana; hers never reached the facilitator.
     expect(readRecommendations(facDoc.doc).map((r) => r.id)).toEqual(['fac']);
 
@@ -58,9 +72,21 @@ describe('the facilitator’s timer', () => {
     // (the server asks every client for what it lacks when writing reopens).
     await ok(fac.socket, 'timer:stop', {});
     await waitFor(() => fac.state.at(-1)?.timer.endsAt === null);
-    addRecommendation(writer.doc, { id: 'after', title: 'Après', body: '', authorId: ana.participantId, createdAt: 3 });
-    await waitFor(() => readRecommendations(facDoc.doc).some((r) => r.id === 'after'), { message: 'write after unfreeze' });
-    expect(readRecommendations(facDoc.doc).map((r) => r.id).sort()).toEqual(['after', 'fac', 'late']);
+    addRecommendation(writer.doc, {
+      id: 'after',
+      title: 'Après',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 3,
+    });
+    await waitFor(() => readRecommendations(facDoc.doc).some((r) => r.id === 'after'), {
+      message: 'write after unfreeze',
+    });
+    expect(
+      readRecommendations(facDoc.doc)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['after', 'fac', 'late']);
     writer.destroy();
     facDoc.destroy();
     fac.socket.disconnect();
@@ -69,12 +95,18 @@ describe('the facilitator’s timer', () => {
 
 describe('vote progress', () => {
   it('the facilitator sees how many of each group have voted, never who voted what', async () => {
-    const w = await createWorkshop(srv.url, { title: 'Progrès', groups: ['A', 'B'], voteBudget: 2 });
+    const w = await createWorkshop(srv.url, {
+      title: 'Progrès',
+      groups: ['A', 'B'],
+      voteBudget: 2,
+    });
     const [gA, gB] = [w.groups[0]!.id, w.groups[1]!.id];
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: gA });
     const alf = await joinWorkshop(srv.url, w.code, { name: 'Alf', groupId: gA });
     const bob = await joinWorkshop(srv.url, w.code, { name: 'Bob', groupId: gB });
-    await writeRecommendations(srv.url, w.workshopId, gA, ana.token, bob.token, [{ id: 'r1', title: 'Un' }]);
+    await writeRecommendations(srv.url, w.workshopId, gA, ana.token, bob.token, [
+      { id: 'r1', title: 'Un' },
+    ]);
     const fac = await openSession(srv.url, w.facilitatorKey);
     const progress = record(fac.socket, 'votes:progress');
     await ok(fac.socket, 'phase:set', { phase: 'vote' });
@@ -105,15 +137,29 @@ describe('moving a participant', () => {
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: gA });
     const fac = await openSession(srv.url, w.facilitatorKey);
     await ok(fac.socket, 'participant:move', { participantId: ana.participantId, groupId: gB });
-    await waitFor(() => fac.state.at(-1)?.participants.find((p) => p.name === 'Ana')?.groupId === gB);
+    await waitFor(
+      () => fac.state.at(-1)?.participants.find((p) => p.name === 'Ana')?.groupId === gB,
+    );
 
     const inA = connectDoc(srv.url, w.workshopId, groupDocName(gA), ana.token);
     const inB = connectDoc(srv.url, w.workshopId, groupDocName(gB), ana.token);
     const watchA = connectDoc(srv.url, w.workshopId, groupDocName(gA), w.facilitatorKey);
     const watchB = connectDoc(srv.url, w.workshopId, groupDocName(gB), w.facilitatorKey);
     await Promise.all([inA, inB, watchA, watchB].map((c) => synced(c)));
-    addRecommendation(inA.doc, { id: 'old', title: 'Ancien groupe', body: '', authorId: ana.participantId, createdAt: 1 });
-    addRecommendation(inB.doc, { id: 'new', title: 'Nouveau groupe', body: '', authorId: ana.participantId, createdAt: 2 });
+    addRecommendation(inA.doc, {
+      id: 'old',
+      title: 'Ancien groupe',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 1,
+    });
+    addRecommendation(inB.doc, {
+      id: 'new',
+      title: 'Nouveau groupe',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 2,
+    });
     await waitFor(() => readRecommendations(watchB.doc).some((r) => r.id === 'new'));
     expect(readRecommendations(watchA.doc)).toEqual([]);
     for (const c of [inA, inB, watchA, watchB]) c.destroy();

@@ -4,7 +4,14 @@ import { addItem, readItems } from '../../shared/doc.js';
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { connectDoc, synced } from '../helpers/clients.js';
-import { ok, openSession, record, refusal, writeItems, writeRecommendations } from '../helpers/realtime.js';
+import {
+  ok,
+  openSession,
+  record,
+  refusal,
+  writeItems,
+  writeRecommendations,
+} from '../helpers/realtime.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -29,7 +36,9 @@ describe('the projection screen key', () => {
   it('reads the plenary board and the workshop state but writes nothing and votes nothing', async () => {
     const w = await createWorkshop(srv.url);
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana', groupId: w.groups[0]!.id });
-    await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [{ id: 'i1', title: 'Visible' }]);
+    await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [
+      { id: 'i1', title: 'Visible' },
+    ]);
     const key = await screenKey(w.workshopId, w.facilitatorKey);
 
     const screen = connectDoc(srv.url, w.workshopId, PLENARY_DOC, key);
@@ -39,7 +48,9 @@ describe('the projection screen key', () => {
     // A participant connecting afterwards sees only the facilitator's item.
     const watcher = connectDoc(srv.url, w.workshopId, PLENARY_DOC, ana.token);
     await synced(watcher);
-    await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [{ id: 'i2', title: 'Après' }]);
+    await writeItems(srv.url, w.workshopId, w.facilitatorKey, ana.token, [
+      { id: 'i2', title: 'Après' },
+    ]);
     await waitFor(() => readItems(watcher.doc).length === 2);
     expect(readItems(watcher.doc).map((i) => i.id)).toEqual(['i1', 'i2']);
 
@@ -52,7 +63,9 @@ describe('the projection screen key', () => {
     expect(await refusal(session.socket, 'phase:set', { phase: 'write' })).toBe('forbidden');
     const fac = await openSession(srv.url, w.facilitatorKey);
     await ok(fac.socket, 'phase:set', { phase: 'prioritise' });
-    expect(await refusal(session.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toBe('forbidden');
+    expect(await refusal(session.socket, 'vote:cast', { targetId: 'plenary/i1', delta: 1 })).toBe(
+      'forbidden',
+    );
     // Tallies reach the screen only once revealed.
     expect(session.tally).toHaveLength(0);
     await ok(fac.socket, 'votes:reveal', { revealed: true });
@@ -82,7 +95,14 @@ describe('the projection screen key', () => {
   it('the screen sees how many have voted, never who', async () => {
     const w = await createWorkshop(srv.url, { title: 'Écran', groups: ['A'], voteBudget: 2 });
     const ana = await joinWorkshop(srv.url, w.code, { name: 'Ana' });
-    await writeRecommendations(srv.url, w.workshopId, w.groups[0]!.id, ana.token, w.facilitatorKey, [{ id: 'r1', title: 'Un' }]);
+    await writeRecommendations(
+      srv.url,
+      w.workshopId,
+      w.groups[0]!.id,
+      ana.token,
+      w.facilitatorKey,
+      [{ id: 'r1', title: 'Un' }],
+    );
     const screen = await openSession(srv.url, await screenKey(w.workshopId, w.facilitatorKey));
     const progress = record(screen.socket, 'votes:progress');
     const fac = await openSession(srv.url, w.facilitatorKey);

@@ -17,7 +17,7 @@ import {
 import type { BoardExport } from '../../shared/export.js';
 import { groupDocName, PLENARY_DOC } from '../../shared/ids.js';
 import type { Phase } from '../../shared/phases.js';
-import type { ServerToClientEvents, VotesMine } from '../../shared/protocol.js';
+import type { VotesMine } from '../../shared/protocol.js';
 import type { CreateWorkshopResult, JoinResult } from '../../shared/schemas.js';
 import { createWorkshop, joinWorkshop } from '../helpers/api.js';
 import { connectDoc, handledBy, synced } from '../helpers/clients.js';
@@ -41,8 +41,6 @@ afterAll(async () => {
 });
 
 const { session, closeAll } = sessionPool(() => srv.url);
-
-type Returned = Parameters<ServerToClientEvents['votes:returned']>[0];
 
 interface Board {
   w: CreateWorkshopResult;

@@ -132,7 +132,10 @@ describe('loadConfig', () => {
 
 describe('empty variables', () => {
   it('an empty PORT, HOST or DATA_DIR means the default, never port 0 or an empty path', () => {
-    const config = loadConfig({ PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: '' }, { clientDir: '/c' });
+    const config = loadConfig(
+      { PORT: '', HOST: '', DATA_DIR: '', LOG_LEVEL: '' },
+      { clientDir: '/c' },
+    );
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(3000);
     expect(config.dataDir).toBe(path.resolve('./data'));

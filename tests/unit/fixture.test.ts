@@ -9,7 +9,11 @@ import { loadDemoFixture } from '../../server/services/demo.js';
 describe('the resilience fixture', () => {
   it('the repository’s copy parses and holds 6 groups, 60 people, 46 recommendations', () => {
     const fixture = loadDemoFixture();
-    expect([fixture.groups.length, fixture.participants.length, fixture.recommendations.length]).toEqual([6, 60, 46]);
+    expect([
+      fixture.groups.length,
+      fixture.participants.length,
+      fixture.recommendations.length,
+    ]).toEqual([6, 60, 46]);
   });
 
   it('is identical to ../shared/fixtures when that folder is beside the checkout', () => {

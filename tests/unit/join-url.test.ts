@@ -10,20 +10,32 @@ const lan = () => '192.168.1.20';
 
 describe('the join address', () => {
   it('is PUBLIC_URL when set, without a trailing slash', () => {
-    expect(joinBaseUrl(config({ PUBLIC_URL: 'https://atelier.example.org/' }), request('localhost:3000'), lan)).toBe(
-      'https://atelier.example.org',
-    );
+    expect(
+      joinBaseUrl(
+        config({ PUBLIC_URL: 'https://atelier.example.org/' }),
+        request('localhost:3000'),
+        lan,
+      ),
+    ).toBe('https://atelier.example.org');
   });
 
   it('replaces localhost by the LAN address when the server listens on every interface', () => {
-    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('localhost:3000'), lan)).toBe('http://192.168.1.20:3000');
-    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('127.0.0.1:8080'), lan)).toBe('http://192.168.1.20:8080');
+    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('localhost:3000'), lan)).toBe(
+      'http://192.168.1.20:3000',
+    );
+    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('127.0.0.1:8080'), lan)).toBe(
+      'http://192.168.1.20:8080',
+    );
   });
 
   it('keeps the address the request came to otherwise', () => {
-    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('10.0.0.5:3000'), lan)).toBe('http://10.0.0.5:3000');
+    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('10.0.0.5:3000'), lan)).toBe(
+      'http://10.0.0.5:3000',
+    );
     expect(joinBaseUrl(config({}), request('localhost:3000'), lan)).toBe('http://localhost:3000');
-    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('localhost:3000'), () => null)).toBe('http://localhost:3000');
+    expect(joinBaseUrl(config({ HOST: '0.0.0.0' }), request('localhost:3000'), () => null)).toBe(
+      'http://localhost:3000',
+    );
   });
 
   it('a PUBLIC_URL that is not an http(s) address stops the start', () => {

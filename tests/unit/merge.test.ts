@@ -1,7 +1,14 @@
 // Merging on the plenary document (shared/doc.ts) and the board computations (shared/board.ts).
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { itemGroups, mergedRefs, quadrantOf, rankItems, resolveSources, sourcesTotal } from '../../shared/board.js';
+import {
+  itemGroups,
+  mergedRefs,
+  quadrantOf,
+  rankItems,
+  resolveSources,
+  sourcesTotal,
+} from '../../shared/board.js';
 import {
   addItem,
   addSources,
@@ -70,8 +77,24 @@ describe('merging recommendations into plenary items', () => {
 describe('board computations', () => {
   const tallies = { 'gA/r1': 4, 'gC/r7': 3, 'gB/r2': 1, 'plenary/i2': 6, 'plenary/i1': 2 };
   const items = [
-    { id: 'i1', title: 'Eau', body: '', sources: ['gA/r1', 'gC/r7'], createdAt: 1, impact: null, feasibility: null },
-    { id: 'i2', title: 'Solidarité', body: '', sources: ['gB/r2'], createdAt: 2, impact: null, feasibility: null },
+    {
+      id: 'i1',
+      title: 'Eau',
+      body: '',
+      sources: ['gA/r1', 'gC/r7'],
+      createdAt: 1,
+      impact: null,
+      feasibility: null,
+    },
+    {
+      id: 'i2',
+      title: 'Solidarité',
+      body: '',
+      sources: ['gB/r2'],
+      createdAt: 2,
+      impact: null,
+      feasibility: null,
+    },
   ];
 
   it('before the plenary vote an item weighs the sum of its sources’ votes', () => {
@@ -83,7 +106,9 @@ describe('board computations', () => {
   });
 
   it('from the plenary vote on, items are ranked by their own dots', () => {
-    expect(rankItems(items, tallies, 'prioritise').map((r) => [r.item.id, r.total, r.rank])).toEqual([
+    expect(
+      rankItems(items, tallies, 'prioritise').map((r) => [r.item.id, r.total, r.rank]),
+    ).toEqual([
       ['i2', 6, 1],
       ['i1', 2, 2],
     ]);
@@ -97,7 +122,10 @@ describe('board computations', () => {
   it('an item names its groups in workshop order, and a vanished source shows as removed', () => {
     expect(itemGroups(items[0]!, ['gC', 'gB', 'gA'])).toEqual(['gC', 'gA']);
     const resolved = resolveSources(items[0]!, [
-      { groupId: 'gA', recommendations: [{ id: 'r1', title: 'x', body: '', authorId: '', createdAt: 0 }] },
+      {
+        groupId: 'gA',
+        recommendations: [{ id: 'r1', title: 'x', body: '', authorId: '', createdAt: 0 }],
+      },
     ]);
     expect(resolved.map((s) => [s.ref, s.recommendation?.title ?? null])).toEqual([
       ['gA/r1', 'x'],

@@ -16,7 +16,11 @@ describe('diffText', () => {
   });
 
   it('turns typing in the middle into one insertion', () => {
-    expect(diffText('Mutualiser moyens', 'Mutualiser les moyens', 15)).toEqual({ index: 11, remove: 0, insert: 'les ' });
+    expect(diffText('Mutualiser moyens', 'Mutualiser les moyens', 15)).toEqual({
+      index: 11,
+      remove: 0,
+      insert: 'les ',
+    });
   });
 
   it('turns a backspace into one deletion at the caret', () => {
@@ -67,8 +71,14 @@ describe('diffText', () => {
 function replicas() {
   const a = new Y.Doc();
   const b = new Y.Doc();
-  a.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(b, u, 'remote'));
-  b.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(a, u, 'remote'));
+  a.on(
+    'update',
+    (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(b, u, 'remote'),
+  );
+  b.on(
+    'update',
+    (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(a, u, 'remote'),
+  );
   return { a, b };
 }
 
