@@ -27,7 +27,8 @@ import { ORGANISER_SHOTS } from './screenshots-organiser.js';
 import { closeScreenShots, SCREEN_SHOTS } from './screenshots-screen.js';
 import { waitFor } from '../tests/helpers/wait.js';
 
-const OUT = path.resolve('.screenshots');
+/** Where the pngs go: .screenshots/ unless SHOTS_DIR says otherwise (several people at once). */
+const OUT = path.resolve(process.env.SHOTS_DIR ?? '.screenshots');
 const VIEWPORTS = {
   laptop: { width: 1366, height: 820 },
   projector: { width: 1920, height: 1080 },
