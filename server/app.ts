@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import compression from 'compression';
 import express from 'express';
-import { CloseCode } from '../shared/closeCodes.js';
 import { ErrorCode } from '../shared/errors.js';
 import { LIMITS } from '../shared/limits.js';
 import { createYjsEndpoint } from './collab/endpoint.js';
@@ -16,6 +15,8 @@ import { AppError } from './errors.js';
 import { createAccessibilityRouter } from './http/accessibility.js';
 import { createAdminRouter } from './http/admin.js';
 import { createApiRouter } from './http/api.js';
+import { createTemplateRouter } from './http/templates.js';
+import { createTemplateService } from './services/templates.js';
 import { createDoor } from './http/door.js';
 import { errorHandler } from './http/errors.js';
 import { securityHeaders } from './http/headers.js';
@@ -23,6 +24,7 @@ import { createMetrics } from './http/metrics.js';
 import { createPrivacyRouter } from './http/privacy.js';
 import { serveClient } from './http/static.js';
 import { createLogger } from './log.js';
+import { wireEvents } from './events.js';
 import { createRealtime } from './realtime/socket.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
@@ -58,11 +60,6 @@ export function createServer(
   const workshops = createWorkshopService({ store });
   const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
   const votes = createVoteService({ store, workshops, docs: rooms, log });
-  workshops.events.on('rights', (workshopId) => rooms.resync(workshopId));
-  // A removed participant's Yjs connections close at once; their token opens none from now on.
-  workshops.events.on('removed', (workshopId, participantId) =>
-    rooms.disconnectPrincipal(workshopId, participantId, CloseCode.forbidden, 'removed'),
-  );
   const board = createBoardService({ store, workshops, votes, docs: rooms });
   const snapshots = createSnapshotService({ store, workshops, board, log });
   const deletion = createWorkshopDeletion({
@@ -94,6 +91,7 @@ export function createServer(
   const withdrawal = createWithdrawal({ store, workshops, docs: rooms });
   app.use('/api', createPrivacyRouter({ workshops, withdrawal, door }));
   app.use('/api', createAccessibilityRouter(config));
+  const templates = createTemplateService();
   app.use(
     '/api',
     createAdminRouter({
@@ -105,10 +103,12 @@ export function createServer(
       deleteWorkshop: deletion.deleteWorkshop,
       forgetName: withdrawal.forgetName,
       door,
+      templates,
     }),
   );
   app.use('/api', door.router());
-  app.use('/api', createApiRouter({ workshops, config, door }));
+  app.use('/api', createTemplateRouter({ templates, door }));
+  app.use('/api', createApiRouter({ workshops, config, door, templates }));
   if (config.clientDir && existsSync(path.join(config.clientDir, 'index.html')))
     app.use(serveClient(config.clientDir));
   // Whatever nothing above served is a 404 in the API's error shape, not Express's HTML page.
@@ -120,6 +120,15 @@ export function createServer(
   const httpServer = createHttpServer(app);
   const yjs = createYjsEndpoint({ rooms, workshops, log, door });
   const realtime = createRealtime({ httpServer, workshops, votes, log, door });
+  wireEvents({
+    workshops,
+    votes,
+    snapshots,
+    rooms,
+    door,
+    broadcasts: realtime.broadcasts,
+    logError: (error) => log.error('realtime error', { error: String(error) }),
+  });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handleUpgrade(req, socket, head)) return;
     // Socket.IO has its own upgrade listener for its path; anything else has no business here.

@@ -13,6 +13,7 @@ import { suggestMerges } from '../../shared/similarity.js';
 import { AppError } from '../errors.js';
 import type { BoardService, DocAccess } from '../services/board.js';
 import type { SnapshotService } from '../services/snapshots.js';
+import type { TemplateService } from '../services/templates.js';
 import type { WorkshopService } from '../services/workshops.js';
 import { parseBody } from './api.js';
 import type { Door } from './door.js';
@@ -70,6 +71,8 @@ export function createAdminRouter(deps: {
   /** Their name leaves the snapshots saved before a removal (personal data, services/withdrawal.ts). */
   forgetName?: (workshopId: string, participantId: string) => Promise<number>;
   door: Door;
+  /** Saving a workshop as a template (GET …/template). */
+  templates: TemplateService;
 }): Router {
   const { workshops, board, snapshots, docs, door, deleteWorkshop } = deps;
   const router = Router();
@@ -170,6 +173,16 @@ export function createAdminRouter(deps: {
   w.get('/compare', async (req, res) => {
     const { from, to } = parseQuery(compareQuery, req);
     res.json(await snapshots.compare(workshopIdOf(req), from, to));
+  });
+
+  /** The workshop's groups, questions and budget as an importable template (issue 17). */
+  w.get('/template', async (req, res) => {
+    const template = deps.templates.fromWorkshop(await workshops.live(workshopIdOf(req)));
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="${fileName(template.id, 'template.json')}"`,
+    );
+    res.json(template);
   });
 
   w.get('/export', async (req, res) => {

@@ -5,7 +5,9 @@ import { ErrorCode } from '../../shared/errors.js';
 import { createWorkshopBody, describeZodError, joinBody } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
 import type { Config } from '../config.js';
+import type { TemplateService } from '../services/templates.js';
 import type { WorkshopService } from '../services/workshops.js';
+import { createFromTemplateBody } from '../../shared/templates.js';
 import type { Door } from './door.js';
 import { joinBaseUrl } from './join-url.js';
 
@@ -23,12 +25,18 @@ export function createApiRouter(deps: {
   workshops: WorkshopService;
   config: Config;
   door: Door;
+  templates: TemplateService;
 }): Router {
-  const { workshops, config, door } = deps;
+  const { workshops, config, door, templates } = deps;
   const api = Router();
 
   api.post('/workshops', async (req, res) => {
-    const body = parseBody(createWorkshopBody, req);
+    // Extension (issue 17): `{template, title}` takes the groups and questions from a template.
+    const fromTemplate =
+      typeof req.body === 'object' && req.body !== null && 'template' in req.body;
+    const body = fromTemplate
+      ? templates.expand(parseBody(createFromTemplateBody, req))
+      : parseBody(createWorkshopBody, req);
     await door.limits.create(door.address(req));
     res.status(201).json(await workshops.create(body));
   });
