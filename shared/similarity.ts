@@ -59,11 +59,11 @@ export interface SuggestOptions {
 }
 
 export const DEFAULT_SUGGEST_OPTIONS: Required<SuggestOptions> = {
-  threshold: 0.13,
+  threshold: 0.12,
   linkage: 'complete',
   language: 'auto',
   titleWeight: 1.5,
-  charWeight: 0.1,
+  charWeight: 0,
   concepts: true,
 };
 
@@ -72,12 +72,45 @@ const MAX_REASONS = 4;
 // ---------------------------------------------------------------------------------------------
 // Terms and vectors
 
-/** One card, analysed: its weighted terms (stems and `#concepts`) and n-grams. */
+/** One card, analysed: its weighted terms (stems and `#concepts`) and character n-grams. */
 interface Analysed {
   terms: Map<string, number>;
-  grams: Map<string, number>;
+  /** Character n-grams as 53-bit hashes: hundreds per card, so no string is made for them. */
+  grams: Map<number, number>;
   /** Term → the card's word for it (as written) and that word's stem. */
   shown: Map<string, { word: string; stem: string }>;
+}
+
+/**
+ * The character 3–5-grams of a word with its boundaries marked (`_vé`, `los_`), each hashed to a
+ * 53-bit number (two 32-bit multiplicative hashes): they catch what the stemmer misses
+ * (compounds, misspellings, covoiturage/voiture) at the price of noise. A collision would need
+ * two different grams of one workshop to agree on 53 bits.
+ */
+function gramHashes(word: string): number[] {
+  const out: number[] = [];
+  const length = word.length + 2;
+  const BOUNDARY = 95; // '_': never in a word (words are letters and digits)
+  for (let i = 0; i + 3 <= length; i++) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    for (let k = 0; k < 5 && i + k < length; k++) {
+      const at = i + k;
+      const c = at === 0 || at === length - 1 ? BOUNDARY : word.charCodeAt(at - 1);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      if (k >= 2) out.push((h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff));
+    }
+  }
+  return out;
+}
+
+/** What one word of one language brings to a card; computed once per workshop and word. */
+interface WordInfo {
+  stem: string;
+  concepts: readonly string[];
+  grams: readonly number[];
 }
 
 function analyse(
@@ -86,43 +119,42 @@ function analyse(
   text: string,
   language: Language,
   o: Required<SuggestOptions>,
-  stems: Map<string, string>,
+  cache: Map<string, WordInfo | null>,
 ): Analysed {
   const surface = new Map<string, string>();
   surfaceForms(text, surface);
   const a: Analysed = { terms: new Map(), grams: new Map(), shown: new Map() };
-  const add = (bag: Map<string, number>, term: string, weight: number) =>
-    bag.set(term, (bag.get(term) ?? 0) + weight);
   for (const [ws, weight] of [
     [title, o.titleWeight],
     [body, 1],
   ] as const) {
     for (const word of ws) {
-      if (word.length < 2 || isStopWord(word, language) || /^\d+$/.test(word)) continue;
       const written = surface.get(word) ?? word;
-      const key = `${language}:${written}`;
-      let s = stems.get(key);
-      if (s === undefined) {
-        s = stem(written, language);
-        stems.set(key, s);
+      const key = `${language}:${word}:${written}`;
+      let info = cache.get(key);
+      if (info === undefined) {
+        if (word.length < 2 || isStopWord(word, language) || /^\d+$/.test(word)) info = null;
+        else {
+          const s = stem(written, language);
+          info = {
+            stem: s,
+            concepts: o.concepts ? conceptsOf(s, language) : [],
+            grams: o.charWeight > 0 && word.length >= 3 ? gramHashes(word) : [],
+          };
+        }
+        cache.set(key, info);
       }
-      const concepts = o.concepts ? conceptsOf(s, language) : [];
+      if (info === null) continue;
       // A word of a concept stands for its concept, so synonyms weigh as much as a shared word.
-      if (concepts.length === 0) add(a.terms, s, weight);
-      const shown = { word: written, stem: s };
-      if (!a.shown.has(s)) a.shown.set(s, shown);
-      for (const concept of concepts) {
-        add(a.terms, concept, weight);
+      if (info.concepts.length === 0)
+        a.terms.set(info.stem, (a.terms.get(info.stem) ?? 0) + weight);
+      const shown = { word: written, stem: info.stem };
+      if (!a.shown.has(info.stem)) a.shown.set(info.stem, shown);
+      for (const concept of info.concepts) {
+        a.terms.set(concept, (a.terms.get(concept) ?? 0) + weight);
         if (!a.shown.has(concept)) a.shown.set(concept, shown);
       }
-      if (o.charWeight > 0 && word.length >= 3) {
-        // Character 3–5-grams with word boundaries marked (`_vé`, `los_`): they catch what the
-        // stemmer misses (compounds, misspellings, covoiturage/voiture) at the price of noise.
-        const padded = `_${word}_`;
-        for (let n = 3; n <= 5; n++) {
-          for (let i = 0; i + n <= padded.length; i++) add(a.grams, padded.slice(i, i + n), weight);
-        }
-      }
+      for (const g of info.grams) a.grams.set(g, (a.grams.get(g) ?? 0) + weight);
     }
   }
   return a;
@@ -139,8 +171,8 @@ interface SparseVector {
  * idf = 1 + ln((N + 1) / (df + 1)); L2-normalised so a dot is a cosine. Also returns each term's
  * idf, which ranks the reasons.
  */
-function tfidf(bags: readonly Map<string, number>[]) {
-  const ids = new Map<string, number>();
+function tfidf<K>(bags: readonly Map<K, number>[]) {
+  const ids = new Map<K, number>();
   const df: number[] = [];
   for (const bag of bags) {
     for (const term of bag.keys()) {
@@ -168,7 +200,7 @@ function tfidf(bags: readonly Map<string, number>[]) {
     if (norm > 0) for (let i = 0; i < v.weights.length; i++) v.weights[i] = v.weights[i]! / norm;
     return v;
   });
-  return { vectors, size: ids.size, idf: (term: string) => idf[ids.get(term) ?? -1] ?? 0 };
+  return { vectors, size: ids.size, idf: (term: K) => idf[ids.get(term) ?? -1] ?? 0 };
 }
 
 /** Resolves the language of every recommendation: forced, detected, or the majority's. */
@@ -189,88 +221,114 @@ function languagesOf(
 
 interface Model {
   sim: (i: number, j: number) => number;
-  /** `sim` where it may reach the threshold; below it otherwise, without computing it exactly. */
-  screen: (i: number, j: number) => number;
+  /** The pairs of cards of different groups at or above the threshold: i < j, flat. */
+  close: { i: number[]; j: number[]; sim: number[] };
   analysed: Analysed[];
   idf: (term: string) => number;
 }
 
 /**
- * All pairwise similarities of `recs`, in [0, 1]: cosine of the stem (+ concept) TF-IDF vectors
+ * Pairwise similarities of `recs`, in [0, 1]: cosine of the stem (+ concept) TF-IDF vectors
  * blended with the cosine of the character n-gram TF-IDF vectors. IDF is computed over `recs`
- * (the workshop is the corpus). Cost: n² sparse dots, each over the terms of one text (the other
- * is scattered into a dense row); memory: the upper triangle, 8·n²/2 bytes (1 MB for 500).
+ * (the workshop is the corpus). The stem cosines come from an inverted index (only pairs that
+ * share a term cost anything); the n-gram cosines (hundreds of grams per card) only for pairs of
+ * different groups whose stem part leaves the threshold within reach, and for any other pair on
+ * demand (a set's linkage and score may ask for it). Memory: the upper triangle, 8·n²/2 bytes
+ * (1 MB for 500).
  */
 function model(recs: readonly SuggestionInput[], o: Required<SuggestOptions>): Model {
   const n = recs.length;
   const texts = recs.map((r) => ({ title: words(r.title), body: words(r.body) }));
   const languages = languagesOf(recs, texts, o.language);
-  const stems = new Map<string, string>();
+  const cache = new Map<string, WordInfo | null>();
   const analysed = texts.map(({ title, body }, i) =>
-    analyse(title, body, `${recs[i]!.title} ${recs[i]!.body}`, languages[i]!, o, stems),
+    analyse(title, body, `${recs[i]!.title} ${recs[i]!.body}`, languages[i]!, o, cache),
   );
   const termModel = tfidf(analysed.map((a) => a.terms));
   const termWeight = 1 - o.charWeight;
   const upper = new Float64Array((n * (n - 1)) / 2);
-  const rowStart = (i: number) => (i * (2 * n - i - 1)) / 2;
-  // Stems first, for every pair: few terms per card, so cheap.
-  const termRow = new Float64Array(termModel.size);
+  const at = (i: number, j: number) =>
+    i < j ? (i * (2 * n - i - 1)) / 2 + j - i - 1 : (j * (2 * n - j - 1)) / 2 + i - j - 1;
+
+  // Postings: term id → the cards holding it (ascending) and their weights.
+  const postings: { cards: number[]; weights: number[] }[] = Array.from(
+    { length: termModel.size },
+    () => ({ cards: [], weights: [] }),
+  );
+  termModel.vectors.forEach((v, card) => {
+    for (let k = 0; k < v.ids.length; k++) {
+      const p = postings[v.ids[k]!]!;
+      p.cards.push(card);
+      p.weights.push(v.weights[k]!);
+    }
+  });
+
+  const grams = o.charWeight > 0 ? tfidf(analysed.map((a) => a.grams)) : undefined;
+  const row = new Float64Array(grams?.size ?? 0);
+  const done = new Uint8Array(grams ? upper.length : 0);
+  const scatter = (i: number, on: boolean) => {
+    const a = grams!.vectors[i]!;
+    for (let k = 0; k < a.ids.length; k++) row[a.ids[k]!] = on ? a.weights[k]! : 0;
+  };
+  /** Adds the n-gram part of (i, j), i's grams being scattered in `row`. */
+  const addGrams = (j: number, index: number) => {
+    const b = grams!.vectors[j]!;
+    let sum = 0;
+    for (let k = 0; k < b.ids.length; k++) sum += row[b.ids[k]!]! * b.weights[k]!;
+    upper[index] = upper[index]! + o.charWeight * sum;
+    done[index] = 1;
+  };
+
+  const close: Model['close'] = { i: [], j: [], sim: [] };
+  // An n-gram cosine is at most 1: below this stem part, a pair cannot reach the threshold.
+  const reachable = o.threshold - o.charWeight * (1 + 1e-9);
+  const acc = new Float64Array(n);
+  const touched: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = termModel.vectors[i]!;
-    for (let k = 0; k < a.ids.length; k++) termRow[a.ids[k]!] = a.weights[k]!;
-    const start = rowStart(i) - i - 1;
-    for (let j = i + 1; j < n; j++) {
-      const b = termModel.vectors[j]!;
-      let sum = 0;
-      for (let k = 0; k < b.ids.length; k++) sum += termRow[b.ids[k]!]! * b.weights[k]!;
-      upper[start + j] = termWeight * sum;
-    }
-    for (let k = 0; k < a.ids.length; k++) termRow[a.ids[k]!] = 0;
-  }
-  const screen = (i: number, j: number) => {
-    if (i === j) return 1;
-    const [x, y] = i < j ? [i, j] : [j, i];
-    return upper[rowStart(x) + y - x - 1] ?? 0;
-  };
-  let sim = screen;
-  if (o.charWeight > 0) {
-    // Then the n-grams (hundreds per card): only for the pairs that could reach the threshold
-    // with them (an n-gram cosine is at most 1); the others on demand (a set's linkage and score
-    // may ask for any pair). The same sums in the same order: the result is exact.
-    const grams = tfidf(analysed.map((a) => a.grams));
-    const done = new Uint8Array(upper.length);
-    const row = new Float64Array(grams.size);
-    const addGrams = (i: number, j: number, at: number) => {
-      const b = grams.vectors[j]!;
-      let sum = 0;
-      for (let k = 0; k < b.ids.length; k++) sum += row[b.ids[k]!]! * b.weights[k]!;
-      upper[at] = upper[at]! + o.charWeight * sum;
-      done[at] = 1;
-    };
-    const scatter = (i: number, on: boolean) => {
-      const a = grams.vectors[i]!;
-      for (let k = 0; k < a.ids.length; k++) row[a.ids[k]!] = on ? a.weights[k]! : 0;
-    };
-    const reachable = o.threshold - o.charWeight * (1 + 1e-9);
-    for (let i = 0; i < n; i++) {
-      scatter(i, true);
-      const start = rowStart(i) - i - 1;
-      for (let j = i + 1; j < n; j++) if (upper[start + j]! >= reachable) addGrams(i, j, start + j);
-      scatter(i, false);
-    }
-    sim = (i: number, j: number) => {
-      if (i === j) return 1;
-      const [x, y] = i < j ? [i, j] : [j, i];
-      const at = rowStart(x) + y - x - 1;
-      if (done[at] === 0) {
-        scatter(x, true);
-        addGrams(x, y, at);
-        scatter(x, false);
+    for (let k = 0; k < a.ids.length; k++) {
+      const p = postings[a.ids[k]!]!;
+      const w = a.weights[k]!;
+      for (let q = p.cards.length - 1; q >= 0 && p.cards[q]! > i; q--) {
+        const j = p.cards[q]!;
+        if (acc[j] === 0) touched.push(j);
+        acc[j] = acc[j]! + w * p.weights[q]!;
       }
-      return upper[at]!;
-    };
+    }
+    if (reachable <= 0) {
+      // A threshold within the n-gram share: a pair sharing no term may still reach it.
+      touched.length = 0;
+      for (let j = i + 1; j < n; j++) touched.push(j);
+    } else touched.sort((x, y) => x - y);
+    if (grams) scatter(i, true);
+    for (const j of touched) {
+      const index = at(i, j);
+      upper[index] = termWeight * acc[j]!;
+      acc[j] = 0;
+      if (recs[i]!.groupId === recs[j]!.groupId || upper[index]! < reachable) continue;
+      if (grams) addGrams(j, index);
+      if (upper[index]! >= o.threshold) {
+        close.i.push(i);
+        close.j.push(j);
+        close.sim.push(upper[index]!);
+      }
+    }
+    if (grams) scatter(i, false);
+    touched.length = 0;
   }
-  return { sim, screen, analysed, idf: termModel.idf };
+
+  const sim = (i: number, j: number): number => {
+    if (i === j) return 1;
+    const index = at(i, j);
+    if (grams && done[index] === 0) {
+      const [x, y] = i < j ? [i, j] : [j, i];
+      scatter(x, true);
+      addGrams(y, index);
+      scatter(x, false);
+    }
+    return upper[index]!;
+  };
+  return { sim, close, analysed, idf: termModel.idf };
 }
 
 /** All pairwise similarities of `recs` (see `model`); `(i, j)` are indices into `recs`. */
@@ -306,8 +364,11 @@ export function terms(text: string, language: Language, withConcepts = true): st
 function reasonsOf(set: readonly number[], m: Model): string[] {
   const holders = new Map<string, number[]>();
   for (const i of set) {
-    for (const term of m.analysed[i]!.terms.keys())
-      holders.set(term, [...(holders.get(term) ?? []), i]);
+    for (const term of m.analysed[i]!.terms.keys()) {
+      const cards = holders.get(term);
+      if (cards === undefined) holders.set(term, [i]);
+      else cards.push(i);
+    }
   }
   const ranked = [...holders]
     .filter(([, cards]) => cards.length >= 2)
@@ -441,13 +502,7 @@ export function suggestMerges(
     neighbours[b]!.set(a, value);
     heap.push(value, a * n + b);
   };
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      if (recs[i]!.groupId !== recs[j]!.groupId && m.screen(i, j) >= o.threshold) {
-        link(i, j, sim(i, j));
-      }
-    }
-  }
+  for (let k = 0; k < m.close.i.length; k++) link(m.close.i[k]!, m.close.j[k]!, m.close.sim[k]!);
 
   for (let top = heap.pop(); top !== undefined; top = heap.pop()) {
     const a = Math.floor(top.key / n);

@@ -157,6 +157,10 @@ function stripAccents(text: string): string {
     .replace(/æ/g, 'ae');
 }
 
+// Token → [its normalised form, as written]: tokens repeat across cards and calls, and the
+// regular expressions below cost more than the lookup. Bounded like the stem cache.
+const surfaceCache = new Map<string, readonly [string, string] | null>();
+
 /**
  * Adds to `into` each word of `text` as the card writes it (lowercase, accents kept), keyed by its
  * normalised form: the reasons shown to the facilitator use the card's own spelling.
@@ -167,11 +171,16 @@ export function surfaceForms(text: string, into: Map<string, string>): void {
     .normalize('NFC')
     .replace(APOSTROPHES, "'")
     .split(/[^\p{L}\p{N}']+/u)) {
-    const bare = token
-      .replace(/^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)'/u, '')
-      .replace(/'s?$/u, '');
-    if (bare === '' || bare.includes("'")) continue;
-    const key = stripAccents(bare).replace(/ß/g, 'ss');
-    if (!into.has(key)) into.set(key, bare);
+    let entry = surfaceCache.get(token);
+    if (entry === undefined) {
+      const bare = token
+        .replace(/^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)'/u, '')
+        .replace(/'s?$/u, '');
+      entry =
+        bare === '' || bare.includes("'") ? null : [stripAccents(bare).replace(/ß/g, 'ss'), bare];
+      if (surfaceCache.size >= 50_000) surfaceCache.clear();
+      surfaceCache.set(token, entry);
+    }
+    if (entry !== null && !into.has(entry[0])) into.set(entry[0], entry[1]);
   }
 }

@@ -379,6 +379,17 @@ describe('merge suggestions: properties', () => {
     expect(suggestMerges(shuffled)).toEqual(first);
   });
 
+  it('with character n-grams on, a misspelt word meets its word even with no stem in common', () => {
+    const cards = [
+      { groupId: 'g1', id: 'a', title: 'Composteurs', body: '' },
+      { groupId: 'g2', id: 'b', title: 'Compostuers', body: '' },
+      { groupId: 'g3', id: 'c', title: 'Bibliothèque', body: '' },
+    ];
+    expect(suggestMerges(cards)).toEqual([]);
+    const withGrams = suggestMerges(cards, { charWeight: 0.5, threshold: 0.15 });
+    expect(withGrams.map((s) => s.sources)).toEqual([['g1/a', 'g2/b']]);
+  });
+
   it('a higher threshold never suggests more pairs on the fixture', () => {
     let previous = Infinity;
     for (const threshold of [0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.9]) {
