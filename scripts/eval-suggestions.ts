@@ -5,14 +5,18 @@
 //   --sweep   threshold sweep and ablations, on the dev split only (tuning never looks at test)
 //   --errors  the false positives and misses of one split, with their titles and reasons
 //   --split dev  print the dev split alone (while tuning, the test split stays unseen)
-//   --ablations  what each part brings, per split and language, at the default threshold
-//                (a report: reading it on test must not feed back into tuning)
+//   --ablations  what each part brings, per split and language, at the default threshold, and
+//                the baseline of issue 13 (a report: reading it on test must not feed back into tuning)
+//   --audit   the corpus's hardness: how many true pairs share no content stem at all (no lexical
+//             method can find them), per split and language; add --list to see them
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_SUGGEST_OPTIONS,
   pairwiseScores,
   sourceOf,
   suggestMerges,
+  terms,
+  type Language,
   type SuggestOptions,
 } from '../shared/similarity.js';
 import {
@@ -28,8 +32,17 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
     split: { type: 'string' },
     ablations: { type: 'boolean', default: false },
+    audit: { type: 'boolean', default: false },
+    list: { type: 'boolean', default: false },
   },
 });
+
+/**
+ * The baseline issue 13 names: stemmed word TF-IDF (Snowball, stop words) blended with character
+ * 3–5-gram TF-IDF, complete linkage, one card per group, no concept table. Blend weight and
+ * threshold chosen on dev (best dev F1 over weights 0.1–0.6 and thresholds 0.06–0.50).
+ */
+const BASELINE: SuggestOptions = { concepts: false, charWeight: 0.1, threshold: 0.14 };
 
 const dev = loadSplit('dev');
 const test = loadSplit('test');
@@ -152,7 +165,8 @@ if (args.sweep) {
   const ablations: [string, SuggestOptions][] = [
     ['defaults', {}],
     ['no concept table', { concepts: false }],
-    ['no character n-grams', { charWeight: 0 }],
+    ['character n-grams at 0.1', { charWeight: 0.1 }],
+    ['issue 13 baseline', BASELINE],
     ['title weight 1', { titleWeight: 1 }],
     ['average linkage', { linkage: 'average' }],
     ['complete linkage', { linkage: 'complete' }],
@@ -176,8 +190,9 @@ if (args.ablations) {
   console.log('\nAblations at the default threshold (P/R per split and language)');
   const variants: [string, SuggestOptions][] = [
     ['engine as shipped', {}],
+    ['issue 13 baseline', BASELINE],
     ['no concept table', { concepts: false }],
-    ['no character n-grams', { charWeight: 0 }],
+    ['character n-grams at 0.1', { charWeight: 0.1 }],
     ['average linkage', { linkage: 'average' }],
   ];
   for (const [label, options] of variants) {
@@ -209,5 +224,62 @@ if (args.errors) {
     }
     for (const [a, b] of scores.falseNegatives)
       console.log(`  ○ «${title.get(a)}» / «${title.get(b)}»`);
+  }
+}
+
+if (args.audit) {
+  // A pair whose cards share no content stem (stop words out, Snowball stems, no concept table)
+  // has a word-overlap similarity of 0: word TF-IDF, BM25 and their kin cannot find it, so the
+  // share of such pairs bounds the recall of any lexical engine (n-grams aside, which this corpus
+  // hardly rewards). "with concepts": the same with the concept table's synonyms counted.
+  console.log(
+    '\nCorpus hardness: true pairs of cards of different groups that share no content stem',
+  );
+  console.log(
+    `${''.padEnd(12)}pairs  no stem shared  lexical ceiling  no term shared with concepts`,
+  );
+  for (const [split, ws] of [
+    ['dev', dev],
+    ['test', test],
+    ['fixture', [fixture]],
+  ] as const) {
+    for (const language of ['fr', 'en'] as const) {
+      const mine = byLanguage(ws, language);
+      if (mine.length === 0) continue;
+      let pairs = 0;
+      let bare = 0;
+      let bareWithConcepts = 0;
+      const listed: string[] = [];
+      for (const w of mine) {
+        const card = new Map(w.recs.map((r) => [sourceOf(r), r]));
+        const termsOf = (source: string, concepts: boolean) => {
+          const r = card.get(source)!;
+          return new Set(terms(`${r.title} ${r.body}`, w.language as Language, concepts));
+        };
+        const shares = (a: string, b: string, concepts: boolean) => {
+          const ta = termsOf(a, concepts);
+          return [...termsOf(b, concepts)].some((t) => ta.has(t));
+        };
+        for (const cluster of w.truth) {
+          for (let x = 0; x < cluster.length; x++) {
+            for (let y = x + 1; y < cluster.length; y++) {
+              const [a, b] = [cluster[x]!, cluster[y]!];
+              if (a.split('/')[0] === b.split('/')[0]) continue;
+              pairs++;
+              if (!shares(a, b, false)) {
+                bare++;
+                listed.push(`  ${w.name}: «${card.get(a)!.title}» / «${card.get(b)!.title}»`);
+              }
+              if (!shares(a, b, true)) bareWithConcepts++;
+            }
+          }
+        }
+      }
+      console.log(
+        `${`${split} ${language}`.padEnd(12)}${String(pairs).padEnd(7)}${String(bare).padEnd(16)}` +
+          `${f3(1 - bare / pairs).padEnd(17)}${bareWithConcepts}`,
+      );
+      if (args.list) console.log(listed.join('\n'));
+    }
   }
 }
