@@ -115,42 +115,37 @@ export interface ServerToClientEvents {
   'session:removed': (removed: SessionRemoved) => void;
 }
 
-export interface ClientToServerEvents {
-  'vote:cast': (
-    payload: z.input<typeof voteCastPayload>,
-    ack: AckCallback<{ remaining: number }>,
-  ) => void;
-  'phase:set': (
-    payload: z.input<typeof phaseSetPayload>,
-    ack: AckCallback<{ phase: Phase }>,
-  ) => void;
-  'timer:start': (
-    payload: z.input<typeof timerStartPayload>,
-    ack: AckCallback<{ endsAt: number }>,
-  ) => void;
-  'timer:add': (
-    payload: z.input<typeof timerAddPayload>,
-    ack: AckCallback<{ endsAt: number }>,
-  ) => void;
-  'timer:stop': (payload: Record<string, never>, ack: AckCallback<{ endsAt: null }>) => void;
-  'votes:reveal': (
-    payload: z.input<typeof votesRevealPayload>,
-    ack: AckCallback<{ revealed: boolean }>,
-  ) => void;
-  'participant:move': (
-    payload: z.input<typeof participantMovePayload>,
-    ack: AckCallback<{ groupId: string }>,
-  ) => void;
-  'workshop:settings': (
-    payload: z.input<typeof workshopSettingsPayload>,
-    ack: AckCallback<{ groupChoiceLocked: boolean; joiningLocked: boolean }>,
-  ) => void;
-  'screen:view': (
-    payload: z.input<typeof screenViewPayload>,
-    ack: AckCallback<ScreenState>,
-  ) => void;
-  'screen:spotlight': (
-    payload: z.input<typeof screenSpotlightPayload>,
-    ack: AckCallback<ScreenState>,
-  ) => void;
+/**
+ * Every client → server command: its payload (what the client sends, before the server's zod
+ * schema parses it) and the data of its `{ok: true}` ack. The server's command table is checked
+ * against this map (server/realtime/commands.ts), so a handler cannot answer what the client does
+ * not expect; the client's `command()` reads its answer type from here.
+ */
+export interface Commands {
+  'vote:cast': { payload: z.input<typeof voteCastPayload>; data: { remaining: number } };
+  'phase:set': { payload: z.input<typeof phaseSetPayload>; data: { phase: Phase } };
+  'timer:start': { payload: z.input<typeof timerStartPayload>; data: { endsAt: number } };
+  'timer:add': { payload: z.input<typeof timerAddPayload>; data: { endsAt: number } };
+  'timer:stop': { payload: Record<string, never>; data: { endsAt: null } };
+  'votes:reveal': { payload: z.input<typeof votesRevealPayload>; data: { revealed: boolean } };
+  'participant:move': {
+    payload: z.input<typeof participantMovePayload>;
+    data: { groupId: string };
+  };
+  'workshop:settings': {
+    payload: z.input<typeof workshopSettingsPayload>;
+    data: { groupChoiceLocked: boolean; joiningLocked: boolean };
+  };
+  'screen:view': { payload: z.input<typeof screenViewPayload>; data: ScreenState };
+  'screen:spotlight': { payload: z.input<typeof screenSpotlightPayload>; data: ScreenState };
 }
+
+export type CommandName = keyof Commands;
+export type CommandPayload<E extends CommandName> = Commands[E]['payload'];
+/** The data of a command's `{ok: true}` answer. */
+export type CommandData<E extends CommandName> = Commands[E]['data'];
+
+/** The Socket.IO event map of the commands: `(payload, ack)` with the ack data typed. */
+export type ClientToServerEvents = {
+  [E in CommandName]: (payload: CommandPayload<E>, ack: AckCallback<CommandData<E>>) => void;
+};

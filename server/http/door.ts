@@ -48,7 +48,6 @@ export function createDoor(deps: { config: Config; workshops: WorkshopService })
   const limits = createLimits(config.door);
   const tickets = createTickets({ secret: config.door.ticketSecret, workshops });
   const crowd = createCrowd(config.door.crowdWarning);
-  workshops.events.on('deleted', (workshopId) => crowd.forget(workshopId));
   const joining = new Map<string, number>();
 
   async function authenticate(

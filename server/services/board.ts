@@ -195,7 +195,7 @@ export function createBoardService(deps: {
         phase: board.workshop.phase,
         votesRevealed: board.workshop.votesRevealed,
       });
-      workshops.events.emit('votes', workshopId);
+      workshops.votesReplaced(workshopId);
     },
 
     async importBoard(board) {

@@ -28,6 +28,8 @@ export interface SnapshotService {
   restore(workshopId: string, snapshotId: string): Promise<SnapshotSummary>;
   compare(workshopId: string, from: string, to: string | 'now'): Promise<BoardComparison>;
   fork(workshopId: string, snapshotId: string): Promise<CreateWorkshopResult>;
+  /** The phase changed: the board as it stands is saved (not when a restore changed it). */
+  phaseChanged(workshopId: string, phase: Phase, previous: Phase): void;
 }
 
 export function createSnapshotService(deps: {
@@ -64,20 +66,20 @@ export function createSnapshotService(deps: {
     return exportSchema.parse(fitExport(JSON.parse(record.data)));
   }
 
-  workshops.events.on('phase', (workshopId: string, phase: Phase, previous: Phase) => {
-    if (restoring.has(workshopId)) return;
-    void (async () => {
-      const live = await workshops.live(workshopId);
-      const words = reportWords(live.record.language).phases;
-      await save(workshopId, `${words[previous]} → ${words[phase]}`, 'auto');
-    })().catch((error: unknown) =>
-      log.error('automatic snapshot failed', { workshopId, error: String(error) }),
-    );
-  });
-
   return {
     save,
     get,
+
+    phaseChanged(workshopId, phase, previous) {
+      if (restoring.has(workshopId)) return;
+      void (async () => {
+        const live = await workshops.live(workshopId);
+        const words = reportWords(live.record.language).phases;
+        await save(workshopId, `${words[previous]} → ${words[phase]}`, 'auto');
+      })().catch((error: unknown) =>
+        log.error('automatic snapshot failed', { workshopId, error: String(error) }),
+      );
+    },
 
     async list(workshopId) {
       await workshops.live(workshopId);

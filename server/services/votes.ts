@@ -55,9 +55,18 @@ export function budgetPhase(phase: Phase): VotingPhase {
   return phase === 'closed' ? 'prioritise' : 'vote';
 }
 
+/** A cast that was recorded: what the voter has left, and their dots as `votes:mine` tells them. */
+export interface CastOutcome {
+  participantId: string;
+  remaining: number;
+  mine: VotesMine;
+}
+
 export interface VoteService {
+  /** Emitted here, listened to in server/events.ts only. */
   readonly events: EventEmitter<VoteEvents>;
-  cast(principal: Principal, targetId: string, delta: 1 | -1): Promise<{ remaining: number }>;
+  /** The rules, then the store's atomic check and write; the caller broadcasts the outcome. */
+  cast(principal: Principal, targetId: string, delta: 1 | -1): Promise<CastOutcome>;
   mine(workshopId: string, participantId: string): Promise<VotesMine>;
   /** Totals of both voting phases (their target ids never collide). */
   tallies(workshopId: string): Promise<Record<string, number>>;
@@ -65,6 +74,10 @@ export interface VoteService {
   progress(workshopId: string): Promise<VotesProgress>;
   /** Gives back every dot on these targets (cards that are gone), titles by target id. */
   returnDots(workshopId: string, titles: Map<string, string | undefined>): Promise<VoteReturn[]>;
+  /** Forgets the workshop's book (votes replaced wholesale, or the workshop deleted): reloaded on next use. */
+  forgetBook(workshopId: string): void;
+  /** Forgets a removed participant's dots (the store deleted them with the participant). */
+  forgetVoter(workshopId: string, participantId: string): void;
 }
 
 /** One participant's dots: phase → target → count. */
@@ -112,12 +125,6 @@ export function createVoteService(deps: {
     books.delete(workshopId);
     loaded.delete(workshopId);
   }
-  workshops.events.on('votes', dropBook);
-  workshops.events.on('deleted', dropBook);
-  workshops.events.on('removed', (workshopId, participantId) => {
-    // The store deleted their dots with them; a book still loading reads the store after.
-    loaded.get(workshopId)?.delete(participantId);
-  });
 
   const events = new EventEmitter<VoteEvents>();
 
@@ -181,9 +188,29 @@ export function createVoteService(deps: {
     return () => map.unobserve(onChange);
   });
 
+  async function mine(workshopId: string, participantId: string): Promise<VotesMine> {
+    const live = await workshops.live(workshopId);
+    const phase = budgetPhase(live.record.phase);
+    const dots = dotsOf(await bookOf(workshopId), participantId);
+    const current = dots[phase];
+    const other = dots[phase === 'vote' ? 'prioritise' : 'vote'];
+    let spent = 0;
+    for (const n of current.values()) spent += n;
+    return {
+      remaining: live.record.voteBudget - spent,
+      votes: { ...Object.fromEntries(other), ...Object.fromEntries(current) },
+    };
+  }
+
   return {
     events,
     returnDots,
+    mine,
+    forgetBook: dropBook,
+    forgetVoter(workshopId, participantId) {
+      // The store deleted their dots with them; a book still loading reads the store after.
+      loaded.get(workshopId)?.delete(participantId);
+    },
 
     async cast(principal, targetId, delta) {
       if (principal.role !== 'participant') {
@@ -255,20 +282,10 @@ export function createVoteService(deps: {
         // A book still loading may or may not have read this cast: the next use loads it again.
         dropBook(principal.workshopId);
       }
-      return { remaining: outcome.remaining };
-    },
-
-    async mine(workshopId, participantId) {
-      const live = await workshops.live(workshopId);
-      const phase = budgetPhase(live.record.phase);
-      const dots = dotsOf(await bookOf(workshopId), participantId);
-      const current = dots[phase];
-      const other = dots[phase === 'vote' ? 'prioritise' : 'vote'];
-      let spent = 0;
-      for (const n of current.values()) spent += n;
       return {
-        remaining: live.record.voteBudget - spent,
-        votes: { ...Object.fromEntries(other), ...Object.fromEntries(current) },
+        participantId: principal.participantId,
+        remaining: outcome.remaining,
+        mine: await mine(principal.workshopId, principal.participantId),
       };
     },
 

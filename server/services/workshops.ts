@@ -71,6 +71,10 @@ export interface WorkshopEvents {
 }
 
 export interface WorkshopService {
+  /**
+   * What changed, for the caches and the wire. Emitted by this service only; listened to in one
+   * place, server/events.ts, which says what each event sets off.
+   */
   readonly events: EventEmitter<WorkshopEvents>;
   create(input: z.output<typeof createWorkshopBody>): Promise<CreateWorkshopResult>;
   infoByCode(code: string): Promise<WorkshopFacts>;
@@ -93,6 +97,8 @@ export interface WorkshopService {
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
   /** Removes a participant and their dots (their cards stay); throws not_found. */
   removeParticipant(workshopId: string, participantId: string): Promise<void>;
+  /** Votes were written around the cast path (restore): announced, so books and clients catch up. */
+  votesReplaced(workshopId: string): void;
   /** Changes what the projection shows; workshop:state carries it. */
   setScreen(workshopId: string, patch: Partial<ScreenState>): Promise<ScreenState>;
   /**
@@ -360,6 +366,10 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       const w = await live(workshopId);
       w.screen ??= screen;
       return w;
+    },
+
+    votesReplaced(workshopId) {
+      events.emit('votes', workshopId);
     },
 
     async setScreen(workshopId, patch) {

@@ -1,0 +1,118 @@
+// The command table: for each client → server event, its payload schema, who may send it and
+// what it does (a call to a service, then the broadcast that follows). Checked with `satisfies`
+// against shared/protocol.ts, so every event has a handler and each answers the ack data the
+// client expects.
+import type { z } from 'zod';
+import type { CommandData, CommandName } from '../../shared/protocol.js';
+import {
+  participantMovePayload,
+  phaseSetPayload,
+  screenSpotlightPayload,
+  screenViewPayload,
+  timerAddPayload,
+  timerStartPayload,
+  timerStopPayload,
+  voteCastPayload,
+  votesRevealPayload,
+  workshopSettingsPayload,
+} from '../../shared/schemas.js';
+import { extendTimer, startTimer, stopTimer } from '../services/timer.js';
+import type { VoteService } from '../services/votes.js';
+import type { Principal, WorkshopService } from '../services/workshops.js';
+import type { Broadcasts } from './broadcasts.js';
+
+/** One command: the payload's schema, whether only the facilitator may send it, and its work. */
+export interface Command<S extends z.ZodType, T> {
+  schema: S;
+  facilitatorOnly: boolean;
+  /** Runs on a payload that passed the schema; its result is the ack's data. */
+  run: (payload: z.output<S>, principal: Principal) => Promise<T>;
+}
+
+/**
+ * What the table must be: one command per event of the protocol, answering that event's ack data.
+ * (The payload is `never` here so that each entry keeps its own schema's type.)
+ */
+export type CommandTable = {
+  [E in CommandName]: {
+    schema: z.ZodType;
+    facilitatorOnly: boolean;
+    run: (payload: never, principal: Principal) => Promise<CommandData<E>>;
+  };
+};
+
+const anyone = { facilitatorOnly: false };
+const facilitator = { facilitatorOnly: true };
+
+/** One entry of the table, its payload typed by its schema. */
+function command<S extends z.ZodType, T>(
+  schema: S,
+  who: { facilitatorOnly: boolean },
+  run: (payload: z.output<S>, principal: Principal) => Promise<T>,
+): Command<S, T> {
+  return { schema, facilitatorOnly: who.facilitatorOnly, run };
+}
+
+export function createCommands(deps: {
+  workshops: WorkshopService;
+  votes: VoteService;
+  broadcasts: Broadcasts;
+  now: () => number;
+}) {
+  const { workshops, votes, broadcasts, now } = deps;
+  return {
+    // socket → service (rules, store) → broadcast, once.
+    'vote:cast': command(voteCastPayload, anyone, async ({ targetId, delta }, p) => {
+      const cast = await votes.cast(p, targetId, delta);
+      broadcasts.voteCast(p.workshopId, cast.participantId, cast.mine);
+      return { remaining: cast.remaining };
+    }),
+    'phase:set': command(phaseSetPayload, facilitator, async ({ phase }, p) => {
+      await workshops.update(p.workshopId, { phase });
+      broadcasts.talliesChanged(p.workshopId);
+      return { phase };
+    }),
+    'timer:start': command(timerStartPayload, facilitator, async (payload, p) => {
+      const timer = startTimer(now(), payload.seconds, payload.freezeAtZero);
+      await workshops.update(p.workshopId, timer.patch);
+      return { endsAt: timer.endsAt };
+    }),
+    'timer:add': command(timerAddPayload, facilitator, async ({ seconds }, p) => {
+      const live = await workshops.live(p.workshopId);
+      const timer = extendTimer(live.record, now(), seconds);
+      await workshops.update(p.workshopId, timer.patch);
+      return { endsAt: timer.endsAt };
+    }),
+    'timer:stop': command(timerStopPayload, facilitator, async (_payload, p) => {
+      const timer = stopTimer();
+      await workshops.update(p.workshopId, timer.patch);
+      return { endsAt: timer.endsAt };
+    }),
+    'votes:reveal': command(votesRevealPayload, facilitator, async ({ revealed }, p) => {
+      await workshops.update(p.workshopId, { votesRevealed: revealed });
+      if (revealed) await broadcasts.sendTallies(p.workshopId);
+      return { revealed };
+    }),
+    'participant:move': command(
+      participantMovePayload,
+      facilitator,
+      async ({ participantId, groupId }, p) => {
+        await workshops.moveParticipant(p.workshopId, participantId, groupId);
+        return { groupId };
+      },
+    ),
+    'workshop:settings': command(workshopSettingsPayload, facilitator, async (settings, p) => {
+      const live = await workshops.update(p.workshopId, settings);
+      return {
+        groupChoiceLocked: live.record.groupChoiceLocked,
+        joiningLocked: live.record.joiningLocked,
+      };
+    }),
+    'screen:view': command(screenViewPayload, facilitator, ({ view }, p) =>
+      workshops.setScreen(p.workshopId, { view }),
+    ),
+    'screen:spotlight': command(screenSpotlightPayload, facilitator, ({ itemId }, p) =>
+      workshops.setScreen(p.workshopId, { spotlight: itemId }),
+    ),
+  } satisfies CommandTable;
+}
