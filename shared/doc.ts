@@ -12,6 +12,12 @@ export interface Recommendation {
   body: string;
   authorId: string;
   createdAt: number;
+  /**
+   * Extension (rounds, issue 17): the `<groupId>/<recommendationId>` of the cards of an earlier
+   * tier this card grew from (a pair's card from its two members' cards); absent for a card
+   * written where it stands.
+   */
+  sources?: string[];
 }
 
 export interface PlenaryItem {
@@ -34,6 +40,10 @@ export function itemsMap(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
   return doc.getMap(ITEMS);
 }
 
+function stringsOf(value: unknown): string[] {
+  return value instanceof Y.Array ? value.toArray().filter((s) => typeof s === 'string') : [];
+}
+
 function textOf(value: unknown): string {
   return value instanceof Y.Text ? value.toString() : typeof value === 'string' ? value : '';
 }
@@ -51,12 +61,14 @@ function scoreOf(value: unknown): number | null {
 
 export function readRecommendation(id: string, entry: unknown): Recommendation | null {
   if (!(entry instanceof Y.Map)) return null;
+  const sources = stringsOf(entry.get('sources'));
   return {
     id,
     title: textOf(entry.get('title')),
     body: textOf(entry.get('body')),
     authorId: typeof entry.get('authorId') === 'string' ? (entry.get('authorId') as string) : '',
     createdAt: numberOf(entry.get('createdAt')),
+    ...(sources.length > 0 ? { sources } : {}),
   };
 }
 
@@ -72,13 +84,11 @@ export function readRecommendations(doc: Y.Doc): Recommendation[] {
 
 export function readItem(id: string, entry: unknown): PlenaryItem | null {
   if (!(entry instanceof Y.Map)) return null;
-  const sources = entry.get('sources');
   return {
     id,
     title: textOf(entry.get('title')),
     body: textOf(entry.get('body')),
-    sources:
-      sources instanceof Y.Array ? sources.toArray().filter((s) => typeof s === 'string') : [],
+    sources: stringsOf(entry.get('sources')),
     createdAt: numberOf(entry.get('createdAt')),
     impact: scoreOf(entry.get('impact')),
     feasibility: scoreOf(entry.get('feasibility')),
@@ -97,7 +107,14 @@ export function readItems(doc: Y.Doc): PlenaryItem[] {
 /** Adds a recommendation in one transaction and returns its entry. */
 export function addRecommendation(
   doc: Y.Doc,
-  rec: { id: string; title: string; body: string; authorId: string; createdAt: number },
+  rec: {
+    id: string;
+    title: string;
+    body: string;
+    authorId: string;
+    createdAt: number;
+    sources?: readonly string[];
+  },
 ): Y.Map<unknown> {
   const entry = new Y.Map<unknown>();
   doc.transact(() => {
@@ -106,6 +123,12 @@ export function addRecommendation(
     entry.set('body', new Y.Text(rec.body));
     entry.set('authorId', rec.authorId);
     entry.set('createdAt', rec.createdAt);
+    // Only a card that grew from earlier ones carries the field: the contract's schema is unchanged.
+    if (rec.sources && rec.sources.length > 0) {
+      const sources = new Y.Array<string>();
+      sources.push([...rec.sources]);
+      entry.set('sources', sources);
+    }
   });
   return entry;
 }
