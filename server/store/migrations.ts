@@ -83,4 +83,18 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX workshops_by_update ON workshops(updated_at);`,
   // 8: the information notice shown at join time, written by the organiser (null: the default text).
   `ALTER TABLE workshops ADD COLUMN notice TEXT;`,
+  // 9: anonymity and moderation (issue 16): the workshop mode of each, a participant ordinal in
+  // join order for stable pseudonyms (never reused: a counter on the workshop), and blocking.
+  `ALTER TABLE workshops ADD COLUMN anonymity TEXT NOT NULL DEFAULT 'named';
+   ALTER TABLE workshops ADD COLUMN moderation TEXT NOT NULL DEFAULT 'open';
+   ALTER TABLE workshops ADD COLUMN participants_joined INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE participants ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE participants ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+   UPDATE participants SET ordinal = (
+     SELECT count(*) FROM participants AS earlier
+     WHERE earlier.workshop_id = participants.workshop_id
+       AND (earlier.created_at < participants.created_at
+         OR (earlier.created_at = participants.created_at AND earlier.id < participants.id)));
+   UPDATE workshops SET participants_joined =
+     (SELECT count(*) FROM participants WHERE workshop_id = workshops.id);`,
 ];

@@ -82,6 +82,24 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX snapshots_by_workshop ON snapshots (workshop_id, created_at, ord);
   `,
+  // 2: anonymity and moderation (issue 16), as SQLite's migration 9: the workshop mode of each, a
+  // participant ordinal in join order for stable pseudonyms (never reused: a counter on the
+  // workshop), and blocking.
+  `
+  ALTER TABLE workshops ADD COLUMN anonymity text NOT NULL DEFAULT 'named';
+  ALTER TABLE workshops ADD COLUMN moderation text NOT NULL DEFAULT 'open';
+  ALTER TABLE workshops ADD COLUMN participants_joined integer NOT NULL DEFAULT 0;
+  ALTER TABLE participants ADD COLUMN ordinal integer NOT NULL DEFAULT 0;
+  ALTER TABLE participants ADD COLUMN blocked boolean NOT NULL DEFAULT false;
+  UPDATE participants SET ordinal = ranked.ordinal
+  FROM (
+    SELECT id, (row_number() OVER (PARTITION BY workshop_id ORDER BY created_at, id) - 1)::int AS ordinal
+    FROM participants
+  ) AS ranked
+  WHERE participants.id = ranked.id;
+  UPDATE workshops SET participants_joined =
+    (SELECT count(*) FROM participants WHERE workshop_id = workshops.id);
+  `,
 ];
 
 export interface PostgresStoreOptions {
