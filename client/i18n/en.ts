@@ -69,6 +69,19 @@ export const en: Messages = {
     required: 'This field is required.',
     tooLong: '{max} characters at most.',
   },
+  // Templates (issue 17): the method a new workshop follows.
+  templates: {
+    label: 'Method',
+    custom: 'Free groups (I name them myself)',
+    import: 'Import a template (.json file)…',
+    importedFallback: 'Imported template',
+    importedHint: 'The groups, their questions and the number of dots come from the imported file.',
+    customHint: 'Name your groups below, or choose a ready-made method.',
+    groups: 'The method’s groups',
+    steps: 'Running order ({total} in all)',
+    loadFailed: 'The methods could not be loaded: free groups still work.',
+    fileInvalid: 'This file is not an Atelier template (JSON, 256 KB at most).',
+  },
   phases: {
     lobby: 'Lobby',
     write: 'Writing',
@@ -493,6 +506,13 @@ export const en: Messages = {
       addToPlaceholder: 'Add to an item…',
       addTo: 'Add',
       clear: 'Clear selection',
+      cleared: 'Selection empty.',
+    },
+    // Keyboard merge (issue 15): the keys, shown while the keyboard is on a card.
+    keys: {
+      hint: 'Keyboard: arrows to move between cards, Space to pick, Ctrl + Enter to merge.',
+      ctrl: 'Ctrl',
+      enter: 'Enter',
     },
     suggestions: {
       title: 'Merge suggestions',

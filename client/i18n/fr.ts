@@ -68,6 +68,20 @@ export const fr = {
     required: 'Ce champ est requis.',
     tooLong: '{max} caractères au plus.',
   },
+  // Templates (issue 17): the method a new workshop follows.
+  templates: {
+    label: 'Méthode',
+    custom: 'Groupes libres (je les nomme moi-même)',
+    import: 'Importer un modèle (fichier .json)…',
+    importedFallback: 'Modèle importé',
+    importedHint:
+      'Les groupes, leurs questions et le nombre de gommettes viennent du fichier importé.',
+    customHint: 'Nommez vos groupes ci-dessous, ou choisissez une méthode prête à l’emploi.',
+    groups: 'Groupes de la méthode',
+    steps: 'Déroulé ({total} en tout)',
+    loadFailed: 'Les méthodes n’ont pas pu être chargées : les groupes libres restent possibles.',
+    fileInvalid: 'Ce fichier n’est pas un modèle Atelier (JSON de 256 Ko au plus).',
+  },
   phases: {
     lobby: 'Accueil',
     write: 'Rédaction',
@@ -501,6 +515,13 @@ export const fr = {
       addToPlaceholder: 'Ajouter à un élément…',
       addTo: 'Ajouter',
       clear: 'Tout désélectionner',
+      cleared: 'Sélection vide.',
+    },
+    // Keyboard merge (issue 15): the keys, shown while the keyboard is on a card.
+    keys: {
+      hint: 'Au clavier : flèches pour passer d’une carte à l’autre, Espace pour cocher, Ctrl + Entrée pour fusionner.',
+      ctrl: 'Ctrl',
+      enter: 'Entrée',
     },
     suggestions: {
       title: 'Suggestions de fusion',
