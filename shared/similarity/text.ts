@@ -38,10 +38,35 @@ export function normalizeText(text: string): string {
     .join(' ');
 }
 
-/** The words of a text after normalisation; hyphens and apostrophes separate words. */
+// A token: letters, digits and apostrophes, once accents are stripped (combining marks would
+// otherwise split a word). Every rule of normalizeText after that step looks only inside such a
+// token or at its edges, which a separator or the text's start or end bounds in both cases, so
+// normalising token by token gives the same words; the tokens repeat, so each is done once.
+const TOKEN_SEPARATOR = /[^\p{L}\p{N}'’ʼ`´‘]+/u;
+const tokenCache = new Map<string, readonly string[]>();
+
+/**
+ * The words of a text after normalisation (normalizeText split on spaces); hyphens and
+ * apostrophes separate words.
+ */
 export function words(text: string): string[] {
-  const normal = normalizeText(text);
-  return normal === '' ? [] : normal.split(' ');
+  const out: string[] = [];
+  for (const token of text
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(TOKEN_SEPARATOR)) {
+    if (token === '') continue;
+    let ws = tokenCache.get(token);
+    if (ws === undefined) {
+      const normal = normalizeText(token);
+      ws = normal === '' ? [] : normal.split(' ');
+      if (tokenCache.size >= 50_000) tokenCache.clear();
+      tokenCache.set(token, ws);
+    }
+    for (const w of ws) out.push(w);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -201,6 +201,17 @@ describe('normalisation', () => {
     expect(words('')).toEqual([]);
     expect(words(' — ! ')).toEqual([]);
   });
+
+  it('words, normalised token by token, are the words of the normalised text', () => {
+    const texts = [
+      "L'eau d’alerte qu'il jusqu'à aujourd'hui",
+      "Don't can't won't John's cars' rock'n'roll",
+      'e\u0301te\u0301 ŒUVRE Straße (l´eau) `s',
+      "l''eau 'tis ''s x's's — n't 's can't've",
+      ...loadFixture().flatMap((r) => [r.title, r.body]),
+    ];
+    for (const text of texts) expect(words(text).join(' ')).toBe(normalizeText(text));
+  });
 });
 
 describe('stop words', () => {
