@@ -54,7 +54,9 @@ const { values: args } = parseArgs({
 });
 
 const quick = args.quick;
-const sections = new Set((args.only ?? 'bundle,wifi,coldload,main,presence,ramp').split(','));
+const sections = new Set(
+  (args.only ?? 'suggestions,bundle,wifi,coldload,main,presence,ramp').split(','),
+);
 const workers = Number(args.workers);
 const outDir = path.resolve(args.out);
 /** The whole run stops starting new scenarios after this, so it ends well inside ten minutes. */

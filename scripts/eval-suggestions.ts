@@ -205,7 +205,7 @@ if (args.ablations) {
         return `${split} ${lang} ${f3(r.precision)}/${f3(r.recall)}`;
       }),
     );
-    console.log(`${label.padEnd(22)}${cells.join('  ')}`);
+    console.log(`${label.padEnd(26)}${cells.join('  ')}`);
   }
 }
 
