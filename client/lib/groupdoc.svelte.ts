@@ -3,16 +3,13 @@
 // y-websocket provider (reconnecting with jittered backoff), awareness (who is here and what they
 // edit) and the connection state with the count of changes waiting to be sent.
 // The only importer of y-websocket and y-indexeddb.
-import type { Attachment } from 'svelte/attachments';
 import { createSubscriber } from 'svelte/reactivity';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { CloseCode } from '../../shared/closeCodes.js';
 import { generateId } from '../../shared/ids.js';
 import {
   addRecommendation,
-  fieldText,
   readItems,
   readRecommendation,
   readRecommendations,
@@ -22,12 +19,12 @@ import {
   type Recommendation,
 } from '../../shared/doc.js';
 import { ApiError } from './api.js';
-import { drawCeiling, reconnectDelay } from './backoff.js';
+import { createFieldBindings, type Field, type FieldAttachment } from './attachments.js';
+import { createReconnector, pageNetwork, watchNetwork } from './backoff.js';
+import { classifyClose } from './refusals.js';
 import { connectionTicket, forgetTicket } from './tickets.js';
-import { bindYText } from './ytext.js';
 
 export type ConnectionStatus = 'connected' | 'syncing' | 'offline';
-export type Field = 'title' | 'body';
 
 export interface PresenceUser {
   participantId: string;
@@ -68,9 +65,8 @@ export class LiveDoc {
   readonly #subscribeDoc: () => void;
   readonly #subscribeAwareness: () => void;
   readonly #cleanup: (() => void)[] = [];
-  readonly #ceiling = drawCeiling();
-  #attempt = 0;
-  #retry: ReturnType<typeof setTimeout> | undefined;
+  /** The page's one reconnection policy (backoff.ts), as the realtime session follows it too. */
+  readonly #reconnector = createReconnector();
   #everConnected = false;
   #destroyed = false;
   /** A ticket was refused once since the last sync: a second refusal means the secret is. */
@@ -78,8 +74,11 @@ export class LiveDoc {
   #version = 0;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a memo keyed by version, not state
   #cache = new Map<string, { version: number; value: unknown }>();
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- element bindings, not state
-  #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
+  readonly #fields = createFieldBindings({
+    entries: () => recommendationsMap(this.doc),
+    onFocus: (recId, field) => this.setEditing({ recId, field }),
+    onBlur: () => this.setEditing(null),
+  });
 
   constructor(readonly options: LiveDocOptions) {
     const { workshopId, docName } = options;
@@ -96,7 +95,7 @@ export class LiveDoc {
     this.#provider = new WebsocketProvider(url, docName, this.doc, {
       params: {},
       connect: false,
-      maxBackoffTime: this.#ceiling,
+      maxBackoffTime: this.#reconnector.ceiling,
     });
     const provider = this.#provider;
     // A reader (console, screen, another group's tab) announces nothing: a null state is neither
@@ -119,7 +118,7 @@ export class LiveDoc {
     provider.on('sync', (synced: boolean) => {
       if (synced) {
         this.loaded = true;
-        this.#attempt = 0;
+        this.#reconnector.succeeded();
         this.#everConnected = true;
         this.#ticketRefused = false;
         this.#pendingEntries.clear();
@@ -129,49 +128,50 @@ export class LiveDoc {
     });
     provider.on('status', () => this.#updateStatus());
     provider.on('connection-close', (event) => {
-      if (event && event.code >= 4400 && event.code < 4500) {
-        const refused = event.code === CloseCode.unauthorized || event.code === CloseCode.forbidden;
-        // Removed by the facilitator (the server says so in the close reason): no ticket helps.
-        if (event.code === CloseCode.forbidden && event.reason === 'removed') {
-          options.onUnauthorized('removed');
+      const failure = classifyClose(event);
+      switch (failure.kind) {
+        case 'refused':
+          // Removed by the facilitator (the server says so in the close reason): no ticket helps.
+          if (failure.removed) return options.onUnauthorized('removed');
+          // A refused ticket may just be stale (a laptop asleep): one new ticket before giving up.
+          if (!this.#ticketRefused) {
+            this.#ticketRefused = true;
+            forgetTicket(workshopId, options.token);
+            this.#scheduleReconnect();
+          } else options.onUnauthorized();
+          return; // y-websocket stops on 4xxx by itself, as for the cases below.
+        case 'later':
+          // Too many refused keys from this address (a room behind one NAT): try again later.
+          this.#scheduleReconnect({ atCeiling: true });
           return;
-        }
-        // A refused ticket may just be stale (a laptop asleep): one new ticket before giving up.
-        if (refused && !this.#ticketRefused) {
-          this.#ticketRefused = true;
-          forgetTicket(workshopId, options.token);
+        case 'missing':
+          this.missing = true;
+          return;
+        case 'closed':
+          return;
+        case 'network':
+          // y-websocket's own backoff has no jitter: take over the schedule. Setting
+          // shouldConnect turns its pending retry into a no-op; ours calls connect() after a
+          // randomised wait.
+          provider.shouldConnect = false;
           this.#scheduleReconnect();
-          return;
-        }
-        if (refused) options.onUnauthorized();
-        // Too many refused keys from this address (a room behind one NAT): try again later.
-        if (event.code === CloseCode.rateLimited) this.#scheduleReconnect();
-        if (event.code === CloseCode.notFound) this.missing = true;
-        return; // y-websocket stops on 4xxx by itself.
       }
-      // y-websocket's own backoff has no jitter: take over the schedule. Setting shouldConnect
-      // turns its pending retry into a no-op; ours calls connect() after a randomised wait.
-      provider.shouldConnect = false;
-      this.#scheduleReconnect();
     });
 
     // The system knows before the socket does when the network goes away.
-    const offline = () => {
-      clearTimeout(this.#retry);
-      provider.disconnect();
-      this.#updateStatus();
-    };
-    const online = () => {
-      clearTimeout(this.#retry);
-      this.#attempt = 0;
-      this.#scheduleReconnect();
-    };
-    window.addEventListener('offline', offline);
-    window.addEventListener('online', online);
-    this.#cleanup.push(() => {
-      window.removeEventListener('offline', offline);
-      window.removeEventListener('online', online);
-    });
+    this.#cleanup.push(
+      watchNetwork(pageNetwork(), {
+        offline: () => {
+          this.#reconnector.cancel();
+          provider.disconnect();
+          this.#updateStatus();
+        },
+        online: () => {
+          this.#reconnector.succeeded();
+          this.#scheduleReconnect();
+        },
+      }),
+    );
 
     this.#subscribeDoc = createSubscriber((update) => {
       this.doc.on('update', update);
@@ -184,14 +184,12 @@ export class LiveDoc {
     void this.#connect();
   }
 
-  #scheduleReconnect(): void {
+  #scheduleReconnect(options?: { atCeiling?: boolean }): void {
     if (this.#destroyed || this.missing) return;
-    clearTimeout(this.#retry);
-    const delay = reconnectDelay(this.#attempt++, this.#ceiling);
-    this.#retry = setTimeout(() => {
+    this.#reconnector.schedule(() => {
       // No check of navigator.onLine: it can be wrong; an attempt that fails costs little.
       if (!this.#destroyed) void this.#connect();
-    }, delay);
+    }, options);
     this.#updateStatus();
   }
 
@@ -287,38 +285,13 @@ export class LiveDoc {
   }
 
   /** An attachment that binds a field of a recommendation to the shared text (one per field, kept). */
-  bind(recId: string, field: Field): Attachment<HTMLTextAreaElement | HTMLInputElement> {
-    const key = `${recId}/${field}`;
-    let attachment = this.#attachments.get(key);
-    if (!attachment) {
-      attachment = this.#makeAttachment(recId, field);
-      this.#attachments.set(key, attachment);
-    }
-    return attachment;
-  }
-
-  #makeAttachment(recId: string, field: Field): Attachment<HTMLTextAreaElement | HTMLInputElement> {
-    return (el) => {
-      const entry = recommendationsMap(this.doc).get(recId);
-      const text = entry instanceof Y.Map ? fieldText(entry, field) : null;
-      if (!text) return;
-      const unbind = bindYText(el, text);
-      const focus = () => this.setEditing({ recId, field });
-      const blur = () => this.setEditing(null);
-      el.addEventListener('focus', focus);
-      el.addEventListener('blur', blur);
-      if (el.ownerDocument.activeElement === el) focus();
-      return () => {
-        unbind();
-        el.removeEventListener('focus', focus);
-        el.removeEventListener('blur', blur);
-      };
-    };
+  bind(recId: string, field: Field): FieldAttachment {
+    return this.#fields.bind(recId, field);
   }
 
   destroy(): void {
     this.#destroyed = true;
-    clearTimeout(this.#retry);
+    this.#reconnector.cancel();
     for (const undo of this.#cleanup) undo();
     this.#provider.awareness.setLocalState(null);
     this.#provider.destroy();

@@ -3,12 +3,10 @@
 // and body. Every change that takes something away returns an Undo: a Y.UndoManager scoped to
 // that one action (its own origin), so undoing it never undoes anything else, and a deleted
 // item comes back whole, with the same id and the same text.
-import type { Attachment } from 'svelte/attachments';
 import * as Y from 'yjs';
 import {
   addItem,
   addSources,
-  fieldText,
   itemsMap,
   removeItem,
   removeSource,
@@ -17,7 +15,7 @@ import {
 } from '../../shared/doc.js';
 import { generateId, PLENARY_DOC } from '../../shared/ids.js';
 import { createLiveDoc, type LiveDoc } from './groupdoc.svelte.js';
-import { bindYText } from './ytext.js';
+import { createFieldBindings, type Field, type FieldAttachment } from './attachments.js';
 
 export interface Undo {
   undo(): void;
@@ -25,12 +23,11 @@ export interface Undo {
   dispose(): void;
 }
 
-export type ItemField = 'title' | 'body';
+export type ItemField = Field;
 
 export class PlenaryEditor {
   readonly live: LiveDoc;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- element bindings, not state
-  #attachments = new Map<string, Attachment<HTMLTextAreaElement | HTMLInputElement>>();
+  readonly #fields = createFieldBindings({ entries: () => itemsMap(this.live.doc) });
 
   constructor(options: { workshopId: string; token: string; onUnauthorized: () => void }) {
     this.live = createLiveDoc({
@@ -112,18 +109,8 @@ export class PlenaryEditor {
   }
 
   /** An attachment binding an item's field to its shared text (one per field, kept). */
-  bind(itemId: string, field: ItemField): Attachment<HTMLTextAreaElement | HTMLInputElement> {
-    const key = `${itemId}/${field}`;
-    let attachment = this.#attachments.get(key);
-    if (!attachment) {
-      attachment = (el) => {
-        const entry = itemsMap(this.live.doc).get(itemId);
-        const text = entry instanceof Y.Map ? fieldText(entry, field) : null;
-        return text ? bindYText(el, text) : undefined;
-      };
-      this.#attachments.set(key, attachment);
-    }
-    return attachment;
+  bind(itemId: string, field: ItemField): FieldAttachment {
+    return this.#fields.bind(itemId, field);
   }
 
   destroy(): void {

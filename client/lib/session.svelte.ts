@@ -1,25 +1,21 @@
-// The Socket.IO session of a participant, as runes: the workshop state (phase, timer, groups,
-// who is here), who I am, my dots and, once revealed, the totals. Commands go out with an ack.
-// The only importer of socket.io-client on the participant side.
+// The participant's realtime session, as runes: the workshop state (phase, timer, groups, who is
+// here), who I am, my dots and, once revealed, the totals; votes go out as commands. A thin
+// bridge over the one realtime client (realtime.ts), which owns the connection and its policies.
 import { syncServerTime } from './clock.svelte.js';
-import { io, type Socket } from 'socket.io-client';
-import type { ErrorCode } from '../../shared/errors.js';
 import { applyPresenceDelta } from '../../shared/presence.js';
 import type {
-  Ack,
-  ClientToServerEvents,
-  ServerToClientEvents,
   SessionRemoved,
   VotesMine,
   VotesReturned,
   Whoami,
   WorkshopState,
 } from '../../shared/protocol.js';
+import { createRealtimeClient, type CommandError, type RealtimeClient } from './realtime.js';
 
-/** A vote that got no answer in this time is reported as unanswered (it may still land). */
-const COMMAND_TIMEOUT_MS = 8000;
+/** How many returned-dots notices are kept at most: a deleted card returns dots once to each owner. */
+const RETURNED_KEPT = 5;
 
-export type SessionError = ErrorCode | 'timeout' | 'offline';
+export type SessionError = CommandError;
 export type CastResult = { ok: true; remaining: number } | { ok: false; code: SessionError };
 
 export interface Session {
@@ -43,82 +39,39 @@ class SocketSession implements Session {
   mine = $state<VotesMine | null>(null);
   returned = $state<VotesReturned[]>([]);
   #tallies = $state<Record<string, number> | null>(null);
-  readonly #socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  readonly #cleanup: (() => void)[] = [];
-  #retry: ReturnType<typeof setTimeout> | undefined;
+  readonly #client: RealtimeClient;
 
   constructor(
     token: string,
     onUnauthorized: () => void,
     onRemoved: (reason: SessionRemoved['reason']) => void,
   ) {
-    // Reconnection is on, with socket.io's jittered backoff (randomizationFactor 0.5) so sixty
-    // laptops that lose the venue wifi together do not come back in lockstep.
-    // presence: 'delta' (an extension): who comes and goes arrives as small upserts, not the
-    // whole participant list each time.
-    const socket = io({
-      path: '/socket.io',
-      auth: { token, presence: 'delta' },
-      randomizationFactor: 0.5,
+    const client = createRealtimeClient({
+      token,
+      onRefused: onUnauthorized,
+      onConnectedChange: (connected) => (this.connected = connected),
     });
-    this.#socket = socket;
-    socket.on('connect', () => (this.connected = true));
-    socket.on('disconnect', () => (this.connected = false));
-    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
-      this.connected = false;
-      if (error.data?.code === 'unauthorized') {
-        onUnauthorized();
-        return;
-      }
-      // A refusal from the server's middleware (not a network failure) stops socket.io's own
-      // reconnection: try again later, with jitter.
-      if (!socket.active) {
-        clearTimeout(this.#retry);
-        this.#retry = setTimeout(() => socket.connect(), 2000 + Math.random() * 3000);
-      }
-    });
-    socket.on('workshop:state', (state) => {
+    this.#client = client;
+    client.on('workshop:state', (state) => {
       syncServerTime(state.serverNow);
       this.state = state;
     });
     // A delta before the first state has nothing to merge into; that state, sent later, holds it.
-    socket.on('presence:delta', (delta) => {
+    client.on('presence:delta', (delta) => {
       if (this.state) this.state = applyPresenceDelta(this.state, delta);
     });
-    socket.on('workshop:whoami', (whoami) => {
+    client.on('workshop:whoami', (whoami) => {
       if (whoami.role === 'participant') this.whoami = whoami;
     });
-    socket.on('votes:mine', (mine) => (this.mine = mine));
-    socket.on('votes:tally', ({ tallies }) => (this.#tallies = tallies));
-    // A few at most: a deleted card returns dots once to each owner.
-    socket.on(
+    client.on('votes:mine', (mine) => (this.mine = mine));
+    client.on('votes:tally', ({ tallies }) => (this.#tallies = tallies));
+    client.on(
       'votes:returned',
-      (returned) => (this.returned = [...this.returned.slice(-4), returned]),
+      (returned) => (this.returned = [...this.returned.slice(1 - RETURNED_KEPT), returned]),
     );
     // The facilitator removed this participant, or the workshop was deleted; the server closes
-    // the socket right after.
-    socket.on('session:removed', ({ reason }) => onRemoved(reason));
-
-    // The system knows before the socket does when the network goes away: say so at once,
-    // and reconnect as soon as it is back instead of waiting for the next backoff step.
-    const offline = () => {
-      socket.disconnect();
-      this.connected = false;
-      // Should the 'online' event never come (it can be wrong), try again anyway; socket.io's
-      // own jittered reconnection takes over from there.
-      clearTimeout(this.#retry);
-      this.#retry = setTimeout(() => socket.connect(), 3000 + Math.random() * 3000);
-    };
-    const online = () => {
-      clearTimeout(this.#retry);
-      if (!socket.connected) socket.connect();
-    };
-    window.addEventListener('offline', offline);
-    window.addEventListener('online', online);
-    this.#cleanup.push(() => {
-      window.removeEventListener('offline', offline);
-      window.removeEventListener('online', online);
-    });
+    // the socket right after (and the client does not come back on its own).
+    client.on('session:removed', ({ reason }) => onRemoved(reason));
   }
 
   get tallies(): Record<string, number> | null {
@@ -129,28 +82,15 @@ class SocketSession implements Session {
     this.returned = [];
   }
 
-  castVote(targetId: string, delta: 1 | -1): Promise<CastResult> {
-    if (!this.#socket.connected) return Promise.resolve({ ok: false, code: 'offline' });
-    return new Promise((resolve) => {
-      this.#socket
-        .timeout(COMMAND_TIMEOUT_MS)
-        .emit(
-          'vote:cast',
-          { targetId, delta },
-          (error: Error | null, answer?: Ack<{ remaining: number }>) => {
-            if (error || !answer) resolve({ ok: false, code: 'timeout' });
-            else if (answer.ok) resolve({ ok: true, remaining: answer.data.remaining });
-            else resolve({ ok: false, code: answer.error.code });
-          },
-        );
-    });
+  async castVote(targetId: string, delta: 1 | -1): Promise<CastResult> {
+    const answer = await this.#client.command('vote:cast', { targetId, delta });
+    return answer.ok
+      ? { ok: true, remaining: answer.data.remaining }
+      : { ok: false, code: answer.code };
   }
 
   destroy(): void {
-    clearTimeout(this.#retry);
-    for (const undo of this.#cleanup) undo();
-    this.#socket.removeAllListeners();
-    this.#socket.disconnect();
+    this.#client.destroy();
   }
 }
 
