@@ -97,4 +97,8 @@ export const MIGRATIONS: readonly string[] = [
          OR (earlier.created_at = participants.created_at AND earlier.id < participants.id)));
    UPDATE workshops SET participants_joined =
      (SELECT count(*) FROM participants WHERE workshop_id = workshops.id);`,
+  // 10: the facilitator's controls (issue 16): private writing on or off, and the phases with
+  // their default durations from the template the workshop was created from (JSON; null: none).
+  `ALTER TABLE workshops ADD COLUMN private_writing INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE workshops ADD COLUMN steps TEXT;`,
 ];

@@ -100,6 +100,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   UPDATE workshops SET participants_joined =
     (SELECT count(*) FROM participants WHERE workshop_id = workshops.id);
   `,
+  // 3: the facilitator's controls (issue 16), as SQLite's migration 10: private writing, and the
+  // phases with their default durations from the workshop's template (JSON text; null: none).
+  `
+  ALTER TABLE workshops ADD COLUMN private_writing boolean NOT NULL DEFAULT false;
+  ALTER TABLE workshops ADD COLUMN steps text;
+  `,
 ];
 
 export interface PostgresStoreOptions {
