@@ -72,10 +72,10 @@ describe('evaluation corpus', () => {
 });
 
 describe('quality on the corpus (regression guards at the measured figures, docs/suggestions.md)', () => {
-  it('on the dev split, the split it was tuned on: precision ≥ 0.78, recall ≥ 0.63', () => {
+  it('on the dev split, the split it was tuned on: precision ≥ 0.78, recall ≥ 0.70', () => {
     const r = pooled(dev);
     expect(r.precision).toBeGreaterThanOrEqual(0.78);
-    expect(r.recall).toBeGreaterThanOrEqual(0.63);
+    expect(r.recall).toBeGreaterThanOrEqual(0.7);
   });
 
   it('the concept table gains recall on the dev split', () => {
