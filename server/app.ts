@@ -26,6 +26,7 @@ import { serveClient } from './http/static.js';
 import { createLogger } from './log.js';
 import { wireEvents } from './events.js';
 import { createRealtime } from './realtime/socket.js';
+import { createCluster } from './scale/cluster.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
 import { createWorkshopDeletion, type WorkshopDeletion } from './services/deletion.js';
@@ -58,7 +59,17 @@ export function createServer(
       ? createPostgresStore({ url: config.databaseUrl })
       : createSqliteStore(config.databaseFile));
   const workshops = createWorkshopService({ store });
-  const rooms = createRooms({ store, compactAfter: config.compactAfter, log });
+  // Several processes (REDIS_URL, which config.ts accepts only with DATABASE_URL): server/scale/.
+  const cluster =
+    config.redisUrl && config.databaseUrl
+      ? createCluster({ redisUrl: config.redisUrl, databaseUrl: config.databaseUrl, store, log })
+      : null;
+  const rooms = createRooms({
+    store,
+    compactAfter: config.compactAfter,
+    log,
+    ...(cluster ? { replication: cluster.replication } : {}),
+  });
   const votes = createVoteService({ store, workshops, docs: rooms, log });
   const board = createBoardService({ store, workshops, votes, docs: rooms });
   const snapshots = createSnapshotService({ store, workshops, board, log });
@@ -129,6 +140,7 @@ export function createServer(
     broadcasts: realtime.broadcasts,
     logError: (error) => log.error('realtime error', { error: String(error) }),
   });
+  cluster?.attach({ workshops, votes, rooms, broadcasts: realtime.broadcasts });
   httpServer.on('upgrade', (req, socket, head) => {
     if (yjs.handleUpgrade(req, socket, head)) return;
     // Socket.IO has its own upgrade listener for its path; anything else has no business here.
@@ -143,7 +155,9 @@ export function createServer(
     rooms,
     workshops,
     deletion,
-    listen() {
+    async listen() {
+      // The other processes are reachable before this one takes work.
+      await cluster?.start();
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => {
@@ -163,6 +177,7 @@ export function createServer(
         deletion.stop();
         await realtime.close();
         await rooms.close();
+        await cluster?.close();
         httpServer.closeAllConnections();
         await httpClosed;
         await store.close();

@@ -79,6 +79,17 @@ const envSchema = z.object({
       .max(2048)
       .optional(),
   ),
+  /**
+   * Redis shared by several processes serving the same workshops (server/scale/); unset: one
+   * process. Needs DATABASE_URL: the processes must share one database.
+   */
+  REDIS_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .url({ protocol: /^rediss?$/ })
+      .max(2048)
+      .optional(),
+  ),
   /** Who to tell about an accessibility problem (an address or a URL), shown on /accessibilite. */
   ACCESSIBILITY_CONTACT: z.preprocess(unsetIfEmpty, z.string().trim().min(3).max(200).optional()),
 });
@@ -101,6 +112,8 @@ export interface Config {
   retentionDays: number;
   /** postgres:// address of the database (DATABASE_URL); null: the SQLite file `databaseFile`. */
   databaseUrl: string | null;
+  /** redis:// address shared by several processes (REDIS_URL); null: this process serves alone. */
+  redisUrl: string | null;
   /** Shown in the accessibility statement as where to report a problem; null: ask the organiser. */
   accessibilityContact: string | null;
 }
@@ -112,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new Error(
+      'Invalid configuration: REDIS_URL needs DATABASE_URL: several processes must share one PostgreSQL database (each SQLite file belongs to one process).',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -142,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { clientDir: string
     metricsToken: e.METRICS_TOKEN ?? null,
     retentionDays: e.RETENTION_DAYS,
     databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
     accessibilityContact: e.ACCESSIBILITY_CONTACT ?? null,
   };
 }

@@ -1,6 +1,7 @@
 // A room's awareness (who is here, which card they edit), kept per connection: only from
 // connections that may write the document in principle, for the client ids each announced first,
-// each state small, at a bounded rate; changes fold into one message per connection.
+// each state small, at a bounded rate; changes fold into one message per connection. With several
+// processes, what this process's connections announce is relayed to the others (and theirs here).
 import * as encoding from 'lib0/encoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { WebSocket } from 'ws';
@@ -35,6 +36,9 @@ export function newBucket(): { awarenessTokens: number; awarenessRefilledAt: num
   return { awarenessTokens: AWARENESS_BURST, awarenessRefilledAt: Date.now() };
 }
 
+/** The origin of awareness changes that came from another process. */
+const FROM_PEERS = Symbol('awareness from another process');
+
 export class Presence {
   readonly awareness: awarenessProtocol.Awareness;
   /** Which connection announced each client id: nobody else may speak for it. */
@@ -42,6 +46,8 @@ export class Presence {
   /** Client ids changed since the last flush, and the timer of the next flush. */
   private readonly changed = new Set<number>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Hands this process's connections' awareness changes to the other processes (room link). */
+  relay: ((update: Uint8Array) => void) | null = null;
 
   constructor(
     doc: Y.Doc,
@@ -77,22 +83,40 @@ export class Presence {
       return true;
     });
     if (kept.length === 0) return;
+    const name = conn.nameOf?.();
+    if (name === null) return;
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, kept.length);
     for (const entry of kept) {
       encoding.writeVarUint(encoder, entry.clientId);
       encoding.writeVarUint(encoder, entry.clock);
-      encoding.writeVarString(encoder, entry.json);
+      encoding.writeVarString(encoder, name === undefined ? entry.json : stampName(entry.json, name));
     }
+    const accepted = encoding.toUint8Array(encoder);
     try {
-      awarenessProtocol.applyAwarenessUpdate(
-        this.awareness,
-        encoding.toUint8Array(encoder),
-        conn.ws,
-      );
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, accepted, conn.ws);
     } catch (error) {
       throw new MalformedMessage(`awareness state is not JSON: ${String(error)}`);
     }
+    this.relay?.(accepted);
+  }
+
+  /**
+   * Awareness another process accepted from its own connections: applied as it is (its rules
+   * were checked there) and folded to this process's connections like any change.
+   */
+  receiveFromPeers(update: Uint8Array): void {
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_PEERS);
+    } catch {
+      // A process of the same deployment sent it: a malformed one is dropped, not fatal.
+    }
+  }
+
+  /** The states this process's own connections announced, encoded (for a process that asks). */
+  encodeOwn(): Uint8Array | null {
+    const ids = [...this.owners.keys()].filter((id) => this.awareness.getStates().has(id));
+    return ids.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids) : null;
   }
 
   private onUpdate(changes: AwarenessChanges, origin: unknown): void {
@@ -145,7 +169,10 @@ export class Presence {
   /** A connection closed: the states it announced go (and peers are told). */
   forget(conn: Connection): void {
     if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+      const ids = [...conn.awarenessIds];
+      awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
+      // The removal (null states, clocks moved on) tells the other processes too.
+      this.relay?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
     }
   }
 
@@ -154,6 +181,24 @@ export class Presence {
     this.flushTimer = null;
     this.awareness.destroy();
   }
+}
+
+/**
+ * The state with `user.name` set to the authoritative name (anonymity, issue 16): a state without
+ * a `user` object gets none added; one that is not JSON is left for applyAwarenessUpdate to refuse.
+ */
+function stampName(json: string, name: string): string {
+  let state: unknown;
+  try {
+    state = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return json;
+  const user = (state as { user?: unknown }).user;
+  if (typeof user !== 'object' || user === null || Array.isArray(user)) return json;
+  if ((user as { name?: unknown }).name === name) return json;
+  return JSON.stringify({ ...state, user: { ...user, name } });
 }
 
 function takeToken(conn: Connection): boolean {

@@ -5,6 +5,8 @@
 // Three failures stay apart: a message that cannot be decoded or applied closes its sender only;
 // a storage failure retires the room (every connection closed, the room dropped so the next
 // connection reloads it from disk); a compaction failure is logged and retried later.
+// With several processes (server/scale/replication.ts), a room also takes in the rows other
+// processes appended to the log: already stored, they go to its clients at once.
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -33,6 +35,11 @@ export interface Connection {
   /** May announce awareness here (a writer of this document in principle: its group, the facilitator). */
   mayAnnounce: boolean;
   principalId: string | undefined;
+  /**
+   * The name this connection's awareness states carry, whatever the client wrote (anonymity,
+   * issue 16; nobody speaks under another's name); absent: the client's own. Null: drop the state.
+   */
+  nameOf?: () => string | null;
   /** Awareness client ids this connection has announced; removed when it closes. */
   awarenessIds: Set<number>;
   /** Its awareness rate budget (presence.ts). */
@@ -48,6 +55,28 @@ export class DocumentFullError extends Error {
   constructor() {
     super('document size limit reached');
   }
+}
+
+/** The origin of updates read back from the log (another process appended them): never appended again. */
+export const FROM_LOG = Symbol('from the log');
+
+/** A row of the document's log, read back by the replication. */
+export interface LogRow {
+  seq: number;
+  update: Uint8Array;
+}
+
+/**
+ * The room's tie to the other processes (server/scale/replication.ts); absent on one process.
+ * The log in the database is the truth; what the link says over the bus is only a hint.
+ */
+export interface RoomLink {
+  /** This process appended an update at `seq` and sent it to its own clients. */
+  appended(seq: number): void;
+  /** This process's clients changed their awareness (an encoded awareness update). */
+  awareness(update: Uint8Array): void;
+  /** Reads and applies every log row not yet in the document (before a compaction). */
+  catchUp(): Promise<void>;
 }
 
 /** The store refused a write: the room's memory is ahead of the disk. */
@@ -70,6 +99,12 @@ export class Room {
   /** Updates applied to the document and not yet handed to the store, with their connection. */
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
   private lastSeq: number;
+  /** Every log row up to this seq is in the document (the replication reads from here on). */
+  private readThroughSeq: number;
+  /** Rows this process appended past readThroughSeq: read back, they are not applied again. */
+  private readonly ownSeqs = new Set<number>();
+  /** Set by the replication when several processes share the database. */
+  link: RoomLink | null = null;
   private dirtySinceCompaction = false;
   /** Bytes the document holds in the store or on their way there: its state plus the log since (an upper bound). */
   private storedBytes = 0;
@@ -86,6 +121,7 @@ export class Room {
     private readonly retire: (room: Room, reason: RetireReason) => void,
   ) {
     this.lastSeq = stored.lastSeq;
+    this.readThroughSeq = stored.lastSeq;
     // The stored state goes in before the update handler exists: it is not new, so it is
     // neither appended again nor sent (clients get it through sync step 2).
     const parts = stored.state ? [stored.state, ...stored.updates] : stored.updates;
@@ -133,6 +169,14 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === FROM_LOG) {
+      // Read from the database: stored already, so it goes to every client now, outside the
+      // outbox (which holds what this process has still to store).
+      this.storedBytes += update.byteLength;
+      const message = updateMessage(update);
+      for (const conn of this.connections.values()) send(conn.ws, message);
+      return;
+    }
     this.outbox.push({ update, origin });
     // Counted when applied, not when stored: the size check of the next message must see it.
     this.storedBytes += update.byteLength;
@@ -149,15 +193,14 @@ export class Room {
       batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((b) => b.update));
     const { seq, logLength } = await this.store.appendUpdate(this.workshopId, this.docName, update);
     this.lastSeq = seq;
+    if (this.link && seq > this.readThroughSeq) this.ownSeqs.add(seq);
     this.dirtySinceCompaction = true;
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint(encoder, MessageType.sync);
-    syncProtocol.writeUpdate(encoder, update);
-    const message = encoding.toUint8Array(encoder);
+    const message = updateMessage(update);
     // A single update skips its writer. A merged one goes to everyone: one message per
     // connection instead of one per update, and Yjs ignores the part a client already has.
     const skip = batch.length === 1 ? batch[0]!.origin : undefined;
     for (const conn of this.connections.values()) if (conn.ws !== skip) send(conn.ws, message);
+    this.link?.appended(seq);
     if (logLength >= this.compactAfter) await this.compact();
   }
 
@@ -168,8 +211,12 @@ export class Room {
   async compact(): Promise<void> {
     if (!this.dirtySinceCompaction || this.retired) return;
     try {
+      // Several processes append to one log: rows of the others below this process's last seq
+      // may not be in this document yet. The state may replace only rows it holds.
+      if (this.link) await this.link.catchUp();
+      const through = this.link ? this.readThroughSeq : this.lastSeq;
       const state = Y.encodeStateAsUpdate(this.doc);
-      await this.store.compactDoc(this.workshopId, this.docName, state, this.lastSeq);
+      await this.store.compactDoc(this.workshopId, this.docName, state, through);
       this.storedBytes = state.byteLength;
       this.dirtySinceCompaction = false;
     } catch (error) {
@@ -178,6 +225,39 @@ export class Room {
         error: String(error),
       });
     }
+  }
+
+  /** Every log row up to this seq is in the document. */
+  get readThrough(): number {
+    return this.readThroughSeq;
+  }
+
+  /**
+   * Applies what the replication read from the log after readThrough: the compacted state when
+   * a compaction happened since the last read (its rows are gone), then the rows (this process's own are skipped). Each goes
+   * to this process's clients as it is applied (see onDocUpdate).
+   */
+  applyLog(read: { state: Uint8Array | null; rows: LogRow[] }): void {
+    if (this.retired) return;
+    try {
+      if (read.state) Y.applyUpdate(this.doc, read.state, FROM_LOG);
+      for (const row of read.rows) {
+        if (row.seq <= this.readThroughSeq || this.ownSeqs.has(row.seq)) continue;
+        Y.applyUpdate(this.doc, row.update, FROM_LOG);
+      }
+    } catch (error) {
+      // The log holds only what a room applied before storing it: this is a damaged row.
+      this.log.error('a log row could not be applied; reloading the document', {
+        room: `${this.workshopId}/${this.docName}`,
+        error: String(error),
+      });
+      this.retired = 'damaged';
+      this.retire(this, 'damaged');
+      return;
+    }
+    const last = read.rows.at(-1)?.seq ?? 0;
+    if (last > this.readThroughSeq) this.readThroughSeq = last;
+    for (const seq of this.ownSeqs) if (seq <= this.readThroughSeq) this.ownSeqs.delete(seq);
   }
 
   /** Storage failed: the memory copy is ahead of the store. Every client must reconnect and resync. */
@@ -352,9 +432,22 @@ export class Room {
   }
 }
 
+/** A sync update message carrying `update`. */
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MessageType.sync);
+  syncProtocol.writeUpdate(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 export function newConnection(
   ws: WebSocket,
-  options: { canWrite: () => boolean; mayAnnounce: boolean; principalId: string | undefined },
+  options: {
+    canWrite: () => boolean;
+    mayAnnounce: boolean;
+    principalId: string | undefined;
+    nameOf?: () => string | null;
+  },
 ): Connection {
   return {
     ws,

@@ -36,6 +36,8 @@ export interface ConnectOptions {
   mayAnnounce?: boolean;
   /** Who holds the connection (a participant id, 'facilitator' or 'viewer'): for disconnecting one person. */
   principalId?: string;
+  /** The name its awareness states carry, read at each message (see Connection.nameOf). */
+  nameOf?: () => string | null;
 }
 
 /** Told of every document once it is loaded; may return a function called when it unloads. */
@@ -79,8 +81,19 @@ export interface Rooms {
   close(): Promise<void>;
 }
 
-export function createRooms(deps: { store: Store; compactAfter: number; log: Logger }): Rooms {
-  const { store, compactAfter, log } = deps;
+/** Ties each loaded room to the other processes (server/scale/replication.ts); returns its untie. */
+export interface RoomReplication {
+  attach(room: Room): Promise<() => void>;
+}
+
+export function createRooms(deps: {
+  store: Store;
+  compactAfter: number;
+  log: Logger;
+  /** Several processes over one database: rooms take in each other's log rows. */
+  replication?: RoomReplication;
+}): Rooms {
+  const { store, compactAfter, log, replication } = deps;
   const rooms = new Map<string, Promise<Room>>();
   /** The same rooms once loaded, for synchronous walks (stats, heartbeat). */
   const ready = new Map<string, Room>();
@@ -124,6 +137,14 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
     await unloading.get(key);
     const stored = await store.loadDoc(workshopId, docName);
     const room = new Room(workshopId, docName, store, compactAfter, log, stored, retire);
+    if (replication) {
+      try {
+        room.onUnload.push(await replication.attach(room));
+      } catch (error) {
+        room.dispose();
+        throw error;
+      }
+    }
     // A log that grew past the threshold in an earlier life of the room is compacted now.
     await room.afterPending(() => room.compact());
     for (const observer of observers) startObserving(room, observer);
@@ -191,7 +212,7 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
   }
 
   return {
-    async connect(ws, { workshopId, docName, canWrite, mayAnnounce = true, principalId }) {
+    async connect(ws, { workshopId, docName, canWrite, mayAnnounce = true, principalId, nameOf }) {
       const key = keyOf(workshopId, docName);
       // Messages may arrive while the room loads: keep them, in order, for when it is ready.
       const early: Uint8Array[] = [];
@@ -240,7 +261,7 @@ export function createRooms(deps: { store: Store; compactAfter: number; log: Log
         return;
       }
       room = loaded;
-      conn = newConnection(ws, { canWrite, mayAnnounce, principalId });
+      conn = newConnection(ws, { canWrite, mayAnnounce, principalId, ...(nameOf ? { nameOf } : {}) });
       room.connections.set(ws, conn);
       void closed.then(() => {
         loaded.removeConnection(ws);

@@ -47,6 +47,8 @@ export interface VoteReturn {
 export interface VoteEvents {
   /** Dots went back to their owners: each needs votes:mine and a notice, facilitators tallies. */
   returned: [workshopId: string, returns: VoteReturn[]];
+  /** A cast was recorded (several processes: the others re-read this voter's dots, server/scale). */
+  cast: [workshopId: string, participantId: string];
 }
 
 /** The voting phase whose budget a participant sees: the current one, else the last one passed. */
@@ -282,6 +284,7 @@ export function createVoteService(deps: {
         // A book still loading may or may not have read this cast: the next use loads it again.
         dropBook(principal.workshopId);
       }
+      events.emit('cast', principal.workshopId, principal.participantId);
       return {
         participantId: principal.participantId,
         remaining: outcome.remaining,

@@ -47,6 +47,8 @@ const POSTGRES_TESTS = [
   'tests/contract/postgres.test.ts',
   'tests/integration/postgres-server.test.ts',
   'tests/integration/migrate-pg.test.ts',
+  'tests/integration/cluster-yjs.test.ts',
+  'tests/integration/cluster-realtime.test.ts',
 ];
 /** Options of `vitest run` whose value is the next argument (it is not a file filter). */
 const VALUE_OPTIONS = new Set([

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       metricsToken: null,
       retentionDays: 90,
       databaseUrl: null,
+      redisUrl: null,
       accessibilityContact: null,
       door: {
         maxParticipants: 500,
@@ -60,6 +61,7 @@ describe('loadConfig', () => {
         CROWD_WARNING: '8',
         TICKET_SECRET: 's'.repeat(32),
         DATABASE_URL: 'postgres://atelier:secret@db.local:5432/atelier',
+        REDIS_URL: 'redis://redis.local:6379',
         ACCESSIBILITY_CONTACT: 'accessibilite@ville.example',
       },
       defaults,
@@ -76,6 +78,7 @@ describe('loadConfig', () => {
       metricsToken: 'm'.repeat(32),
       retentionDays: 30,
       databaseUrl: 'postgres://atelier:secret@db.local:5432/atelier',
+      redisUrl: 'redis://redis.local:6379',
       accessibilityContact: 'accessibilite@ville.example',
       door: {
         maxParticipants: 80,
@@ -90,6 +93,18 @@ describe('loadConfig', () => {
         ticketSecret: 's'.repeat(32),
       },
     });
+  });
+
+  it('REDIS_URL without DATABASE_URL is refused: several processes need one shared database', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }, defaults)).toThrow(
+      /REDIS_URL needs DATABASE_URL/,
+    );
+    expect(() =>
+      loadConfig(
+        { REDIS_URL: 'http://127.0.0.1:6379', DATABASE_URL: 'postgres://db.local/atelier' },
+        defaults,
+      ),
+    ).toThrow(/REDIS_URL/);
   });
 
   it('a relative DATA_DIR is resolved against the working directory', () => {
