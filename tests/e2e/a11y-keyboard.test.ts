@@ -1,7 +1,8 @@
 // Keyboard and screen reader paths (issue 15) in real Chromium against a real server: focus after
 // submitting the code and joining, the skip link to the cards, a card costing its vote buttons
 // only while voting, the undo toast reached at once and closed with Escape, the live region
-// saying a teammate's card and the last minute, the statement's contact, and reflow at 320 px.
+// saying a teammate's card and the last minute, the keyboard merge (as short as the mouse's) and
+// a suggestion accepted with one key, the statement's contact, and reflow at 320 px.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -170,6 +171,127 @@ describe('keyboard paths', () => {
     const back = await focused(page);
     expect(back.tag).not.toBe('body');
     expect(await page.getByTestId('card').count()).toBe(1);
+  });
+});
+
+describe('the keyboard merge (issue 15)', () => {
+  /** Three groups of two cards, in the merge phase; the console open on its merge tab. */
+  async function mergeSetting(cards: [string, string][]) {
+    const w = await createWorkshop(srv.url, {
+      title: 'Atelier',
+      groups: ['Diagnostic', 'Solidarités', 'Mobilités'],
+    });
+    for (const [index, group] of w.groups.entries()) {
+      const who = await joinWorkshop(srv.url, w.code, { name: `P${index}`, groupId: group.id });
+      await writeRecommendations(
+        srv.url,
+        w.workshopId,
+        group.id,
+        who.token,
+        w.facilitatorKey,
+        cards[index]!.map((title, n) => ({ id: `r${n}`, title })),
+      );
+    }
+    await ok(facilitator(w), 'phase:set', { phase: 'merge' });
+    const page = await newPage();
+    await page.goto(
+      `${srv.url}/w/${w.code}/facilitate#key=${encodeURIComponent(w.facilitatorKey)}`,
+    );
+    await page.locator('[data-testid=connection][data-status=connected]').waitFor();
+    await expect.poll(() => page.getByTestId('console-card').count()).toBe(6);
+    return { w, page };
+  }
+
+  it('merges three cards from three groups with no more keys than the mouse’s clicks and a few moves', async () => {
+    const { w, page } = await mergeSetting([
+      ['Cartographier les risques', 'Former les élus'],
+      ['Aider les voisins isolés', 'Recenser les risques avec les habitants'],
+      ['Des navettes vers la gare', 'Un plan des risques pour chaque commune'],
+    ]);
+    const [g1, g2, g3] = w.groups.map((g) => g.id);
+    // Each column is one tab stop.
+    expect(
+      await page.locator('[data-testid=pick][tabindex="0"]').count(),
+      'one stop per column',
+    ).toBe(3);
+    // Every key from the page as it opens, the skip link first.
+    let keys = 0;
+    const press = async (key: string) => {
+      keys += 1;
+      await page.keyboard.press(key);
+    };
+    await press('Tab');
+    expect((await focused(page)).text).toBe('Aller au contenu');
+    await press('Enter');
+    await press('Tab'); // the first column's first card
+    expect(await focused(page)).toMatchObject({ tag: 'input', testid: 'pick' });
+    await press('Space');
+    await press('ArrowRight'); // the second column, same height
+    await press('ArrowDown');
+    await press('Space');
+    await press('ArrowRight');
+    await press('Space');
+    const picked = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement>('[data-testid=pick]')]
+        .filter((box) => box.checked)
+        .map((box) => box.closest<HTMLElement>('[data-ref]')!.dataset.ref),
+    );
+    expect(picked.sort()).toEqual([`${g1}/r0`, `${g2}/r1`, `${g3}/r1`].sort());
+    // The count is said, and the shortcut is shown and declared.
+    await expect.poll(() => liveText(page), { timeout: 15_000 }).toContain('3 sélectionnées');
+    const mergeButton = page.getByTestId('merge');
+    expect(await mergeButton.getAttribute('aria-keyshortcuts')).toContain('Control+Enter');
+    expect(await page.getByTestId('merge-shortcut').textContent()).toContain('Entrée');
+    await press('Control+Enter');
+
+    // The mouse path: three ticks and the Merge button. The keys: three to reach the cards (skip
+    // link), three picks, three moves, one merge (docs/accessibility.md).
+    const clicks = 4;
+    expect(keys).toBe(10);
+    expect(keys - clicks).toBeLessThanOrEqual(6);
+
+    const item = page.getByTestId('plenary-item');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.getByTestId('item-source').count()).toBe(3);
+    expect(await item.locator('textarea[name=title]').inputValue()).toBe(
+      'Cartographier les risques',
+    );
+    // The keyboard is in the new item, on its title.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return el?.closest('[data-testid=plenary-item]') ? el.getAttribute('name') : null;
+        }),
+      )
+      .toBe('title');
+  });
+
+  it('accepts a suggestion with one key, and the next suggestion takes the focus', async () => {
+    const { page } = await mergeSetting([
+      [
+        'Installer des composteurs collectifs dans chaque quartier',
+        'Une navette électrique vers la gare',
+      ],
+      ['Des composteurs collectifs dans tous les quartiers', 'Aider les voisins isolés'],
+      ['Créer une navette électrique pour la gare', 'Former les élus'],
+    ]);
+    const suggestions = page.getByTestId('suggestion');
+    await expect.poll(() => suggestions.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const offered = await suggestions.count();
+    // The list is one tab stop: only the first suggestion's buttons are in the tab order.
+    expect(await page.locator('[data-testid=suggestion] button:not([tabindex="-1"])').count()).toBe(
+      await suggestions.first().locator('button').count(),
+    );
+
+    await suggestions.first().getByTestId('accept').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => suggestions.count()).toBe(offered - 1);
+    await expect.poll(async () => (await focused(page)).testid).toBe('accept');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => suggestions.count()).toBe(offered - 2);
+    await page.getByTestId('panel-items').click();
+    await expect.poll(() => page.getByTestId('plenary-item').count()).toBe(2);
   });
 });
 
