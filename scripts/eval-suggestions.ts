@@ -199,12 +199,14 @@ if (args.ablations) {
     const cells = [
       ['dev', dev],
       ['test', test],
-    ].flatMap(([split, ws]) =>
-      ['fr', 'en'].map((lang) => {
-        const r = pool(byLanguage(ws as LabelledWorkshop[], lang), options);
-        return `${split} ${lang} ${f3(r.precision)}/${f3(r.recall)}`;
-      }),
-    );
+    ]
+      .filter(([split]) => args.split === undefined || args.split === split)
+      .flatMap(([split, ws]) =>
+        ['fr', 'en'].map((lang) => {
+          const r = pool(byLanguage(ws as LabelledWorkshop[], lang), options);
+          return `${split} ${lang} ${f3(r.precision)}/${f3(r.recall)}`;
+        }),
+      );
     console.log(`${label.padEnd(26)}${cells.join('  ')}`);
   }
 }
@@ -243,6 +245,7 @@ if (args.audit) {
     ['test', test],
     ['fixture', [fixture]],
   ] as const) {
+    if (args.split !== undefined && args.split !== split && split !== 'fixture') continue;
     for (const language of ['fr', 'en'] as const) {
       const mine = byLanguage(ws, language);
       if (mine.length === 0) continue;
