@@ -101,4 +101,14 @@ export const MIGRATIONS: readonly string[] = [
   // their default durations from the template the workshop was created from (JSON; null: none).
   `ALTER TABLE workshops ADD COLUMN private_writing INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE workshops ADD COLUMN steps TEXT;`,
+  // 11: rounds (issue 17): the workshop's current round and the profiles people choose from at
+  // join; each group's round, the round it was retired after (null: active), the groups of the
+  // previous round it continues (JSON) and its host (World Café); a participant's profile.
+  `ALTER TABLE workshops ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE workshops ADD COLUMN profiles TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE groups ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE groups ADD COLUMN retired_round INTEGER;
+   ALTER TABLE groups ADD COLUMN parents TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE groups ADD COLUMN host_id TEXT;
+   ALTER TABLE participants ADD COLUMN profile TEXT;`,
 ];

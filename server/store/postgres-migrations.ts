@@ -106,6 +106,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE workshops ADD COLUMN private_writing boolean NOT NULL DEFAULT false;
   ALTER TABLE workshops ADD COLUMN steps text;
   `,
+  // 4: rounds (issue 17), as SQLite's migration 11.
+  `
+  ALTER TABLE workshops ADD COLUMN round integer NOT NULL DEFAULT 1;
+  ALTER TABLE workshops ADD COLUMN profiles text NOT NULL DEFAULT '[]';
+  ALTER TABLE groups ADD COLUMN round integer NOT NULL DEFAULT 1;
+  ALTER TABLE groups ADD COLUMN retired_round integer;
+  ALTER TABLE groups ADD COLUMN parents text NOT NULL DEFAULT '[]';
+  ALTER TABLE groups ADD COLUMN host_id text;
+  ALTER TABLE participants ADD COLUMN profile text;
+  `,
 ];
 
 export interface PostgresStoreOptions {
