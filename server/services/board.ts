@@ -190,11 +190,13 @@ export function createBoardService(deps: {
       const restorable = board.votes.filter(
         (v) => live.participants.has(v.participantId) && targets.has(v.targetId),
       );
-      await store.replaceVotes(workshopId, restorable);
-      await workshops.update(workshopId, {
-        phase: board.workshop.phase,
-        votesRevealed: board.workshop.votesRevealed,
-      });
+      // The documents went through their rooms (each update stored before any peer sees it);
+      // the rows, votes and the phase they belong to, are one unit of work: both or neither.
+      await workshops.update(
+        workshopId,
+        { phase: board.workshop.phase, votesRevealed: board.workshop.votesRevealed },
+        { alsoWrite: (tx) => tx.replaceVotes(workshopId, restorable) },
+      );
       workshops.votesReplaced(workshopId);
     },
 
@@ -220,40 +222,50 @@ export function createBoardService(deps: {
           );
         }
       }
-      const created = await workshops.create({
-        title: board.workshop.title,
-        groups: board.groups.map((g) => ({ name: g.name, prompt: g.prompt })),
-        voteBudget: board.workshop.voteBudget,
-        language: board.workshop.language,
-      });
-      const groupIdOf = new Map(board.groups.map((g, i) => [g.id, created.groups[i]!.id]));
-      const participantIdOf = new Map<string, string>();
-      for (const p of board.participants) {
-        const id = generateId();
-        participantIdOf.set(p.id, id);
-        // Imported people have no usable token: they exist so their votes keep their weight.
-        await store.addParticipant({
-          id,
-          workshopId: created.workshopId,
-          groupId: groupIdOf.get(p.groupId)!,
-          name: p.name,
-          tokenHash: hashSecret(`imported:${generateId()}${generateId()}`),
-          createdAt: now(),
-        });
-      }
+      // The workshop, its groups, its people and their votes: one unit of work, all or nothing.
+      // Imported people have no usable token: they exist so their votes keep their weight.
+      const participantIdOf = new Map(board.participants.map((p) => [p.id, generateId()]));
+      let groupIdOf = new Map<string, string>();
+      const created = await workshops.create(
+        {
+          title: board.workshop.title,
+          groups: board.groups.map((g) => ({ name: g.name, prompt: g.prompt })),
+          voteBudget: board.workshop.voteBudget,
+          language: board.workshop.language,
+        },
+        {
+          alsoWrite: (tx, workshop) => {
+            groupIdOf = new Map(board.groups.map((g, i) => [g.id, workshop.groups[i]!.id]));
+            for (const p of board.participants) {
+              tx.addParticipant({
+                id: participantIdOf.get(p.id)!,
+                workshopId: workshop.workshopId,
+                groupId: groupIdOf.get(p.groupId)!,
+                name: p.name,
+                tokenHash: hashSecret(`imported:${generateId()}${generateId()}`),
+                createdAt: now(),
+              });
+            }
+            const mapTarget = (targetId: string) => {
+              const target = parseTargetId(targetId);
+              return target?.kind === 'recommendation'
+                ? recommendationTargetId(
+                    groupIdOf.get(target.groupId) ?? target.groupId,
+                    target.recommendationId,
+                  )
+                : targetId;
+            };
+            const importedVotes: VoteRecord[] = board.votes.map((v) => ({
+              ...v,
+              participantId: participantIdOf.get(v.participantId)!,
+              targetId: mapTarget(v.targetId),
+            }));
+            tx.replaceVotes(workshop.workshopId, importedVotes);
+          },
+        },
+      );
+      // The documents after the rows (a room needs its workshop), through their rooms.
       await writeDocs(created.workshopId, board, groupIdOf);
-      const mapTarget = (targetId: string) => {
-        const target = parseTargetId(targetId);
-        return target?.kind === 'recommendation'
-          ? `${groupIdOf.get(target.groupId) ?? target.groupId}/${target.recommendationId}`
-          : targetId;
-      };
-      const importedVotes: VoteRecord[] = board.votes.map((v) => ({
-        ...v,
-        participantId: participantIdOf.get(v.participantId)!,
-        targetId: mapTarget(v.targetId),
-      }));
-      await store.replaceVotes(created.workshopId, importedVotes);
       await workshops.reload(created.workshopId);
       await workshops.update(created.workshopId, {
         phase: board.workshop.phase,

@@ -30,6 +30,7 @@ import type {
   WorkshopPatch,
   WorkshopRecord,
 } from '../store/store.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import { hashSecret } from './secrets.js';
 
 export type Principal =
@@ -76,7 +77,14 @@ export interface WorkshopService {
    * place, server/events.ts, which says what each event sets off.
    */
   readonly events: EventEmitter<WorkshopEvents>;
-  create(input: z.output<typeof createWorkshopBody>): Promise<CreateWorkshopResult>;
+  /**
+   * A new workshop. `alsoWrite` adds rows that must exist with it or not at all (an import's
+   * participants and votes): one unit of work with the workshop's own rows.
+   */
+  create(
+    input: z.output<typeof createWorkshopBody>,
+    options?: { alsoWrite?: (tx: UnitOfWork, created: CreateWorkshopResult) => void },
+  ): Promise<CreateWorkshopResult>;
   infoByCode(code: string): Promise<WorkshopFacts>;
   join(code: string, input: z.output<typeof joinBody>): Promise<JoinResult>;
   /** Resolves a bearer secret (facilitator key or participant token); throws unauthorized. */
@@ -91,7 +99,15 @@ export interface WorkshopService {
   markDeleted(workshopId: string): void;
   /** The cached workshop, if loaded: for synchronous checks on hot paths. */
   peek(workshopId: string): LiveWorkshop | undefined;
-  update(workshopId: string, patch: WorkshopPatch): Promise<LiveWorkshop>;
+  /**
+   * Patches the workshop and announces it. `alsoWrite` adds rows written in the same unit of work
+   * as the patch (a restore's votes with its phase): both land, or neither.
+   */
+  update(
+    workshopId: string,
+    patch: WorkshopPatch,
+    options?: { alsoWrite?: (tx: UnitOfWork) => void },
+  ): Promise<LiveWorkshop>;
   /** Drops the cached copy so the next use reads the store (after writes made around the service). */
   reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
@@ -229,7 +245,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       events.emit('deleted', workshopId);
     },
 
-    async create(input) {
+    async create(input, options = {}) {
       const facilitatorKey = generateSecret();
       const workshopId = generateId();
       const record: WorkshopRecord = {
@@ -256,17 +272,23 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         prompt: typeof group === 'string' ? '' : group.prompt,
         position,
       }));
-      // A code collision is astronomically rare at our scale (25^6 ≈ 244 million), but retry.
+      // A code collision is astronomically rare at our scale (25^6 ≈ 244 million), but another
+      // draw is cheap: the store says `code_taken` and wrote nothing.
       for (let attempt = 0; ; attempt++) {
-        try {
-          await store.createWorkshop(record, groups);
-          break;
-        } catch (error) {
-          if (attempt >= 5 || !String(error).includes('UNIQUE')) throw error;
-          record.code = generateCode();
-        }
+        const created = {
+          workshopId,
+          code: record.code,
+          facilitatorKey,
+          groups: groups.map(groupInfo),
+        };
+        const outcome = await store.transaction((tx) => {
+          tx.createWorkshop(record, groups);
+          options.alsoWrite?.(tx, created);
+        });
+        if (outcome.ok) return created;
+        if (attempt >= 5) throw new Error('no free workshop code after 6 draws');
+        record.code = generateCode();
       }
-      return { workshopId, code: record.code, facilitatorKey, groups: groups.map(groupInfo) };
     },
 
     async infoByCode(code) {
@@ -332,9 +354,19 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       throw new AppError(ErrorCode.unauthorized, 'This token is not valid.');
     },
 
-    async update(workshopId, patch) {
+    async update(workshopId, patch, options = {}) {
       const w = await live(workshopId);
-      const record = await store.updateWorkshop(workshopId, patch);
+      const { alsoWrite } = options;
+      let record: WorkshopRecord | null;
+      if (alsoWrite) {
+        await store.transaction((tx) => {
+          alsoWrite(tx);
+          tx.updateWorkshop(workshopId, patch);
+        });
+        record = await store.workshopById(workshopId);
+      } else {
+        record = await store.updateWorkshop(workshopId, patch);
+      }
       if (!record) throw new AppError(ErrorCode.notFound, 'Unknown workshop.');
       const previous = w.record.phase;
       w.record = record;

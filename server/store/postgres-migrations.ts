@@ -140,8 +140,9 @@ const types: pg.CustomTypesConfig = {
 };
 
 /**
- * Gives constraint failures the words of SQLite's messages ("UNIQUE constraint failed", …): the
- * services recognise a code collision by them, and both stores then fail the same way.
+ * Gives constraint failures the words of SQLite's messages ("UNIQUE constraint failed", …), so
+ * that both stores fail with the same words in the logs. No caller reads them: a conflict a
+ * caller acts on is an outcome (`code_taken`, see postgres-writes.ts).
  */
 export function translate(error: unknown): unknown {
   if (error instanceof pg.DatabaseError) {

@@ -11,6 +11,13 @@ import {
   translate,
   type PostgresStoreOptions,
 } from './postgres-migrations.js';
+import {
+  applyWrite,
+  codeTaken,
+  insertParticipant,
+  replaceVoteRows,
+  updateWorkshopRow,
+} from './postgres-writes.js';
 import type {
   AppendResult,
   Store,
@@ -18,9 +25,10 @@ import type {
   SnapshotRecord,
   VoteOutcome,
   VoteRecord,
-  WorkshopPatch,
   WorkshopRecord,
+  WriteOutcome,
 } from './store.js';
+import { recordWrites, type Write } from './unit-of-work.js';
 
 export type { PostgresStoreOptions };
 export { migratePostgres, postgresPool };
@@ -106,18 +114,12 @@ interface AppendQueue {
   drained: Promise<void>;
 }
 
-// The document's advisory lock is taken before its rows get their seq and held to the commit:
-// one document's rows commit in seq order, whichever process appends them, so a process reading
-// the log after seq N (server/store/postgres-log.ts) can never miss a row below N committed later.
 const APPEND_SQL = `
-  WITH lock AS (
-    SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0))
-  ), before AS (
-    SELECT count(*) AS n FROM lock, doc_updates
-     WHERE workshop_id = $1::text AND doc_name = $2::text
+  WITH before AS (
+    SELECT count(*) AS n FROM doc_updates WHERE workshop_id = $1::text AND doc_name = $2::text
   ), ins AS (
     INSERT INTO doc_updates (workshop_id, doc_name, data)
-    SELECT $1::text, $2::text, u.data FROM lock, unnest($3::bytea[]) WITH ORDINALITY AS u(data, i)
+    SELECT $1::text, $2::text, u.data FROM unnest($3::bytea[]) WITH ORDINALITY AS u(data, i)
     ORDER BY u.i
     RETURNING seq
   )
@@ -210,16 +212,18 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     await queues.get(key)?.drained;
   };
 
-  const columns: Record<keyof WorkshopPatch, string> = {
-    phase: 'phase',
-    timerEndsAt: 'timer_ends_at',
-    timerFreeze: 'timer_freeze',
-    votesRevealed: 'votes_revealed',
-    groupChoiceLocked: 'group_choice_locked',
-    joiningLocked: 'joining_locked',
-    screenKeyHash: 'screen_key_hash',
-    notice: 'notice',
-  };
+  /** Recorded writes in one transaction: all of them, or none (ROLLBACK on the first failure). */
+  async function commit(writes: Write[]): Promise<WriteOutcome> {
+    try {
+      await transaction(async (c) => {
+        for (const write of writes) await applyWrite(c, write);
+      });
+      return { ok: true };
+    } catch (error) {
+      if (codeTaken(error)) return { ok: false, reason: 'code_taken' };
+      throw error;
+    }
+  }
 
   const oneWorkshop = async (where: string, value: string) => {
     const { rows } = await query<WorkshopRow>(`SELECT * FROM workshops WHERE ${where} = $1`, [
@@ -232,55 +236,24 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     get ready() {
       return ensureReady();
     },
-    async createWorkshop(w, groups) {
-      await transaction(async (c) => {
-        await c.query(
-          `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
-             timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
-             screen_key_hash, created_at, updated_at, notice)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
-          [
-            w.id,
-            w.code,
-            w.title,
-            w.language,
-            w.voteBudget,
-            w.phase,
-            w.timerEndsAt,
-            w.timerFreeze,
-            w.votesRevealed,
-            w.groupChoiceLocked,
-            w.joiningLocked,
-            w.facilitatorKeyHash,
-            w.screenKeyHash,
-            w.createdAt,
-            w.notice ?? null,
-          ],
-        );
-        for (const g of groups) {
-          await c.query(
-            'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES ($1, $2, $3, $4, $5)',
-            [g.id, g.workshopId, g.name, g.prompt, g.position],
-          );
-        }
-      });
+    async createWorkshop(workshop, groups) {
+      return commit([{ kind: 'createWorkshop', workshop, groups }]);
+    },
+    async transaction(fn) {
+      return commit(recordWrites(fn));
     },
     workshopById: (id) => oneWorkshop('id', id),
     workshopByCode: (code) => oneWorkshop('code', code),
     workshopByFacilitatorKeyHash: (hash) => oneWorkshop('facilitator_key_hash', hash),
     workshopByScreenKeyHash: (hash) => oneWorkshop('screen_key_hash', hash),
     async updateWorkshop(id, patch) {
-      const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
-        keyof WorkshopPatch,
-        unknown,
-      ][];
-      if (entries.length === 0) return oneWorkshop('id', id);
-      const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
-      const { rows } = await query<WorkshopRow>(
-        `UPDATE workshops SET ${sets}, updated_at = $2 WHERE id = $1 RETURNING *`,
-        [id, Date.now(), ...entries.map(([, v]) => v)],
-      );
-      return rows[0] ? toWorkshop(rows[0]) : null;
+      await ensureReady();
+      try {
+        const row = await updateWorkshopRow<WorkshopRow>(pool, id, patch);
+        return row ? toWorkshop(row) : null;
+      } catch (error) {
+        throw translate(error);
+      }
     },
     async groups(workshopId) {
       const { rows } = await query(
@@ -296,11 +269,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       }));
     },
     async addParticipant(p) {
-      await query(
-        `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt],
-      );
+      await ensureReady();
+      await insertParticipant(pool, p).catch((error: unknown) => {
+        throw translate(error);
+      });
     },
     async participantByTokenHash(tokenHash) {
       const { rows } = await query('SELECT * FROM participants WHERE token_hash = $1', [tokenHash]);
@@ -464,22 +436,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         );
     },
     async replaceVotes(workshopId, votes) {
-      const kept = votes.filter((v) => v.count > 0);
-      await transaction(async (c) => {
-        await c.query('DELETE FROM votes WHERE workshop_id = $1', [workshopId]);
-        if (kept.length === 0) return;
-        await c.query(
-          `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count)
-           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])`,
-          [
-            workshopId,
-            kept.map((v) => v.participantId),
-            kept.map((v) => v.phase),
-            kept.map((v) => v.targetId),
-            kept.map((v) => v.count),
-          ],
-        );
-      });
+      await transaction((c) => replaceVoteRows(c, workshopId, votes));
     },
     async saveSnapshot(s) {
       await query(

@@ -6,10 +6,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Phase, VotingPhase } from '../../shared/phases.js';
-import type { Language } from '../../shared/schemas.js';
+import type { VotingPhase } from '../../shared/phases.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
+import { prepareQueries, toParticipant, toWorkshop } from './sqlite-queries.js';
 import type {
   AppendResult,
   GroupRecord,
@@ -22,65 +22,17 @@ import type {
   VoteRequest,
   WorkshopPatch,
   WorkshopRecord,
+  WriteOutcome,
 } from './store.js';
+import { recordWrites, type Write } from './unit-of-work.js';
 
-interface WorkshopRow {
-  id: string;
-  code: string;
-  title: string;
-  language: string;
-  vote_budget: number;
-  phase: string;
-  timer_ends_at: number | null;
-  timer_freeze: number;
-  votes_revealed: number;
-  group_choice_locked: number;
-  joining_locked: number;
-  facilitator_key_hash: string;
-  screen_key_hash: string | null;
-  created_at: number;
-  notice: string | null;
-}
-
-interface ParticipantRow {
-  id: string;
-  workshop_id: string;
-  group_id: string;
-  name: string;
-  token_hash: string;
-  created_at: number;
-}
-
-function toWorkshop(row: WorkshopRow): WorkshopRecord {
-  return {
-    id: row.id,
-    code: row.code,
-    title: row.title,
-    language: row.language as Language,
-    voteBudget: row.vote_budget,
-    phase: row.phase as Phase,
-    timerEndsAt: row.timer_ends_at,
-    timerFreeze: row.timer_freeze === 1,
-    votesRevealed: row.votes_revealed === 1,
-    groupChoiceLocked: row.group_choice_locked === 1,
-    joiningLocked: row.joining_locked === 1,
-    facilitatorKeyHash: row.facilitator_key_hash,
-    screenKeyHash: row.screen_key_hash,
-    createdAt: row.created_at,
-    // Absent rather than null: records without a notice keep the shape they had before it.
-    ...(row.notice !== null ? { notice: row.notice } : {}),
-  };
-}
-
-function toParticipant(row: ParticipantRow): ParticipantRecord {
-  return {
-    id: row.id,
-    workshopId: row.workshop_id,
-    groupId: row.group_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    createdAt: row.created_at,
-  };
+/** The one conflict a caller acts on: another workshop holds this code (the caller draws again). */
+function codeTaken(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+    error.message.endsWith('workshops.code')
+  );
 }
 
 /** Applies the migrations the database has not seen yet; returns the resulting version. */
@@ -120,133 +72,9 @@ export function createSqliteStore(file: string): Store {
     });
   }
 
-  const q = {
-    insertWorkshop: db.prepare(
-      `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
-         votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at,
-         notice)
-       VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
-         @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt,
-         @notice)`,
-    ),
-    insertGroup: db.prepare(
-      'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
-    ),
-    workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
-    deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
-    expiredWorkshops: db.prepare<[number, number], { id: string }>(
-      `SELECT id FROM workshops WHERE (phase = 'closed' AND updated_at < ?) OR updated_at < ?`,
-    ),
-    workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
-    workshopByScreenKey: db.prepare<[string], WorkshopRow>(
-      'SELECT * FROM workshops WHERE screen_key_hash = ?',
-    ),
-    workshopByKey: db.prepare<[string], WorkshopRow>(
-      'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
-    ),
-    groups: db.prepare<
-      [string],
-      { id: string; workshop_id: string; name: string; prompt: string; position: number }
-    >('SELECT * FROM groups WHERE workshop_id = ? ORDER BY position'),
-    insertParticipant: db.prepare(
-      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
-       VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt)`,
-    ),
-    participantByToken: db.prepare<[string], ParticipantRow>(
-      'SELECT * FROM participants WHERE token_hash = ?',
-    ),
-    participants: db.prepare<[string], ParticipantRow>(
-      'SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at, id',
-    ),
-    moveParticipant: db.prepare('UPDATE participants SET group_id = ? WHERE id = ?'),
-    deleteParticipantVotes: db.prepare(
-      'DELETE FROM votes WHERE workshop_id = ? AND participant_id = ?',
-    ),
-    deleteParticipant: db.prepare('DELETE FROM participants WHERE workshop_id = ? AND id = ?'),
-    docState: db.prepare<[string, string], { state: Buffer }>(
-      'SELECT state FROM doc_states WHERE workshop_id = ? AND doc_name = ?',
-    ),
-    docUpdates: db.prepare<[string, string], { seq: number; data: Buffer }>(
-      'SELECT seq, data FROM doc_updates WHERE workshop_id = ? AND doc_name = ? ORDER BY seq',
-    ),
-    appendUpdate: db.prepare(
-      'INSERT INTO doc_updates (workshop_id, doc_name, data) VALUES (?, ?, ?)',
-    ),
-    logLength: db.prepare<[string, string], { n: number }>(
-      'SELECT count(*) AS n FROM doc_updates WHERE workshop_id = ? AND doc_name = ?',
-    ),
-    upsertState: db.prepare(
-      `INSERT INTO doc_states (workshop_id, doc_name, state) VALUES (?, ?, ?)
-       ON CONFLICT (workshop_id, doc_name) DO UPDATE SET state = excluded.state`,
-    ),
-    trimLog: db.prepare(
-      'DELETE FROM doc_updates WHERE workshop_id = ? AND doc_name = ? AND seq <= ?',
-    ),
-    spent: db.prepare<[string, string], { n: number | null }>(
-      'SELECT sum(count) AS n FROM votes WHERE participant_id = ? AND phase = ?',
-    ),
-    voteCount: db.prepare<[string, string, string], { count: number }>(
-      'SELECT count FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?',
-    ),
-    upsertVote: db.prepare(
-      `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES (?, ?, ?, ?, 1)
-       ON CONFLICT (participant_id, phase, target_id) DO UPDATE SET count = count + 1`,
-    ),
-    decrementVote: db.prepare(
-      'UPDATE votes SET count = count - 1 WHERE participant_id = ? AND phase = ? AND target_id = ?',
-    ),
-    deleteVote: db.prepare(
-      'DELETE FROM votes WHERE participant_id = ? AND phase = ? AND target_id = ?',
-    ),
-    tallies: db.prepare<[string, string], { target_id: string; n: number }>(
-      'SELECT target_id, sum(count) AS n FROM votes WHERE workshop_id = ? AND phase = ? GROUP BY target_id',
-    ),
-    voters: db.prepare<[string, string], { participant_id: string }>(
-      'SELECT DISTINCT participant_id FROM votes WHERE workshop_id = ? AND phase = ? ORDER BY participant_id',
-    ),
-    allVotes: db.prepare<
-      [string],
-      { participant_id: string; phase: string; target_id: string; count: number }
-    >(
-      'SELECT participant_id, phase, target_id, count FROM votes WHERE workshop_id = ? ORDER BY participant_id, phase, target_id',
-    ),
-    deleteVotes: db.prepare('DELETE FROM votes WHERE workshop_id = ?'),
-    votesOnTarget: db.prepare<
-      [string, string],
-      { participant_id: string; phase: string; count: number }
-    >(
-      'SELECT participant_id, phase, count FROM votes WHERE workshop_id = ? AND target_id = ? ORDER BY participant_id, phase',
-    ),
-    deleteVotesOnTarget: db.prepare('DELETE FROM votes WHERE workshop_id = ? AND target_id = ?'),
-    insertVote: db.prepare(
-      'INSERT INTO votes (workshop_id, participant_id, phase, target_id, count) VALUES (?, ?, ?, ?, ?)',
-    ),
-    insertSnapshot: db.prepare(
-      'INSERT INTO snapshots (id, workshop_id, label, kind, created_at, data) VALUES (@id, @workshopId, @label, @kind, @createdAt, @data)',
-    ),
-    listSnapshots: db.prepare<
-      [string],
-      { id: string; workshop_id: string; label: string; kind: string; created_at: number }
-    >(
-      'SELECT id, workshop_id, label, kind, created_at FROM snapshots WHERE workshop_id = ? ORDER BY created_at, rowid',
-    ),
-    getSnapshot: db.prepare<
-      [string, string],
-      {
-        id: string;
-        workshop_id: string;
-        label: string;
-        kind: string;
-        created_at: number;
-        data: string;
-      }
-    >('SELECT * FROM snapshots WHERE workshop_id = ? AND id = ?'),
-    replaceSnapshotData: db.prepare(
-      'UPDATE snapshots SET data = ? WHERE workshop_id = ? AND id = ?',
-    ),
-  };
+  const q = prepareQueries(db);
 
-  const createWorkshopTx = db.transaction((workshop: WorkshopRecord, groups: GroupRecord[]) => {
+  const insertWorkshop = (workshop: WorkshopRecord, groups: GroupRecord[]) => {
     q.insertWorkshop.run({
       ...workshop,
       timerFreeze: workshop.timerFreeze ? 1 : 0,
@@ -256,7 +84,10 @@ export function createSqliteStore(file: string): Store {
       notice: workshop.notice ?? null,
     });
     for (const group of groups) q.insertGroup.run(group);
-  });
+  };
+  const insertParticipant = (participant: ParticipantRecord) => {
+    q.insertParticipant.run(participant);
+  };
 
   // Log lengths per document, counted once and then kept in step: a keystroke's append must not
   // scan the log (this process is the only writer of its database).
@@ -299,12 +130,12 @@ export function createSqliteStore(file: string): Store {
     return { ok: true, remaining: r.budget - spent + 1 };
   });
 
-  const replaceVotesTx = db.transaction((workshopId: string, votes: VoteRecord[]) => {
+  const replaceVotes = (workshopId: string, votes: VoteRecord[]) => {
     q.deleteVotes.run(workshopId);
     for (const v of votes) {
       if (v.count > 0) q.insertVote.run(workshopId, v.participantId, v.phase, v.targetId, v.count);
     }
-  });
+  };
 
   const removeParticipantTx = db.transaction(
     (workshopId: string, participantId: string): boolean => {
@@ -342,9 +173,53 @@ export function createSqliteStore(file: string): Store {
     notice: 'notice',
   };
 
+  const updateWorkshop = (id: string, patch: WorkshopPatch) => {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
+      keyof WorkshopPatch,
+      unknown,
+    ][];
+    if (entries.length === 0) return;
+    const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+    const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    db.prepare(`UPDATE workshops SET ${sets}, updated_at = ? WHERE id = ?`).run(
+      ...values,
+      Date.now(),
+      id,
+    );
+  };
+
+  const apply = (write: Write) => {
+    switch (write.kind) {
+      case 'createWorkshop':
+        return insertWorkshop(write.workshop, write.groups);
+      case 'addParticipant':
+        return insertParticipant(write.participant);
+      case 'updateWorkshop':
+        return updateWorkshop(write.id, write.patch);
+      case 'replaceVotes':
+        return replaceVotes(write.workshopId, write.votes);
+    }
+  };
+  /** Writes in one IMMEDIATE transaction (SQLite rolls every one back if any fails). */
+  const applyAll = db.transaction((writes: Write[]) => {
+    for (const write of writes) apply(write);
+  });
+  const commit = (writes: Write[]): WriteOutcome => {
+    try {
+      applyAll.immediate(writes);
+      return { ok: true };
+    } catch (error) {
+      if (codeTaken(error)) return { ok: false, reason: 'code_taken' };
+      throw error;
+    }
+  };
+
   return {
     async createWorkshop(workshop, groups) {
-      createWorkshopTx(workshop, groups);
+      return commit([{ kind: 'createWorkshop', workshop, groups }]);
+    },
+    async transaction(fn) {
+      return commit(recordWrites(fn));
     },
     async workshopById(id) {
       const row = q.workshopById.get(id);
@@ -363,19 +238,7 @@ export function createSqliteStore(file: string): Store {
       return row ? toWorkshop(row) : null;
     },
     async updateWorkshop(id, patch) {
-      const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
-        keyof WorkshopPatch,
-        unknown,
-      ][];
-      if (entries.length > 0) {
-        const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
-        const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-        db.prepare(`UPDATE workshops SET ${sets}, updated_at = ? WHERE id = ?`).run(
-          ...values,
-          Date.now(),
-          id,
-        );
-      }
+      updateWorkshop(id, patch);
       const row = q.workshopById.get(id);
       return row ? toWorkshop(row) : null;
     },
@@ -389,7 +252,7 @@ export function createSqliteStore(file: string): Store {
       }));
     },
     async addParticipant(participant) {
-      q.insertParticipant.run(participant);
+      insertParticipant(participant);
     },
     async participantByTokenHash(tokenHash) {
       const row = q.participantByToken.get(tokenHash);
@@ -404,7 +267,7 @@ export function createSqliteStore(file: string): Store {
     async deleteWorkshop(workshopId) {
       const deleted = q.deleteWorkshop.run(workshopId).changes > 0;
       for (const key of logLengths.keys())
-        if (key.startsWith(`${workshopId}/`)) logLengths.delete(key);
+        if (key.startsWith(logKey(workshopId, ''))) logLengths.delete(key);
       // The WAL still holds the pages as they were before: fold it into the file (where the
       // rows are now zeros) and empty it.
       if (deleted && file !== ':memory:') db.pragma('wal_checkpoint(TRUNCATE)');
@@ -461,7 +324,7 @@ export function createSqliteStore(file: string): Store {
       return targetIds.length === 0 ? [] : removeVotesOnTx.immediate(workshopId, targetIds);
     },
     async replaceVotes(workshopId, votes) {
-      replaceVotesTx(workshopId, votes);
+      commit([{ kind: 'replaceVotes', workshopId, votes }]);
     },
     async saveSnapshot(snapshot) {
       q.insertSnapshot.run(snapshot);

@@ -2,6 +2,7 @@
 // (embedded default) and PostgreSQL (several processes) pass the same contract suite.
 import type { Language } from '../../shared/schemas.js';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 export interface WorkshopRecord {
   id: string;
@@ -108,8 +109,21 @@ export interface SnapshotRecord {
   data: string;
 }
 
+/**
+ * How a write that may collide ends: a conflict the caller can act on is an outcome, not an
+ * error to read the words of (any other failure still throws).
+ */
+export type WriteOutcome = { ok: true } | { ok: false; reason: 'code_taken' };
+
 export interface Store {
-  createWorkshop(workshop: WorkshopRecord, groups: GroupRecord[]): Promise<void>;
+  /** The workshop and its groups, together; `code_taken` (nothing written) if the code is in use. */
+  createWorkshop(workshop: WorkshopRecord, groups: GroupRecord[]): Promise<WriteOutcome>;
+  /**
+   * The writes `fn` records (synchronously: it only records), applied in one transaction: all of
+   * them or none. `code_taken` when a workshop it creates collides (nothing written); any other
+   * failure rejects, and nothing was written either.
+   */
+  transaction(fn: (tx: UnitOfWork) => void): Promise<WriteOutcome>;
   workshopById(id: string): Promise<WorkshopRecord | null>;
   workshopByCode(code: string): Promise<WorkshopRecord | null>;
   workshopByFacilitatorKeyHash(keyHash: string): Promise<WorkshopRecord | null>;

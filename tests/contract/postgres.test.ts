@@ -205,14 +205,15 @@ describe('PostgreSQL write path and errors', () => {
     await store.close();
   });
 
-  it('a duplicate code is refused with the words the services look for (UNIQUE)', async () => {
+  it('a duplicate code is an outcome, code_taken, not error words for the services to read', async () => {
     const store = await freshStore();
     const first = workshopRecord();
     await store.createWorkshop(first, groupRecords(first.id, ['A']));
     const twin = workshopRecord({ code: first.code });
-    await expect(store.createWorkshop(twin, groupRecords(twin.id, ['A']))).rejects.toThrow(
-      /UNIQUE/,
-    );
+    expect(await store.createWorkshop(twin, groupRecords(twin.id, ['A']))).toEqual({
+      ok: false,
+      reason: 'code_taken',
+    });
     // The transaction rolled back: not even the twin's groups were written.
     expect(await store.groups(twin.id)).toEqual([]);
     await store.close();

@@ -141,9 +141,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.workshopByCode(workshop.code.toLowerCase())).toBeNull();
       });
 
-      it('a second workshop with the same code is refused, and the first is left intact', async () => {
+      it('a second workshop with the same code is refused as code_taken, and the first is left intact', async () => {
         const clash = workshopRecord({ code: workshop.code });
-        await expect(store.createWorkshop(clash, groupRecords(clash.id, ['X']))).rejects.toThrow();
+        expect(await store.createWorkshop(clash, groupRecords(clash.id, ['X']))).toEqual({
+          ok: false,
+          reason: 'code_taken',
+        });
         expect(await store.workshopById(clash.id)).toBeNull();
         expect(await store.groups(clash.id)).toEqual([]);
         expect(await store.workshopByCode(workshop.code)).toEqual(workshop);
@@ -811,6 +814,85 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.expiredWorkshops({ closedBefore: 2_000, untouchedBefore: 500 })).toEqual(
           [ancient.id],
         );
+      });
+    });
+
+    describe('units of work', () => {
+      it('a unit of work writes every row it holds: workshop, groups, people, votes, patch', async () => {
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A', 'B']);
+        const ana = participantRecord(other.id, otherGroups[1]!.id);
+        const outcome = await store.transaction((tx) => {
+          tx.createWorkshop(other, otherGroups);
+          tx.addParticipant(ana);
+          tx.replaceVotes(other.id, [
+            {
+              participantId: ana.id,
+              phase: 'vote',
+              targetId: `${otherGroups[1]!.id}/r1`,
+              count: 2,
+            },
+          ]);
+          tx.updateWorkshop(other.id, { phase: 'vote', votesRevealed: true });
+        });
+        expect(outcome).toEqual({ ok: true });
+        expect(await store.workshopById(other.id)).toMatchObject({
+          phase: 'vote',
+          votesRevealed: true,
+        });
+        expect(await store.groups(other.id)).toEqual(otherGroups);
+        expect((await store.participants(other.id)).map((p) => p.id)).toEqual([ana.id]);
+        expect(await store.allVotes(other.id)).toEqual([
+          { participantId: ana.id, phase: 'vote', targetId: `${otherGroups[1]!.id}/r1`, count: 2 },
+        ]);
+      });
+
+      it('a write failing halfway leaves nothing of the unit: no workshop, no people, votes as they were', async () => {
+        const ana = await join(0);
+        await store.replaceVotes(workshop.id, [
+          { participantId: ana.id, phase: 'vote', targetId: `${groups[0]!.id}/r1`, count: 1 },
+        ]);
+        const before = await store.allVotes(workshop.id);
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        const bob = participantRecord(other.id, otherGroups[0]!.id);
+        // The third write names a group that does not exist: the database refuses it.
+        const halfway = store.transaction((tx) => {
+          tx.createWorkshop(other, otherGroups);
+          tx.replaceVotes(workshop.id, []);
+          tx.addParticipant(participantRecord(other.id, 'no-such-group'));
+          tx.addParticipant(bob);
+          tx.updateWorkshop(workshop.id, { phase: 'closed' });
+        });
+        await expect(halfway).rejects.toThrow();
+        expect(await store.workshopById(other.id)).toBeNull();
+        expect(await store.groups(other.id)).toEqual([]);
+        expect(await store.participantByTokenHash(bob.tokenHash)).toBeNull();
+        expect(await store.allVotes(workshop.id)).toEqual(before);
+        expect((await store.workshopById(workshop.id))?.phase).toBe('lobby');
+      });
+
+      it('a callback throwing while it records writes nothing', async () => {
+        const other = workshopRecord();
+        const halfway = store.transaction((tx) => {
+          tx.createWorkshop(other, groupRecords(other.id, ['A']));
+          throw new Error('the file was not what it said');
+        });
+        await expect(halfway).rejects.toThrow('the file was not what it said');
+        expect(await store.workshopById(other.id)).toBeNull();
+      });
+
+      it('a unit creating a workshop whose code is taken answers code_taken and writes nothing', async () => {
+        const clash = workshopRecord({ code: workshop.code });
+        const clashGroups = groupRecords(clash.id, ['A']);
+        const outcome = await store.transaction((tx) => {
+          tx.updateWorkshop(workshop.id, { phase: 'write' });
+          tx.createWorkshop(clash, clashGroups);
+          tx.addParticipant(participantRecord(clash.id, clashGroups[0]!.id));
+        });
+        expect(outcome).toEqual({ ok: false, reason: 'code_taken' });
+        expect(await store.workshopById(clash.id)).toBeNull();
+        expect((await store.workshopById(workshop.id))?.phase).toBe('lobby');
       });
     });
 

@@ -1,0 +1,138 @@
+// The PostgreSQL store's row writes that a unit of work may hold (create a workshop, add a
+// participant, patch a workshop, replace the votes), each on the client of the transaction it
+// runs in, and the one conflict a caller acts on: a workshop code already in use.
+import pg from 'pg';
+import type {
+  GroupRecord,
+  ParticipantRecord,
+  VoteRecord,
+  WorkshopPatch,
+  WorkshopRecord,
+} from './store.js';
+import type { Write } from './unit-of-work.js';
+
+/** A pool (one statement) or a transaction's client. */
+type Queryable = pg.Pool | pg.ClientBase;
+
+const columns: Record<keyof WorkshopPatch, string> = {
+  phase: 'phase',
+  timerEndsAt: 'timer_ends_at',
+  timerFreeze: 'timer_freeze',
+  votesRevealed: 'votes_revealed',
+  groupChoiceLocked: 'group_choice_locked',
+  joiningLocked: 'joining_locked',
+  screenKeyHash: 'screen_key_hash',
+  notice: 'notice',
+};
+
+/** Another workshop holds this code (unique_violation on the code's constraint). */
+export function codeTaken(error: unknown): boolean {
+  return (
+    error instanceof pg.DatabaseError &&
+    error.code === '23505' &&
+    error.constraint === 'workshops_code_key'
+  );
+}
+
+export async function insertWorkshop(
+  c: Queryable,
+  w: WorkshopRecord,
+  groups: GroupRecord[],
+): Promise<void> {
+  await c.query(
+    `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
+       timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
+       screen_key_hash, created_at, updated_at, notice)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
+    [
+      w.id,
+      w.code,
+      w.title,
+      w.language,
+      w.voteBudget,
+      w.phase,
+      w.timerEndsAt,
+      w.timerFreeze,
+      w.votesRevealed,
+      w.groupChoiceLocked,
+      w.joiningLocked,
+      w.facilitatorKeyHash,
+      w.screenKeyHash,
+      w.createdAt,
+      w.notice ?? null,
+    ],
+  );
+  for (const g of groups) {
+    await c.query(
+      'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES ($1, $2, $3, $4, $5)',
+      [g.id, g.workshopId, g.name, g.prompt, g.position],
+    );
+  }
+}
+
+export async function insertParticipant(c: Queryable, p: ParticipantRecord): Promise<void> {
+  await c.query(
+    `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt],
+  );
+}
+
+/** Patches the workshop; the row as it is after (null if there is none). */
+export async function updateWorkshopRow<R extends pg.QueryResultRow>(
+  c: Queryable,
+  id: string,
+  patch: WorkshopPatch,
+): Promise<R | null> {
+  const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
+    keyof WorkshopPatch,
+    unknown,
+  ][];
+  if (entries.length === 0) {
+    const { rows } = await c.query<R>('SELECT * FROM workshops WHERE id = $1', [id]);
+    return rows[0] ?? null;
+  }
+  const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
+  const { rows } = await c.query<R>(
+    `UPDATE workshops SET ${sets}, updated_at = $2 WHERE id = $1 RETURNING *`,
+    [id, Date.now(), ...entries.map(([, v]) => v)],
+  );
+  return rows[0] ?? null;
+}
+
+/** Every vote of the workshop replaced by these (in the caller's transaction). */
+export async function replaceVoteRows(
+  c: Queryable,
+  workshopId: string,
+  votes: VoteRecord[],
+): Promise<void> {
+  const kept = votes.filter((v) => v.count > 0);
+  await c.query('DELETE FROM votes WHERE workshop_id = $1', [workshopId]);
+  if (kept.length === 0) return;
+  await c.query(
+    `INSERT INTO votes (workshop_id, participant_id, phase, target_id, count)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[])`,
+    [
+      workshopId,
+      kept.map((v) => v.participantId),
+      kept.map((v) => v.phase),
+      kept.map((v) => v.targetId),
+      kept.map((v) => v.count),
+    ],
+  );
+}
+
+/** One recorded write, on the transaction's client. */
+export async function applyWrite(c: Queryable, write: Write): Promise<void> {
+  switch (write.kind) {
+    case 'createWorkshop':
+      return insertWorkshop(c, write.workshop, write.groups);
+    case 'addParticipant':
+      return insertParticipant(c, write.participant);
+    case 'updateWorkshop':
+      await updateWorkshopRow(c, write.id, write.patch);
+      return;
+    case 'replaceVotes':
+      return replaceVoteRows(c, write.workshopId, write.votes);
+  }
+}
