@@ -32,6 +32,7 @@ import type {
   TypeResult,
   VoteResult,
 } from './lib/protocol.js';
+import { ensureReferenceServers } from './lib/reference.js';
 import type { ServerMetrics } from './servers/harness.js';
 
 export interface ScenarioOptions {
@@ -274,6 +275,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const entry = o.checkout
     ? pathToFileURL(path.join(o.checkout.dir, 'bench', 'servers', `${o.kind}.ts`))
     : new URL(`./servers/${o.kind}.ts`, import.meta.url);
+  if (o.kind === 'hocuspocus' && !o.checkout) ensureReferenceServers();
   const server = Child.start(entry, {
     label: `${o.kind} server${o.checkout ? ` ${o.checkout.label}` : ''}`,
     env: { BENCH_DATA_DIR: dataDir },
