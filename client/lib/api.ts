@@ -1,4 +1,6 @@
-// The HTTP API as typed functions. Errors come back as ApiError with the contract's code.
+// The client's one HTTP call (send, request) and the public API as typed functions. Errors come
+// back as ApiError with the contract's code; the other modules' calls go through `request` too.
+import type { AccessibilityInfo } from '../../shared/api.js';
 import type {
   CreateWorkshopBody,
   CreateWorkshopResult,
@@ -19,29 +21,61 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** What a failed answer carries: the contract's `{error: {code, message, field?}}`. */
+async function failure(res: Response): Promise<ApiError> {
+  const data = (await res.json().catch(() => null)) as {
+    error?: { code?: string; message?: string; field?: string };
+  } | null;
+  const error = data?.error;
+  return new ApiError(
+    res.status,
+    error?.code ?? 'internal_error',
+    error?.message ?? res.statusText,
+    error?.field,
+  );
+}
+
+export interface RequestOptions {
+  /** Sent as JSON. */
+  body?: unknown;
+  /** A secret (facilitator key, participant token), sent as `Authorization: Bearer`. */
+  key?: string | null;
+}
+
+/**
+ * The one HTTP call of the client: a failed answer throws ApiError with the contract's code, no
+ * network throws ApiError with status 0 and code `network`.
+ */
+export async function send(
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (options.key) headers.authorization = `Bearer ${options.key}`;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
-  const data: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string; field?: string } } | null)
-      ?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'internal_error',
-      error?.message ?? res.statusText,
-      error?.field,
-    );
-  }
-  return data as T;
+  if (!res.ok) throw await failure(res);
+  return res;
+}
+
+/** `send`, then the answer's JSON (null for an empty answer, a 204). */
+export async function request<T>(
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  const res = await send(method, path, options);
+  return (await res.json().catch(() => null)) as T;
 }
 
 /**
@@ -55,13 +89,17 @@ export function describeLoadError(error: unknown): string {
   return t('errors.generic', { message: String((error as Error).message) });
 }
 
+/** `/api/workshops/<id>/…`, each part path-encoded (an id, a code, then fixed words). */
+export function workshopPath(workshopIdOrCode: string, ...rest: string[]): string {
+  return `/api/workshops/${[workshopIdOrCode, ...rest].map(encodeURIComponent).join('/')}`;
+}
+
 export const api = {
   createWorkshop: (body: CreateWorkshopBody) =>
-    request<CreateWorkshopResult>('POST', '/api/workshops', body),
-  workshop: (code: string) =>
-    request<WorkshopInfo>('GET', `/api/workshops/${encodeURIComponent(code)}`),
+    request<CreateWorkshopResult>('POST', '/api/workshops', { body }),
+  workshop: (code: string) => request<WorkshopInfo>('GET', workshopPath(code)),
   join: (code: string, body: JoinBody) =>
-    request<JoinResult>('POST', `/api/workshops/${encodeURIComponent(code)}/participants`, body),
+    request<JoinResult>('POST', workshopPath(code, 'participants'), { body }),
   /** Where to report an accessibility problem (ACCESSIBILITY_CONTACT), for /accessibilite. */
-  accessibility: () => request<{ contact: string | null }>('GET', '/api/accessibility'),
+  accessibility: () => request<AccessibilityInfo>('GET', '/api/accessibility'),
 };

@@ -3,23 +3,16 @@
 // created workshops, or the #key= fragment of a facilitator link).
 import type { BoardComparison } from '../../shared/compare.js';
 import type { BoardExport } from '../../shared/export.js';
-import type { CreateWorkshopResult, WorkshopInfo } from '../../shared/schemas.js';
-import { api, ApiError } from './api.js';
+import {
+  exportFileName,
+  type ExportQuery,
+  type NoticeResult,
+  type RestoreResult,
+  type SnapshotSummary,
+} from '../../shared/api.js';
+import type { CreateWorkshopResult, Language, WorkshopInfo } from '../../shared/schemas.js';
+import { api, ApiError, request, send, workshopPath } from './api.js';
 import { loadCreated, rememberCreated } from './identity.js';
-
-export interface SnapshotSummary {
-  snapshotId: string;
-  label: string;
-  createdAt: number;
-  /** Saved by hand, or automatically (at a phase change, or before a restore). */
-  kind?: 'manual' | 'auto';
-}
-
-export interface RestoreResult {
-  restored: string;
-  /** The board as it was just before: restoring it undoes the restore. */
-  savedBefore: SnapshotSummary;
-}
 
 /** What every organiser call needs: which workshop, and the key that opens it. */
 export interface OrganiserAccess {
@@ -28,62 +21,20 @@ export interface OrganiserAccess {
   key: string;
 }
 
-export type ExportFormat = 'json' | 'md' | 'csv' | 'odt' | 'docx' | 'ods' | 'xlsx';
-export type ReportLang = 'fr' | 'en';
+/** The report's language: the workshop's, or the other one. */
+export type ReportLang = Language;
+// Where the organiser's views have always imported them from.
+export type { ExportFormat, SnapshotSummary } from '../../shared/api.js';
 
-async function failure(res: Response): Promise<ApiError> {
-  const data = (await res.json().catch(() => null)) as {
-    error?: { code?: string; message?: string; field?: string };
-  } | null;
-  const error = data?.error;
-  return new ApiError(
-    res.status,
-    error?.code ?? 'internal_error',
-    error?.message ?? res.statusText,
-    error?.field,
-  );
-}
+/** A call with this workshop's key (none for an import: the file makes a new workshop). */
+const json = <T>(access: OrganiserAccess | null, method: string, path: string, body?: unknown) =>
+  request<T>(method, path, { key: access?.key ?? null, body });
 
-async function send(
-  access: OrganiserAccess | null,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (access) headers.authorization = `Bearer ${access.key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network');
-  }
-  if (!res.ok) throw await failure(res);
-  return res;
-}
-
-async function json<T>(
-  access: OrganiserAccess | null,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  return (await (await send(access, method, path, body)).json()) as T;
-}
-
-const base = (access: OrganiserAccess) => `/api/workshops/${encodeURIComponent(access.workshopId)}`;
+const base = (access: OrganiserAccess) => workshopPath(access.workshopId);
 const snap = (access: OrganiserAccess, id: string) =>
-  `${base(access)}/snapshots/${encodeURIComponent(id)}`;
+  workshopPath(access.workshopId, 'snapshots', id);
 
-function exportPath(
-  access: OrganiserAccess,
-  options: { format: ExportFormat; lang?: ReportLang; snapshot?: string },
-) {
+function exportPath(access: OrganiserAccess, options: ExportQuery) {
   const query = new URLSearchParams({ format: options.format });
   if (options.lang) query.set('lang', options.lang);
   if (options.snapshot) query.set('snapshot', options.snapshot);
@@ -105,20 +56,17 @@ export const organiserApi = {
   board: (a: OrganiserAccess, snapshot?: string) =>
     json<BoardExport>(a, 'GET', exportPath(a, { format: 'json', snapshot })),
   /** An export file read as a Blob: the Bearer header rules out a plain link. */
-  async file(
-    a: OrganiserAccess,
-    options: { format: ExportFormat; lang?: ReportLang; snapshot?: string },
-  ) {
-    const res = await send(a, 'GET', exportPath(a, options));
+  async file(a: OrganiserAccess, options: ExportQuery) {
+    const res = await send('GET', exportPath(a, options), { key: a.key });
     return { blob: await res.blob(), fileName: fileNameOf(res.headers.get('content-disposition')) };
   },
   /** Deletes the workshop and everything in it (204); its code answers 404 from then on. */
   deleteWorkshop: async (a: OrganiserAccess) => {
-    await send(a, 'DELETE', base(a));
+    await send('DELETE', base(a), { key: a.key });
   },
   /** The information notice shown at join time; '' or null brings the default text back. */
   setNotice: (a: OrganiserAccess, notice: string | null) =>
-    json<{ notice: string | null }>(a, 'PATCH', base(a), { notice }),
+    json<NoticeResult>(a, 'PATCH', base(a), { notice }),
   /** A whole board from an export file becomes a new workshop; a bad file answers 400 with why. */
   importWorkshop: (board: unknown) =>
     json<CreateWorkshopResult>(null, 'POST', '/api/workshops/import', board),
@@ -139,28 +87,16 @@ export function fileNameOf(header: string | null): string | null {
   return plain?.[1]?.trim() || null;
 }
 
-/** A title as a file name: its letters and digits, the way the server names exports. */
-export function fileNameFromTitle(title: string, extension: string): string {
-  const stem = title
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60)
-    .toLowerCase();
-  return `${stem || 'atelier'}.${extension}`;
-}
-
 /**
  * Downloads an export: fetch with the key, then a Blob behind an object URL and an <a download>.
  * The two Markdown reports carry their language in the name, so both can sit in one folder.
  */
 export async function downloadExport(
   access: OrganiserAccess,
-  options: { format: ExportFormat; lang?: ReportLang; snapshot?: string; title: string },
+  options: ExportQuery & { title: string },
 ): Promise<string> {
   const { blob, fileName } = await organiserApi.file(access, options);
-  let name = fileName ?? fileNameFromTitle(options.title, options.format);
+  let name = fileName ?? exportFileName(options.title, options.format);
   if (options.format === 'md' && options.lang)
     name = name.replace(/(\.md)?$/, `.${options.lang}.md`);
   saveBlob(blob, name);

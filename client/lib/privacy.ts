@@ -1,18 +1,14 @@
 // Personal data on the participant's side (issue 15): withdrawing one's name and words, the
 // information notice shown at join time, and forgetting everything this browser kept of a
 // workshop (identity, last info and phase in localStorage, its documents in IndexedDB).
+import type { WithdrawResult } from '../../shared/api.js';
 import type { WithdrawMode, WorkshopInfo } from '../../shared/schemas.js';
-import { ApiError } from './api.js';
+import { request, workshopPath } from './api.js';
 import { t } from './i18n.svelte.js';
 import { forgetIdentity } from './identity.js';
 
 /** Why a participant's board closes: Workshop.svelte says it in words. */
 export type LeaveReason = 'unauthorized' | 'leave' | 'removed' | 'deleted' | 'withdrawn';
-
-export interface WithdrawResult {
-  cards: number;
-  snapshots: number;
-}
 
 /** DELETE …/participants/me with the participant's own token. */
 export async function withdrawMe(
@@ -20,26 +16,10 @@ export async function withdrawMe(
   token: string,
   cards: WithdrawMode,
 ): Promise<WithdrawResult> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/participants/me`, {
-      method: 'DELETE',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ cards }),
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network');
-  }
-  const data: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'internal_error',
-      error?.message ?? res.statusText,
-    );
-  }
-  return data as WithdrawResult;
+  return request<WithdrawResult>('DELETE', workshopPath(workshopId, 'participants', 'me'), {
+    key: token,
+    body: { cards },
+  });
 }
 
 /** The notice shown at join time: the organiser's text, or the default built from the retention. */

@@ -3,7 +3,8 @@
 // and servers log. One ticket serves every document a page opens (it names a person, not a
 // document); it is fetched again before it is half-way to its expiry, so a reconnection never
 // presents an expired one.
-import { ApiError } from './api.js';
+import type { TicketResult } from '../../shared/api.js';
+import { request, workshopPath } from './api.js';
 
 /** The server's tickets live 2 minutes; past 1 minute we fetch a new one (no clock shared). */
 const REUSE_MS = 60_000;
@@ -11,25 +12,10 @@ const REUSE_MS = 60_000;
 const cache = new Map<string, { at: number; ticket: Promise<string> }>();
 
 async function fetchTicket(workshopId: string, secret: string): Promise<string> {
-  let res: Response;
-  try {
-    res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/tickets`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${secret}` },
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'network');
-  }
-  const data: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? 'internal_error',
-      error?.message ?? res.statusText,
-    );
-  }
-  return (data as { ticket: string }).ticket;
+  const answer = await request<TicketResult>('POST', workshopPath(workshopId, 'tickets'), {
+    key: secret,
+  });
+  return answer.ticket;
 }
 
 /** A ticket for this secret's WebSocket connections; throws ApiError (status 0 when offline). */

@@ -3,14 +3,21 @@
 // needs `Authorization: Bearer <facilitatorKey>` of that workshop.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import {
+  EXPORT_FORMATS,
+  exportFileName,
+  type RestoreResult,
+  type ScreenKeyResult,
+} from '../../shared/api.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { exportSchema } from '../../shared/export.js';
 import { groupDocName } from '../../shared/ids.js';
 import { readRecommendations } from '../../shared/doc.js';
 import { renderCsv, renderMarkdown } from '../../shared/report.js';
-import { snapshotBody } from '../../shared/schemas.js';
+import { languageSchema, snapshotBody } from '../../shared/schemas.js';
 import { suggestMerges } from '../../shared/similarity.js';
 import { AppError } from '../errors.js';
+import { exportAsReadable } from '../services/anonymous-export.js';
 import type { BoardService, DocAccess } from '../services/board.js';
 import type { SnapshotService } from '../services/snapshots.js';
 import type { TemplateService } from '../services/templates.js';
@@ -22,8 +29,8 @@ import type { Door } from './door.js';
 const IMPORT_BODY_LIMIT = '8mb';
 
 const exportQuery = z.object({
-  format: z.enum(['json', 'md', 'csv', 'odt', 'docx', 'ods', 'xlsx']).default('json'),
-  lang: z.enum(['fr', 'en']).optional(),
+  format: z.enum(EXPORT_FORMATS).default('json'),
+  lang: languageSchema.optional(),
   snapshot: z.string().min(1).max(64).optional(),
 });
 
@@ -47,18 +54,6 @@ function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
 
 function workshopIdOf(req: Request): string {
   return String(req.params.workshopId);
-}
-
-/** A file name safe for Content-Disposition: the title's letters, digits and dashes. */
-function fileName(title: string, extension: string): string {
-  const base = title
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60)
-    .toLowerCase();
-  return `${base || 'atelier'}.${extension}`;
 }
 
 export function createAdminRouter(deps: {
@@ -158,12 +153,21 @@ export function createAdminRouter(deps: {
   });
 
   w.get('/snapshots/:snapshotId', async (req, res) => {
-    res.json(await snapshots.get(workshopIdOf(req), String(req.params.snapshotId)));
+    const workshopId = workshopIdOf(req);
+    res.json(
+      exportAsReadable(
+        await snapshots.get(workshopId, String(req.params.snapshotId)),
+        await workshops.live(workshopId),
+      ),
+    );
   });
 
   w.post('/snapshots/:snapshotId/restore', async (req, res) => {
     const before = await snapshots.restore(workshopIdOf(req), String(req.params.snapshotId));
-    res.json({ restored: String(req.params.snapshotId), savedBefore: before });
+    res.json({
+      restored: String(req.params.snapshotId),
+      savedBefore: before,
+    } satisfies RestoreResult);
   });
 
   w.post('/snapshots/:snapshotId/fork', async (req, res) => {
@@ -180,7 +184,7 @@ export function createAdminRouter(deps: {
     const template = deps.templates.fromWorkshop(await workshops.live(workshopIdOf(req)));
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="${fileName(template.id, 'template.json')}"`,
+      `attachment; filename="${exportFileName(template.id, 'template.json')}"`,
     );
     res.json(template);
   });
@@ -188,28 +192,29 @@ export function createAdminRouter(deps: {
   w.get('/export', async (req, res) => {
     const { format, lang, snapshot } = parseQuery(exportQuery, req);
     const workshopId = workshopIdOf(req);
-    const data = snapshot
-      ? await snapshots.get(workshopId, snapshot)
-      : await board.read(workshopId);
+    const data = exportAsReadable(
+      snapshot ? await snapshots.get(workshopId, snapshot) : await board.read(workshopId),
+      await workshops.live(workshopId),
+    );
     const language = lang ?? data.workshop.language;
     if (format === 'json') {
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="${fileName(data.workshop.title, 'json')}"`,
+        `attachment; filename="${exportFileName(data.workshop.title, 'json')}"`,
       );
       res.json(data);
     } else if (format === 'md') {
       res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="${fileName(data.workshop.title, 'md')}"`,
+        `attachment; filename="${exportFileName(data.workshop.title, 'md')}"`,
       );
       res.send(renderMarkdown(data, language));
     } else if (format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="${fileName(data.workshop.title, 'csv')}"`,
+        `attachment; filename="${exportFileName(data.workshop.title, 'csv')}"`,
       );
       res.send(renderCsv(data, language));
     } else {
@@ -219,7 +224,7 @@ export function createAdminRouter(deps: {
       res.setHeader('Content-Type', OFFICE_TYPES[format]);
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="${fileName(data.workshop.title, format)}"`,
+        `attachment; filename="${exportFileName(data.workshop.title, format)}"`,
       );
       res.send(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
     }
@@ -227,7 +232,8 @@ export function createAdminRouter(deps: {
 
   // Extension: a read-only key for the projection screen (a shared laptop must not hold full rights).
   w.post('/screen-key', async (req, res) => {
-    res.status(201).json({ screenKey: await workshops.screenKey(workshopIdOf(req), bearer(req)!) });
+    const screenKey = await workshops.screenKey(workshopIdOf(req), bearer(req)!);
+    res.status(201).json({ screenKey } satisfies ScreenKeyResult);
   });
 
   w.get('/suggestions', async (req, res) => {

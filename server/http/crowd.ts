@@ -3,16 +3,10 @@
 // hash (HMAC with a per-process key: the 2^32 IPv4 addresses cannot be tried back from it) and
 // only in memory; nothing of them is ever shown but a short label and a count.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { CrowdReport } from '../../shared/api.js';
 
 /** Addresses kept per workshop: joins are capped by MAX_PARTICIPANTS, so this bounds nothing honest. */
 const MAX_ADDRESSES_PER_WORKSHOP = 10_000;
-
-export interface CrowdReport {
-  /** Joins from one address past which a warning is raised (CROWD_WARNING). */
-  threshold: number;
-  /** Addresses past it, busiest first: a short label (not the address) and their joins. */
-  addresses: { label: string; joins: number }[];
-}
 
 export interface Crowd {
   joined(workshopId: string, address: string): void;

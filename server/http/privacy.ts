@@ -2,6 +2,7 @@
 // token, and the facilitator edits the information notice shown at join time. Mounted before the
 // admin router, whose `/participants/:participantId` would otherwise take `me` for an id.
 import { Router, type Request } from 'express';
+import type { NoticeResult } from '../../shared/api.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { withdrawBody, workshopPatchBody } from '../../shared/schemas.js';
 import { AppError } from '../errors.js';
@@ -48,7 +49,7 @@ export function createPrivacyRouter(deps: {
       throw new AppError(ErrorCode.forbidden, 'Only this workshop’s facilitator key opens this.');
     const { notice } = parseBody(workshopPatchBody, req);
     const live = await workshops.update(principal.workshopId, { notice: notice ? notice : null });
-    res.json({ notice: live.record.notice ?? null });
+    res.json({ notice: live.record.notice ?? null } satisfies NoticeResult);
   });
 
   return router;

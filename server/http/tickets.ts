@@ -5,6 +5,7 @@
 // removed meanwhile is refused); a connection opened with it stays open after it expires.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { TicketResult } from '../../shared/api.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { AppError } from '../errors.js';
 import type { Principal, WorkshopService } from '../services/workshops.js';
@@ -27,7 +28,7 @@ const claimsSchema = z.object({
 });
 
 export interface Tickets {
-  issue(principal: Principal): { ticket: string; expiresAt: number };
+  issue(principal: Principal): TicketResult;
   /** The principal of a valid, unexpired ticket whose rights still hold; throws unauthorized. */
   redeem(ticket: string): Promise<Principal>;
 }

@@ -1,27 +1,21 @@
 // Snapshots: the whole board saved under a label, by hand or at each phase change; listed,
 // read, compared, restored onto the live board, or forked into a new workshop.
+import type { SnapshotKind, SnapshotSummary } from '../../shared/api.js';
 import { compareBoards, type BoardComparison } from '../../shared/compare.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { exportSchema, type BoardExport } from '../../shared/export.js';
 import { generateId } from '../../shared/ids.js';
 import type { Phase } from '../../shared/phases.js';
 import { reportWords } from '../../shared/report.js';
-import type { CreateWorkshopResult } from '../../shared/schemas.js';
+import type { CreateWorkshopResult, Language } from '../../shared/schemas.js';
 import type { Logger } from '../collab/rooms.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { fitExport, type BoardService } from './board.js';
 import type { WorkshopService } from './workshops.js';
 
-export interface SnapshotSummary {
-  snapshotId: string;
-  label: string;
-  createdAt: number;
-  kind: 'manual' | 'auto';
-}
-
 export interface SnapshotService {
-  save(workshopId: string, label: string, kind?: 'manual' | 'auto'): Promise<SnapshotSummary>;
+  save(workshopId: string, label: string, kind?: SnapshotKind): Promise<SnapshotSummary>;
   list(workshopId: string): Promise<SnapshotSummary[]>;
   get(workshopId: string, snapshotId: string): Promise<BoardExport>;
   /** The live board becomes the snapshot's; the board as it was is saved first, so a restore can be undone. */
@@ -130,7 +124,7 @@ const BEFORE_RESTORE = [
  * is undoing that restore: it says so, about X itself, instead of nesting ("Avant la restauration
  * de « Avant la restauration de « X » »"), however many times it goes back and forth.
  */
-export function restoreLabel(restored: string, language: 'fr' | 'en'): string {
+export function restoreLabel(restored: string, language: Language): string {
   let core = restored;
   let undo = false;
   for (;;) {

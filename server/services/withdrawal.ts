@@ -9,18 +9,13 @@ import {
   removeSource,
 } from '../../shared/doc.js';
 import { plenaryTotal, recommendationTotal, sourcesTotal } from '../../shared/board.js';
+import type { WithdrawResult } from '../../shared/api.js';
 import type { BoardExport } from '../../shared/export.js';
 import { groupDocName, PLENARY_DOC, recommendationTargetId } from '../../shared/ids.js';
+import { MODERATION_DOC, withdrawFromModeration } from '../../shared/moderation.js';
 import type { WithdrawMode } from '../../shared/schemas.js';
 import type { Store } from '../store/store.js';
 import type { WorkshopService } from './workshops.js';
-
-export interface WithdrawResult {
-  /** Cards of theirs anonymised or removed from the live board. */
-  cards: number;
-  /** Snapshots rewritten without them. */
-  snapshots: number;
-}
 
 export interface Withdrawal {
   withdraw(workshopId: string, participantId: string, mode: WithdrawMode): Promise<WithdrawResult>;
@@ -167,6 +162,12 @@ export function createWithdrawal(deps: {
           if (mode === 'remove') removedRefs.add(recommendationTargetId(group.id, id));
         if (ids.length > 0) await docs.compactNow(workshopId, docName);
       }
+      // Hidden cards wait in the facilitator's moderation document (issue 16): theirs go too.
+      const hidden = await docs.withDoc(workshopId, MODERATION_DOC, (doc) =>
+        withdrawFromModeration(doc, participantId, mode, removedRefs),
+      );
+      cards += hidden;
+      if (hidden > 0 || removedRefs.size > 0) await docs.compactNow(workshopId, MODERATION_DOC);
 
       if (removedRefs.size > 0) {
         // Merged items: their cards leave the sources; an item made of their cards alone goes.
