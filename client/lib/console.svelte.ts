@@ -6,13 +6,13 @@
 import { syncServerTime } from './clock.svelte.js';
 import { applyPresenceDelta } from '../../shared/presence.js';
 import type { Phase } from '../../shared/phases.js';
-import type { ScreenState, VotesProgress, WorkshopState } from '../../shared/protocol.js';
-import {
-  createRealtimeClient,
-  type CommandData,
-  type CommandResult,
-  type RealtimeClient,
-} from './realtime.js';
+import type {
+  CommandData,
+  ScreenState,
+  VotesProgress,
+  WorkshopState,
+} from '../../shared/protocol.js';
+import { createRealtimeClient, type CommandResult, type RealtimeClient } from './realtime.js';
 
 // Where the console's views have always imported them from.
 export type { CommandError, CommandResult } from './realtime.js';

@@ -3,7 +3,14 @@
 // refusals are final (refusals.ts), and commands typed by the shared event map, settled by the server's ack.
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorCode } from '../../shared/errors.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/protocol.js';
+import type {
+  Ack,
+  ClientToServerEvents,
+  CommandData,
+  CommandName,
+  CommandPayload,
+  ServerToClientEvents,
+} from '../../shared/protocol.js';
 import {
   createReconnector,
   pageNetwork,
@@ -25,14 +32,6 @@ const DELIBERATE_DISCONNECTS: ReadonlySet<string> = new Set([
   'io client disconnect',
   'io server disconnect',
 ]);
-
-export type CommandName = keyof ClientToServerEvents;
-export type CommandPayload<E extends CommandName> = Parameters<ClientToServerEvents[E]>[0];
-/** The data of a command's `{ok: true}` answer, as the shared event map types its ack. */
-export type CommandData<E extends CommandName> = Extract<
-  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0],
-  { ok: true }
->['data'];
 
 export type CommandError = ErrorCode | 'timeout' | 'offline';
 export type CommandResult<T> =

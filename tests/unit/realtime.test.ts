@@ -130,6 +130,21 @@ function countingReconnector() {
   return { reconnector, calls };
 }
 
+/** Checked by tsc, never run: payloads and answers are typed by shared/protocol.ts's Commands. */
+export async function typedCommands(client: RealtimeClient): Promise<void> {
+  // @ts-expect-error a dot is +1 or -1
+  await client.command('vote:cast', { targetId: 'g/r', delta: 2 });
+  // @ts-expect-error no such command
+  await client.command('vote:steal', {});
+  const answer = await client.command('vote:cast', { targetId: 'g/r', delta: 1 });
+  if (answer.ok) {
+    const remaining: number = answer.data.remaining;
+    // @ts-expect-error vote:cast answers {remaining}, nothing else
+    void answer.data.nope;
+    void remaining;
+  }
+}
+
 describe('the realtime client on the wire', () => {
   let server: Awaited<ReturnType<typeof startBareServer>>;
   const clients: RealtimeClient[] = [];
