@@ -66,7 +66,7 @@ function plenaryWorkshop(srv: TestServer): Promise<Plenary> {
         group.id,
         list.map((r) => r.id),
       );
-      for (const rec of list) texts.set(`${group.id}/${rec.id}`, rec);
+      for (const rec of list) texts.set(recommendationTargetId(group.id, rec.id), rec);
       doc.destroy();
     }
     const taken = new Set<string>();

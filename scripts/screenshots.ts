@@ -138,7 +138,11 @@ async function seedBoard(srv: TestServer) {
   }
   recs.forEach((r, i) => {
     const cluster = fixture.recommendations.find((x) => x.title === r.title)?.cluster;
-    if (cluster) clusters.set(cluster, [`${groupId}/${ids[i]}`, ...(clusters.get(cluster) ?? [])]);
+    if (cluster)
+      clusters.set(cluster, [
+        recommendationTargetId(groupId, ids[i]!),
+        ...(clusters.get(cluster) ?? []),
+      ]);
   });
   const plenary = connectDoc(srv.url, workshop.workshopId, PLENARY_DOC, workshop.facilitatorKey);
   await synced(plenary);
@@ -293,7 +297,8 @@ function demoWorkshop(srv: TestServer): Promise<Demo> {
     for (const group of demo.groups) {
       const doc = connectDoc(srv.url, demo.workshopId, groupDocName(group.id), demo.facilitatorKey);
       await synced(doc);
-      for (const rec of readRecommendations(doc.doc)) titles.set(`${group.id}/${rec.id}`, rec);
+      for (const rec of readRecommendations(doc.doc))
+        titles.set(recommendationTargetId(group.id, rec.id), rec);
       doc.destroy();
     }
     const plenary = connectDoc(srv.url, demo.workshopId, PLENARY_DOC, demo.facilitatorKey);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
 import { PHASES, VOTING_PHASES } from './phases.js';
+import { languageSchema } from './schemas.js';
 
 export const EXPORT_FORMAT = 'atelier.workshop';
 export const EXPORT_VERSION = 1;
@@ -46,7 +47,7 @@ export const exportSchema = z.object({
     workshopId: id,
     code: z.string().max(16),
     title: z.string().min(1).max(LIMITS.workshopTitle),
-    language: z.enum(['fr', 'en']),
+    language: languageSchema,
     voteBudget: z.number().int().min(1).max(LIMITS.voteBudgetMax),
     phase: z.enum(PHASES),
     votesRevealed: z.boolean(),

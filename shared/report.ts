@@ -2,10 +2,11 @@
 // In the workshop's language (or the one asked for); dates, numbers and lists through Intl.
 import { quadrantOf, rankItems, type Quadrant } from './board.js';
 import type { BoardExport, ExportItem } from './export.js';
-import { parseTargetId } from './ids.js';
+import { parseTargetId, recommendationTargetId } from './ids.js';
 import type { Phase } from './phases.js';
+import type { Language } from './schemas.js';
 
-export type ReportLanguage = 'fr' | 'en';
+export type ReportLanguage = Language;
 
 const WORDS = {
   fr: {
@@ -340,7 +341,7 @@ export function tableRows(
         null,
         null,
         null,
-        `${g.id}/${rec.id}`,
+        recommendationTargetId(g.id, rec.id),
       ]);
     }
   }

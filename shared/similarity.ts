@@ -4,6 +4,7 @@
 // never puts two recommendations of one group in a set → the shared words of each set.
 // Pure and isomorphic (its one dependency, the Snowball stemmers, is plain JavaScript).
 // docs/suggestions.md explains the choices, the measured precision/recall and where it fails.
+import { recommendationTargetId } from './ids.js';
 import { conceptsOf } from './similarity/concepts.js';
 import {
   isStopWord,
@@ -440,7 +441,7 @@ class MaxHeap {
 }
 
 export const sourceOf = (rec: Pick<SuggestionInput, 'groupId' | 'id'>): string =>
-  `${rec.groupId}/${rec.id}`;
+  recommendationTargetId(rec.groupId, rec.id);
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,9 +1,10 @@
 // The interface language: French by default (or the browser's if English), remembered in
 // localStorage. `t('join.title', {name})` looks a message up with dotted keys and fills {params}.
+import type { Language } from '../../shared/schemas.js';
 import { en } from '../i18n/en.js';
 import { fr, type Messages } from '../i18n/fr.js';
 
-export type Lang = 'fr' | 'en';
+export type Lang = Language;
 const STORAGE_KEY = 'atelier.lang';
 const catalogs: Record<Lang, Messages> = { fr, en };
 

@@ -8,7 +8,7 @@ import {
   readRecommendations,
   recommendationsMap,
 } from '../../shared/doc.js';
-import { groupDocName } from '../../shared/ids.js';
+import { groupDocName, recommendationTargetId } from '../../shared/ids.js';
 import {
   ask,
   openReplica,
@@ -290,7 +290,7 @@ export async function voteOnce(p: Participant, random: () => number = Math.rando
   } else {
     const cards = readRecommendations(p.replica.doc);
     if (cards.length === 0) return;
-    targetId = `${p.groupId}/${cards[Math.floor(random() * cards.length)]!.id}`;
+    targetId = recommendationTargetId(p.groupId, cards[Math.floor(random() * cards.length)]!.id);
   }
   const delta = withdraw ? -1 : 1;
   const pending = p.ledger.send(targetId, delta);

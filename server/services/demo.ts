@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { addRecommendation } from '../../shared/doc.js';
-import { generateId, groupDocName } from '../../shared/ids.js';
-import type { CreateWorkshopResult } from '../../shared/schemas.js';
+import { generateId, groupDocName, recommendationTargetId } from '../../shared/ids.js';
+import { languageSchema, type CreateWorkshopResult } from '../../shared/schemas.js';
 import type { Store } from '../store/store.js';
 import type { DocAccess } from './board.js';
 import type { WorkshopService } from './workshops.js';
 
 const fixtureSchema = z.object({
-  language: z.enum(['fr', 'en']),
+  language: languageSchema,
   title: z.string(),
   voteBudget: z.number().int(),
   groups: z.array(z.object({ key: z.string(), name: z.string(), prompt: z.string() })),
@@ -100,7 +100,7 @@ export async function createDemoWorkshop(
           workshopId: created.workshopId,
           participantId,
           phase: 'vote',
-          targetId: `${groupId}/${recId}`,
+          targetId: recommendationTargetId(groupId, recId),
           delta: 1,
           budget: fixture.voteBudget,
         });

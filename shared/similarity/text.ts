@@ -1,8 +1,10 @@
 // Text processing for merge suggestions: normalisation, stop words, language detection and
 // stemming for French and English. Isomorphic (runs in the browser too).
 import { newStemmer } from 'snowball-stemmers';
+import type { Language } from '../schemas.js';
 
-export type Language = 'fr' | 'en';
+// The engine's modules take the language from here; it is the workshop's (schemas.ts).
+export type { Language };
 
 // ---------------------------------------------------------------------------------------------
 // Normalisation
