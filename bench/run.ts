@@ -1,6 +1,7 @@
 // `npm run bench`: the simulated workshop, side by side with the reference servers, on this
 // machine. Writes bench/results/latest.json, latest.md (the tables of docs/benchmarks.md) and
-// latency.svg. `--quick` is a one-minute smoke run; `--profile` records V8 CPU profiles of the
+// latency.svg, and keeps the run's summary (its Markdown tables, never the JSON) in
+// results/history/<time>-<mode>.md. `--quick` is a one-minute smoke run; `--profile` records V8 CPU profiles of the
 // Atelier server per phase and summarizes where its time goes. See docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import {
@@ -481,6 +482,15 @@ async function main(): Promise<void> {
     path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.md`),
     markdown,
   );
+  // The history keeps summaries only: a run's raw figures live in its JSON until the next run
+  // replaces it; what later readers compare is the tables (bench/results/history/README.md).
+  // (A quick run is a smoke test: not history.)
+  if (results.mode !== 'quick') {
+    const historyDir = path.join(outDir, 'history');
+    mkdirSync(historyDir, { recursive: true });
+    const stamp = new Date(t0).toISOString().slice(0, 16).replace(':', '');
+    writeFileSync(path.join(historyDir, `${stamp}-${results.mode}.md`), markdown);
+  }
   process.stdout.write(`\n${markdown}\n`);
   log(
     `done in ${(results.tookMs / 1000).toFixed(0)} s; results in ${path.relative(process.cwd(), outDir)}/`,
