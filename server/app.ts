@@ -26,6 +26,8 @@ import { serveClient } from './http/static.js';
 import { createLogger } from './log.js';
 import { wireEvents } from './events.js';
 import { createRealtime } from './realtime/socket.js';
+import { createModerationService } from './services/moderation.js';
+import { createProfanityCheck } from './services/profanity.js';
 import { createCluster } from './scale/cluster.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
@@ -130,8 +132,15 @@ export function createServer(
 
   const httpServer = createHttpServer(app);
   const yjs = createYjsEndpoint({ rooms, workshops, log, door });
-  const realtime = createRealtime({ httpServer, workshops, votes, log, door });
+  const moderation = createModerationService({
+    workshops,
+    docs: rooms,
+    profanity: createProfanityCheck(),
+    log,
+  });
+  const realtime = createRealtime({ httpServer, workshops, votes, log, door, moderation });
   wireEvents({
+    moderation,
     workshops,
     votes,
     snapshots,

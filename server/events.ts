@@ -6,9 +6,13 @@ import { CloseCode } from '../shared/closeCodes.js';
 import type { Rooms } from './collab/rooms.js';
 import type { Door } from './http/door.js';
 import type { Broadcasts } from './realtime/broadcasts.js';
+import type { ModerationService } from './services/moderation.js';
 import type { SnapshotService } from './services/snapshots.js';
 import type { VoteService } from './services/votes.js';
 import type { WorkshopService } from './services/workshops.js';
+
+/** A close that asks the client to come back (as after a restart): its rights are read again. */
+const RECONNECT = 1012;
 
 export function wireEvents(deps: {
   workshops: WorkshopService;
@@ -17,6 +21,7 @@ export function wireEvents(deps: {
   rooms: Rooms;
   door: Door;
   broadcasts: Broadcasts;
+  moderation: ModerationService;
   logError: (error: unknown) => void;
 }): void {
   const { workshops, votes, snapshots, rooms, door, broadcasts, logError } = deps;
@@ -45,6 +50,30 @@ export function wireEvents(deps: {
     door.crowd.forget(workshopId);
     broadcasts.workshopDeleted(workshopId);
   });
+
+  // Moderation (issue 16). A blocked or unblocked participant's Yjs connections close and come
+  // back under their new rights (write, awareness); their sockets stay.
+  events.on('blocked', (workshopId, participantId) => {
+    rooms.disconnectPrincipal(workshopId, participantId, RECONNECT, 'rights changed');
+  });
+  events.on('modes', (workshopId) => {
+    const live = workshops.peek(workshopId);
+    // Inbox: the projection lets go of the group documents (it is refused them from now on).
+    if (live?.record.moderation === 'inbox') {
+      rooms.disconnectPrincipal(workshopId, 'viewer', RECONNECT, 'rights changed');
+      deps.moderation
+        .screenCards(workshopId)
+        .then((cards) => broadcasts.screenCards(workshopId, cards))
+        .catch(logError);
+    }
+  });
+  events.on('deleted', (workshopId) => deps.moderation.forget(workshopId));
+  deps.moderation.events.on('flags', (workshopId, flags) =>
+    broadcasts.moderationFlags(workshopId, flags),
+  );
+  deps.moderation.events.on('screenCards', (workshopId, cards) =>
+    broadcasts.screenCards(workshopId, cards),
+  );
 
   votes.events.on('returned', (workshopId, returns) => {
     broadcasts.dotsReturned(workshopId, returns).catch(logError);

@@ -1,6 +1,15 @@
 // The Socket.IO protocol, shared by server and client: event maps, payloads and acks.
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
+import type { Anonymity } from './anonymity.js';
+import type {
+  cardApprovePayload,
+  cardHidePayload,
+  ModerationFlags,
+  ModerationMode,
+  participantBlockPayload,
+  ScreenCards,
+} from './moderation.js';
 import type { Phase } from './phases.js';
 import type {
   GroupInfo,
@@ -25,6 +34,8 @@ export interface ParticipantPresence {
   name: string;
   groupId: string;
   online: boolean;
+  /** Extension (issue 16), to facilitators only: the facilitator blocked this participant. */
+  blocked?: boolean;
 }
 
 export interface WorkshopState {
@@ -39,6 +50,13 @@ export interface WorkshopState {
   participants: ParticipantPresence[];
   /** Extension: what the facilitator shows on the projection (absent from older servers: the board, no spotlight). */
   screen?: ScreenState;
+  /**
+   * Extension (1.1, issue 16): who reads names. In `peers` and `everyone` the participants' and
+   * the projection's states carry pseudonyms (the facilitator's too in `everyone`).
+   */
+  anonymity?: Anonymity;
+  /** Extension (issue 16): `inbox` when the projection shows only approved cards (`screen:cards`). */
+  moderation?: ModerationMode;
 }
 
 /** Extension: the projection's view in the board phases, and the item in the spotlight (an item id or null). */
@@ -113,6 +131,10 @@ export interface ServerToClientEvents {
   'votes:tally': (tally: VotesTally) => void;
   'votes:returned': (returned: VotesReturned) => void;
   'session:removed': (removed: SessionRemoved) => void;
+  /** Extension (issue 16), to facilitators: the cards the profanity check flagged (the whole list). */
+  'moderation:flags': (flags: ModerationFlags) => void;
+  /** Extension (issue 16), to the projection and facilitators in inbox mode: the approved cards. */
+  'screen:cards': (cards: ScreenCards) => void;
 }
 
 /**
@@ -134,7 +156,27 @@ export interface Commands {
   };
   'workshop:settings': {
     payload: z.input<typeof workshopSettingsPayload>;
-    data: { groupChoiceLocked: boolean; joiningLocked: boolean };
+    data: {
+      groupChoiceLocked: boolean;
+      joiningLocked: boolean;
+      anonymity: Anonymity;
+      moderation: ModerationMode;
+    };
+  };
+  /** Extension (issue 16), facilitator only: hides a card from everyone else, or brings it back. */
+  'card:hide': {
+    payload: z.input<typeof cardHidePayload>;
+    data: { targetId: string; hidden: boolean };
+  };
+  /** Extension (issue 16), facilitator only: a card goes to the projection (inbox mode), or leaves it. */
+  'card:approve': {
+    payload: z.input<typeof cardApprovePayload>;
+    data: { targetId: string; approved: boolean };
+  };
+  /** Extension (issue 16), facilitator only: blocks a participant (their writes and votes change nothing). */
+  'participant:block': {
+    payload: z.input<typeof participantBlockPayload>;
+    data: { participantId: string; blocked: boolean };
   };
   'screen:view': { payload: z.input<typeof screenViewPayload>; data: ScreenState };
   'screen:spotlight': { payload: z.input<typeof screenSpotlightPayload>; data: ScreenState };

@@ -1,6 +1,8 @@
 // zod schemas of everything that crosses a boundary: HTTP bodies and Socket.IO payloads.
 import { z } from 'zod';
+import { anonymitySchema, type Anonymity } from './anonymity.js';
 import { LIMITS } from './limits.js';
+import { moderationModeSchema } from './moderation.js';
 import { PHASES } from './phases.js';
 
 /** Trimmed text with a length range; messages name the field so the UI can point at it. */
@@ -24,6 +26,10 @@ export const createWorkshopBody = z.strictObject({
   language: languageSchema.default('fr'),
   /** Extension: the information notice on personal data shown at join time (default: built from the retention). */
   notice: z.string().trim().max(LIMITS.notice).optional(),
+  /** Extension (1.1, issue 16): who reads participants' names. */
+  anonymity: anonymitySchema.optional(),
+  /** Extension (issue 16): `inbox` shows the projection only the cards the facilitator approved. */
+  moderation: moderationModeSchema.optional(),
 });
 export type CreateWorkshopBody = z.input<typeof createWorkshopBody>;
 
@@ -69,6 +75,8 @@ export const participantMovePayload = z.strictObject({
 export const workshopSettingsPayload = z.strictObject({
   groupChoiceLocked: z.boolean().optional(),
   joiningLocked: z.boolean().optional(),
+  anonymity: anonymitySchema.optional(),
+  moderation: moderationModeSchema.optional(),
 });
 
 /** Extension: what the projection shows in the board phases, chosen by the facilitator. */
@@ -116,6 +124,8 @@ export interface WorkshopInfo {
   groups: GroupInfo[];
   /** Extension: the organiser's information notice on personal data; null: the default text applies. */
   notice: string | null;
+  /** Extension (issue 16): whether names are hidden, so the join page can say so before joining. */
+  anonymity: Anonymity;
   /** Extension: days a closed workshop is kept (RETENTION_DAYS; 0: kept until deleted). */
   retentionDays: number;
   /** Extension: the address the room joins at (`<base>/w/<code>`), reachable from participants' laptops. */

@@ -7,14 +7,27 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/closeCodes.js';
 import { ErrorCode } from '../../shared/errors.js';
+import { awarenessName } from '../../shared/anonymity.js';
 import { parseDocName } from '../../shared/ids.js';
+import { MODERATION_DOC } from '../../shared/moderation.js';
 import { LIMITS } from '../../shared/limits.js';
 import { AppError } from '../errors.js';
 import type { Door } from '../http/door.js';
-import { canWrite, type WorkshopService } from '../services/workshops.js';
+import { canWrite, type LiveWorkshop, type WorkshopService } from '../services/workshops.js';
 import type { Logger, Rooms } from './rooms.js';
 
 const PATH = /^\/yjs\/([^/]+)\/([^/]+)$/;
+
+/** The name a participant's awareness carries; null when they are gone. */
+function awarenessNameOf(live: LiveWorkshop | undefined, participantId: string): string | null {
+  const p = live?.participants.get(participantId);
+  if (!live || !p) return null;
+  return awarenessName(
+    live.record.anonymity ?? 'named',
+    { name: p.name, ordinal: p.ordinal ?? 0 },
+    live.record.language,
+  );
+}
 
 const closeCodeOf: Partial<Record<string, number>> = {
   [ErrorCode.unauthorized]: CloseCode.unauthorized,
@@ -50,11 +63,30 @@ export function createYjsEndpoint(deps: {
       if (principal.workshopId !== workshopId) {
         throw new AppError(ErrorCode.forbidden, 'This token belongs to another workshop.');
       }
+      if (docName === MODERATION_DOC) {
+        // The facilitator's own document (hidden cards, approvals, issue 16): nobody else reads it.
+        if (principal.role !== 'facilitator')
+          throw new AppError(ErrorCode.forbidden, 'This document is the facilitator’s.');
+        await workshops.live(workshopId);
+        if (ws.readyState !== ws.OPEN) return;
+        await rooms.connect(ws, {
+          workshopId,
+          docName,
+          principalId: principal.role,
+          mayAnnounce: true,
+          canWrite: () => workshops.peek(workshopId) !== undefined,
+        });
+        return;
+      }
       const doc = parseDocName(docName);
       const live = await workshops.live(workshopId);
       if (!doc || (doc.kind === 'group' && !live.groups.some((g) => g.id === doc.groupId))) {
         throw new AppError(ErrorCode.notFound, 'No such document in this workshop.');
       }
+      // Inbox moderation (issue 16): the projection gets approved cards (screen:cards), no group document.
+      const inbox = live.record.moderation === 'inbox';
+      if (principal.role === 'viewer' && doc?.kind === 'group' && inbox)
+        throw new AppError(ErrorCode.forbidden, 'The projection shows approved cards only.');
       if (ws.readyState !== ws.OPEN) return;
       await rooms.connect(ws, {
         workshopId,
@@ -65,8 +97,15 @@ export function createYjsEndpoint(deps: {
         mayAnnounce:
           principal.role === 'facilitator' ||
           (principal.role === 'participant' &&
+            // Blocked (issue 16): their awareness reaches nobody either; a block reconnects them.
+            live.participants.get(principal.participantId)?.blocked !== true &&
             doc.kind === 'group' &&
             live.participants.get(principal.participantId)?.groupId === doc.groupId),
+        // Awareness carries the name this person is shown under (anonymity, issue 16), whatever
+        // the client put there: read at every message, so a change of mode applies from then on.
+        ...(principal.role === 'participant'
+          ? { nameOf: () => awarenessNameOf(workshops.peek(workshopId), principal.participantId) }
+          : {}),
         // Read from the in-memory workshop at every message: phase and group changes apply at once.
         canWrite: () => {
           const current = workshops.peek(workshopId);

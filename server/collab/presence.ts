@@ -90,7 +90,10 @@ export class Presence {
     for (const entry of kept) {
       encoding.writeVarUint(encoder, entry.clientId);
       encoding.writeVarUint(encoder, entry.clock);
-      encoding.writeVarString(encoder, name === undefined ? entry.json : stampName(entry.json, name));
+      encoding.writeVarString(
+        encoder,
+        name === undefined ? entry.json : stampName(entry.json, name),
+      );
     }
     const accepted = encoding.toUint8Array(encoder);
     try {

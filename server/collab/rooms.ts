@@ -261,7 +261,12 @@ export function createRooms(deps: {
         return;
       }
       room = loaded;
-      conn = newConnection(ws, { canWrite, mayAnnounce, principalId, ...(nameOf ? { nameOf } : {}) });
+      conn = newConnection(ws, {
+        canWrite,
+        mayAnnounce,
+        principalId,
+        ...(nameOf ? { nameOf } : {}),
+      });
       room.connections.set(ws, conn);
       void closed.then(() => {
         loaded.removeConnection(ws);

@@ -5,10 +5,14 @@ import type { VotesMine, WorkshopState } from '../../shared/protocol.js';
 import type { ParticipantPresence } from '../../shared/protocol.js';
 import type { VoteReturn, VoteService } from '../services/votes.js';
 import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
+import type { ApprovedCard, ModerationFlag } from '../../shared/moderation.js';
 import { channel } from './channels.js';
+import { entryFor, type ReaderClass } from './names.js';
 import type { Presence } from './presence.js';
 import { createThrottle } from './throttle.js';
 import type { AtelierServer, AtelierSocket } from './types.js';
+
+const READER_CLASSES: readonly ReaderClass[] = ['room', 'facilitator'];
 
 /** Tallies are sent at most this often per workshop during a burst of votes (leading + trailing). */
 const TALLY_THROTTLE_MS = 100;
@@ -39,6 +43,10 @@ export interface Broadcasts {
   workshopDeleted(workshopId: string): void;
   /** The facilitator removed this participant: said, then closed; new tallies without their dots. */
   participantRemoved(workshopId: string, participantId: string): void;
+  /** The profanity flags changed (issue 16): the whole list, to the facilitators only. */
+  moderationFlags(workshopId: string, flags: ModerationFlag[]): void;
+  /** The cards approved for the projection changed (issue 16): to the screens and facilitators. */
+  screenCards(workshopId: string, cards: ApprovedCard[]): void;
   /** What a socket gets as soon as it connects: the state, its dots, the tallies it may see. */
   welcome(socket: AtelierSocket, principal: Principal): Promise<void>;
   close(): void;
@@ -54,7 +62,8 @@ export function createBroadcasts(deps: {
 }): Broadcasts {
   const { io, workshops, votes, presence, now, logError } = deps;
 
-  async function stateOf(workshopId: string): Promise<WorkshopState> {
+  /** The state as one reader class reads it: names per the workshop's anonymity (names.ts). */
+  async function stateOf(workshopId: string, reader: ReaderClass): Promise<WorkshopState> {
     const live = await workshops.live(workshopId);
     const r = live.record;
     return {
@@ -65,7 +74,11 @@ export function createBroadcasts(deps: {
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
       groups: live.groups.map(groupInfo),
-      participants: [...live.participants.values()].map(presence.entryOf),
+      participants: [...live.participants.values()].map((p) =>
+        entryFor(live, p, presence.entryOf(p), reader),
+      ),
+      anonymity: r.anonymity ?? 'named',
+      moderation: r.moderation ?? 'open',
       screen: live.screen ?? { view: 'board', spotlight: null },
     };
   }
@@ -99,23 +112,36 @@ export function createBroadcasts(deps: {
     if (!changes) return;
     dirty.delete(workshopId);
     if (changes.record) {
-      io.to(channel.workshop(workshopId)).emit('workshop:state', await stateOf(workshopId));
+      // One state per reader class (names.ts): the facilitators', and the room's for the rest.
+      const [room, facilitators] = await Promise.all([
+        stateOf(workshopId, 'room'),
+        stateOf(workshopId, 'facilitator'),
+      ]);
+      io.to(channel.workshop(workshopId))
+        .except(channel.facilitators(workshopId))
+        .emit('workshop:state', room);
+      io.to(channel.facilitators(workshopId)).emit('workshop:state', facilitators);
       return;
     }
     if (changes.people.size === 0) return;
-    if (roomSize(channel.statePresence(workshopId)) > 0) {
-      io.to(channel.statePresence(workshopId)).emit('workshop:state', await stateOf(workshopId));
-    }
-    if (roomSize(channel.deltaPresence(workshopId)) > 0) {
-      // Built and sent in one synchronous step: no state computed later can reach a socket first.
-      const live = await workshops.live(workshopId);
-      const participants: ParticipantPresence[] = [];
-      for (const id of changes.people) {
-        const p = live.participants.get(id);
-        if (p) participants.push(presence.entryOf(p));
+    for (const reader of READER_CLASSES) {
+      if (roomSize(channel.statePresence(workshopId, reader)) > 0) {
+        io.to(channel.statePresence(workshopId, reader)).emit(
+          'workshop:state',
+          await stateOf(workshopId, reader),
+        );
       }
-      if (participants.length > 0) {
-        io.to(channel.deltaPresence(workshopId)).emit('presence:delta', { participants });
+      if (roomSize(channel.deltaPresence(workshopId, reader)) > 0) {
+        // Built and sent in one synchronous step: no state computed later can reach a socket first.
+        const live = await workshops.live(workshopId);
+        const participants: ParticipantPresence[] = [];
+        for (const id of changes.people) {
+          const p = live.participants.get(id);
+          if (p) participants.push(entryFor(live, p, presence.entryOf(p), reader));
+        }
+        if (participants.length > 0) {
+          io.to(channel.deltaPresence(workshopId, reader)).emit('presence:delta', { participants });
+        }
       }
     }
   }
@@ -208,10 +234,21 @@ export function createBroadcasts(deps: {
       io.in(channel.participant(participantId)).disconnectSockets();
       talliesChanged(workshopId);
     },
+    moderationFlags(workshopId, flags) {
+      io.to(channel.facilitators(workshopId)).emit('moderation:flags', { flags });
+    },
+    screenCards(workshopId, cards) {
+      io.to([channel.screens(workshopId), channel.facilitators(workshopId)]).emit('screen:cards', {
+        cards,
+      });
+    },
     async welcome(socket, principal) {
       const { workshopId } = principal;
       // The newcomer gets the state at once; the others get it with the next folded broadcast.
-      socket.emit('workshop:state', await stateOf(workshopId));
+      socket.emit(
+        'workshop:state',
+        await stateOf(workshopId, principal.role === 'facilitator' ? 'facilitator' : 'room'),
+      );
       if (principal.role === 'participant') {
         socket.emit('votes:mine', await votes.mine(workshopId, principal.participantId));
       }

@@ -16,6 +16,12 @@ import {
   votesRevealPayload,
   workshopSettingsPayload,
 } from '../../shared/schemas.js';
+import {
+  cardApprovePayload,
+  cardHidePayload,
+  participantBlockPayload,
+} from '../../shared/moderation.js';
+import type { ModerationService } from '../services/moderation.js';
 import { extendTimer, startTimer, stopTimer } from '../services/timer.js';
 import type { VoteService } from '../services/votes.js';
 import type { Principal, WorkshopService } from '../services/workshops.js';
@@ -57,6 +63,7 @@ export function createCommands(deps: {
   workshops: WorkshopService;
   votes: VoteService;
   broadcasts: Broadcasts;
+  moderation: ModerationService;
   now: () => number;
 }) {
   const { workshops, votes, broadcasts, now } = deps;
@@ -106,8 +113,27 @@ export function createCommands(deps: {
       return {
         groupChoiceLocked: live.record.groupChoiceLocked,
         joiningLocked: live.record.joiningLocked,
+        anonymity: live.record.anonymity ?? 'named',
+        moderation: live.record.moderation ?? 'open',
       };
     }),
+    // Moderation (issue 16): see server/services/moderation.ts.
+    'card:hide': command(cardHidePayload, facilitator, async ({ targetId, hidden }, p) => {
+      await deps.moderation.hide(p.workshopId, targetId, hidden);
+      return { targetId, hidden };
+    }),
+    'card:approve': command(cardApprovePayload, facilitator, async ({ targetId, approved }, p) => {
+      await deps.moderation.approve(p.workshopId, targetId, approved);
+      return { targetId, approved };
+    }),
+    'participant:block': command(
+      participantBlockPayload,
+      facilitator,
+      async ({ participantId, blocked }, p) => {
+        await workshops.setBlocked(p.workshopId, participantId, blocked);
+        return { participantId, blocked };
+      },
+    ),
     'screen:view': command(screenViewPayload, facilitator, ({ view }, p) =>
       workshops.setScreen(p.workshopId, { view }),
     ),

@@ -6,6 +6,7 @@ import { Server } from 'socket.io';
 import { LIMITS } from '../../shared/limits.js';
 import type { Logger } from '../collab/rooms.js';
 import type { Door } from '../http/door.js';
+import type { ModerationService } from '../services/moderation.js';
 import type { VoteService } from '../services/votes.js';
 import type { WorkshopService } from '../services/workshops.js';
 import { createBroadcasts, type Broadcasts } from './broadcasts.js';
@@ -13,6 +14,7 @@ import { channel } from './channels.js';
 import { createCommands } from './commands.js';
 import { listenToCommands } from './dispatch.js';
 import { authenticateHandshakes } from './handshake.js';
+import { welcomeModeration } from './moderation.js';
 import { createPresence } from './presence.js';
 import type { AtelierServer } from './types.js';
 
@@ -29,10 +31,12 @@ export function createRealtime(deps: {
   votes: VoteService;
   log: Logger;
   door: Door;
+  moderation: ModerationService;
   now?: () => number;
 }): Realtime {
   const { workshops, votes, log, door } = deps;
   const now = deps.now ?? Date.now;
+  const moderation = deps.moderation;
   const io: AtelierServer = new Server(deps.httpServer, {
     path: '/socket.io',
     serveClient: false,
@@ -57,7 +61,7 @@ export function createRealtime(deps: {
 
   const presence = createPresence();
   const broadcasts = createBroadcasts({ io, workshops, votes, presence, now, logError });
-  const commands = createCommands({ workshops, votes, broadcasts, now });
+  const commands = createCommands({ workshops, votes, broadcasts, now, moderation });
 
   authenticateHandshakes(io, door);
 
@@ -65,10 +69,11 @@ export function createRealtime(deps: {
     const principal = socket.data.principal;
     const { workshopId } = principal;
     void socket.join(channel.workshop(workshopId));
+    const reader = principal.role === 'facilitator' ? 'facilitator' : 'room';
     void socket.join(
       socket.data.presence === 'delta'
-        ? channel.deltaPresence(workshopId)
-        : channel.statePresence(workshopId),
+        ? channel.deltaPresence(workshopId, reader)
+        : channel.statePresence(workshopId, reader),
     );
 
     if (principal.role === 'facilitator') {
@@ -77,6 +82,7 @@ export function createRealtime(deps: {
       socket.emit('workshop:whoami', { role: 'facilitator', workshopId });
     } else if (principal.role === 'viewer') {
       void socket.join(channel.progress(workshopId));
+      void socket.join(channel.screens(workshopId));
       socket.emit('workshop:whoami', { role: 'viewer', workshopId });
     } else {
       const { participantId } = principal;
@@ -103,6 +109,7 @@ export function createRealtime(deps: {
     }
 
     broadcasts.welcome(socket, principal).catch(logError);
+    welcomeModeration(socket, principal, { moderation, workshops }).catch(logError);
     listenToCommands(socket, commands, { door, logError });
   });
 

@@ -223,6 +223,10 @@ export function createVoteService(deps: {
       if (!live.participants.has(principal.participantId)) {
         throw new AppError(ErrorCode.unauthorized, 'You are no longer in this workshop.');
       }
+      // Blocked by the facilitator (issue 16): no dot placed or taken back until unblocked.
+      if (live.participants.get(principal.participantId)?.blocked === true) {
+        throw new AppError(ErrorCode.forbidden, 'The facilitator has paused your contributions.');
+      }
       const phase = live.record.phase;
       if (!isVotingPhase(phase))
         throw new AppError(ErrorCode.votingClosed, 'Voting is not open in this phase.');

@@ -69,6 +69,10 @@ export interface WorkshopEvents {
    * every connection they hold must close now (their token is refused from here on).
    */
   removed: [workshopId: string, participantId: string];
+  /** The facilitator blocked or unblocked this participant: their open connections are re-evaluated. */
+  blocked: [workshopId: string, participantId: string, blocked: boolean];
+  /** The anonymity or moderation mode changed: names and the projection's documents follow. */
+  modes: [workshopId: string];
 }
 
 export interface WorkshopService {
@@ -113,6 +117,8 @@ export interface WorkshopService {
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
   /** Removes a participant and their dots (their cards stay); throws not_found. */
   removeParticipant(workshopId: string, participantId: string): Promise<void>;
+  /** Blocks or unblocks a participant (issue 16); `blocked` is announced; throws not_found. */
+  setBlocked(workshopId: string, participantId: string, blocked: boolean): Promise<void>;
   /** Votes were written around the cast path (restore): announced, so books and clients catch up. */
   votesReplaced(workshopId: string): void;
   /** Changes what the projection shows; workshop:state carries it. */
@@ -140,6 +146,7 @@ export function info(live: LiveWorkshop): WorkshopFacts {
     joiningLocked: r.joiningLocked,
     groups: live.groups.map(groupInfo),
     notice: r.notice ?? null,
+    anonymity: r.anonymity ?? 'named',
   };
 }
 
@@ -165,6 +172,8 @@ export function canWrite(
   if (principal.role === 'viewer' || doc.kind === 'plenary') return false;
   if (writingFrozen(live.record, now)) return false;
   if (live.record.phase === 'vote') return false;
+  // Blocked by the facilitator (issue 16): reads like a viewer, writes nothing.
+  if (live.participants.get(principal.participantId)?.blocked === true) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
 }
 
@@ -264,6 +273,8 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         screenKeyHash: null,
         createdAt: now(),
         ...(input.notice ? { notice: input.notice } : {}),
+        anonymity: input.anonymity ?? 'named',
+        moderation: input.moderation ?? 'open',
       };
       const groups = input.groups.map((group, position) => ({
         id: generateId(),
@@ -324,7 +335,9 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         createdAt: now(),
       };
       await store.addParticipant(participant);
-      w.participants.set(participant.id, participant);
+      // Read back for the ordinal the store gave (the workshop's join counter: never reused).
+      const stored = await store.participantByTokenHash(participant.tokenHash);
+      w.participants.set(participant.id, stored ?? participant);
       events.emit('people', w.record.id, [participant.id]);
       return { participantId: participant.id, token, groupId: group.id };
     },
@@ -371,6 +384,8 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       const previous = w.record.phase;
       w.record = record;
       if (record.phase !== previous) events.emit('phase', workshopId, record.phase, previous);
+      if (patch.anonymity !== undefined || patch.moderation !== undefined)
+        events.emit('modes', workshopId);
       events.emit('changed', workshopId);
       if (
         patch.phase !== undefined ||
@@ -422,6 +437,16 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       w.participants.set(participantId, { ...participant, groupId });
       events.emit('people', workshopId, [participantId]);
       events.emit('rights', workshopId);
+    },
+
+    async setBlocked(workshopId, participantId, blocked) {
+      const w = await live(workshopId);
+      const participant = w.participants.get(participantId);
+      if (!participant || !(await store.setParticipantBlocked(workshopId, participantId, blocked)))
+        throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
+      w.participants.set(participantId, { ...participant, blocked });
+      events.emit('blocked', workshopId, participantId, blocked);
+      events.emit('people', workshopId, [participantId]);
     },
 
     async removeParticipant(workshopId, participantId) {

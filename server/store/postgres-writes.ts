@@ -23,6 +23,8 @@ const columns: Record<keyof WorkshopPatch, string> = {
   joiningLocked: 'joining_locked',
   screenKeyHash: 'screen_key_hash',
   notice: 'notice',
+  anonymity: 'anonymity',
+  moderation: 'moderation',
 };
 
 /** Another workshop holds this code (unique_violation on the code's constraint). */
@@ -42,8 +44,8 @@ export async function insertWorkshop(
   await c.query(
     `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
        timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
-       screen_key_hash, created_at, updated_at, notice)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)`,
+       screen_key_hash, created_at, updated_at, notice, anonymity, moderation)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)`,
     [
       w.id,
       w.code,
@@ -60,6 +62,8 @@ export async function insertWorkshop(
       w.screenKeyHash,
       w.createdAt,
       w.notice ?? null,
+      w.anonymity ?? 'named',
+      w.moderation ?? 'open',
     ],
   );
   for (const g of groups) {
@@ -71,9 +75,14 @@ export async function insertWorkshop(
 }
 
 export async function insertParticipant(c: Queryable, p: ParticipantRecord): Promise<void> {
+  // One statement: the ordinal is the workshop's join counter, moved on under its row lock, so
+  // that concurrent joins (from any process) never share one and a removal frees none.
   await c.query(
-    `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
+    `WITH joined AS (
+       UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = $2
+       RETURNING participants_joined - 1 AS ordinal)
+     INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal)
+     SELECT $1, $2, $3, $4, $5, $6, ordinal FROM joined`,
     [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt],
   );
 }

@@ -3,6 +3,8 @@
 // running every call inside one process, this store gets from transactions and row locks, so
 // that several processes may share the database (docs/architecture.md, "PostgreSQL").
 import type pg from 'pg';
+import type { Anonymity } from '../../shared/anonymity.js';
+import type { ModerationMode } from '../../shared/moderation.js';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
 import type { Language } from '../../shared/schemas.js';
 import {
@@ -57,6 +59,8 @@ interface WorkshopRow {
   screen_key_hash: string | null;
   created_at: number;
   notice: string | null;
+  anonymity: string;
+  moderation: string;
 }
 
 function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -77,6 +81,8 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     createdAt: row.created_at,
     // Absent rather than null, as in the SQLite store.
     ...(row.notice !== null ? { notice: row.notice } : {}),
+    anonymity: row.anonymity as Anonymity,
+    moderation: row.moderation as ModerationMode,
   };
 }
 
@@ -87,6 +93,8 @@ const toParticipant = (row: Record<string, unknown>) => ({
   name: row.name as string,
   tokenHash: row.token_hash as string,
   createdAt: row.created_at as number,
+  ordinal: row.ordinal as number,
+  blocked: row.blocked as boolean,
 });
 
 const toVote = (row: Record<string, unknown>): VoteRecord => ({
@@ -273,6 +281,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       await insertParticipant(pool, p).catch((error: unknown) => {
         throw translate(error);
       });
+    },
+    async setParticipantBlocked(workshopId, participantId, blocked) {
+      const { rowCount } = await query(
+        'UPDATE participants SET blocked = $3 WHERE workshop_id = $1 AND id = $2',
+        [workshopId, participantId, blocked],
+      );
+      return (rowCount ?? 0) > 0;
     },
     async participantByTokenHash(tokenHash) {
       const { rows } = await query('SELECT * FROM participants WHERE token_hash = $1', [tokenHash]);

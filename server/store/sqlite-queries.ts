@@ -2,6 +2,8 @@
 // the store itself reads as what each method does.
 import type Database from 'better-sqlite3';
 import type { Phase } from '../../shared/phases.js';
+import type { Anonymity } from '../../shared/anonymity.js';
+import type { ModerationMode } from '../../shared/moderation.js';
 import type { Language } from '../../shared/schemas.js';
 import type { ParticipantRecord, WorkshopRecord } from './store.js';
 
@@ -21,6 +23,8 @@ export interface WorkshopRow {
   screen_key_hash: string | null;
   created_at: number;
   notice: string | null;
+  anonymity: string;
+  moderation: string;
 }
 
 export interface ParticipantRow {
@@ -30,6 +34,8 @@ export interface ParticipantRow {
   name: string;
   token_hash: string;
   created_at: number;
+  ordinal: number;
+  blocked: number;
 }
 
 export function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -50,6 +56,8 @@ export function toWorkshop(row: WorkshopRow): WorkshopRecord {
     createdAt: row.created_at,
     // Absent rather than null: records without a notice keep the shape they had before it.
     ...(row.notice !== null ? { notice: row.notice } : {}),
+    anonymity: row.anonymity as Anonymity,
+    moderation: row.moderation as ModerationMode,
   };
 }
 
@@ -61,6 +69,8 @@ export function toParticipant(row: ParticipantRow): ParticipantRecord {
     name: row.name,
     tokenHash: row.token_hash,
     createdAt: row.created_at,
+    ordinal: row.ordinal,
+    blocked: row.blocked === 1,
   };
 }
 
@@ -71,10 +81,10 @@ export function prepareQueries(db: Database.Database) {
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
        votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at,
-       notice)
+       notice, anonymity, moderation)
      VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
        @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt,
-       @notice)`,
+       @notice, @anonymity, @moderation)`,
     ),
     insertGroup: db.prepare(
       'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
@@ -96,9 +106,15 @@ export function prepareQueries(db: Database.Database) {
       { id: string; workshop_id: string; name: string; prompt: string; position: number }
     >('SELECT * FROM groups WHERE workshop_id = ? ORDER BY position'),
     insertParticipant: db.prepare(
-      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at)
-     VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt)`,
+      // The ordinal is the workshop's join counter (see countJoin, in the same transaction).
+      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal)
+     VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt,
+       (SELECT participants_joined FROM workshops WHERE id = @workshopId))`,
     ),
+    countJoin: db.prepare(
+      'UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = ?',
+    ),
+    setBlocked: db.prepare('UPDATE participants SET blocked = ? WHERE workshop_id = ? AND id = ?'),
     participantByToken: db.prepare<[string], ParticipantRow>(
       'SELECT * FROM participants WHERE token_hash = ?',
     ),

@@ -82,12 +82,17 @@ export function createSqliteStore(file: string): Store {
       groupChoiceLocked: workshop.groupChoiceLocked ? 1 : 0,
       joiningLocked: workshop.joiningLocked ? 1 : 0,
       notice: workshop.notice ?? null,
+      anonymity: workshop.anonymity ?? 'named',
+      moderation: workshop.moderation ?? 'open',
     });
     for (const group of groups) q.insertGroup.run(group);
   };
-  const insertParticipant = (participant: ParticipantRecord) => {
-    q.insertParticipant.run(participant);
-  };
+  // The ordinal comes from the workshop's counter, moved on in the same transaction.
+  const insertParticipant = db.transaction((participant: ParticipantRecord) => {
+    const { id, workshopId, groupId, name, tokenHash, createdAt } = participant;
+    q.insertParticipant.run({ id, workshopId, groupId, name, tokenHash, createdAt });
+    q.countJoin.run(workshopId);
+  });
 
   // Log lengths per document, counted once and then kept in step: a keystroke's append must not
   // scan the log (this process is the only writer of its database).
@@ -171,6 +176,8 @@ export function createSqliteStore(file: string): Store {
     joiningLocked: 'joining_locked',
     screenKeyHash: 'screen_key_hash',
     notice: 'notice',
+    anonymity: 'anonymity',
+    moderation: 'moderation',
   };
 
   const updateWorkshop = (id: string, patch: WorkshopPatch) => {
@@ -263,6 +270,9 @@ export function createSqliteStore(file: string): Store {
     },
     async moveParticipant(participantId, groupId) {
       q.moveParticipant.run(groupId, participantId);
+    },
+    async setParticipantBlocked(workshopId, participantId, blocked) {
+      return q.setBlocked.run(blocked ? 1 : 0, workshopId, participantId).changes > 0;
     },
     async deleteWorkshop(workshopId) {
       const deleted = q.deleteWorkshop.run(workshopId).changes > 0;

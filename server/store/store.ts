@@ -1,5 +1,7 @@
 // The storage interface: everything Atelier keeps, behind one async contract so that SQLite
 // (embedded default) and PostgreSQL (several processes) pass the same contract suite.
+import type { Anonymity } from '../../shared/anonymity.js';
+import type { ModerationMode } from '../../shared/moderation.js';
 import type { Language } from '../../shared/schemas.js';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
 import type { UnitOfWork } from './unit-of-work.js';
@@ -28,6 +30,10 @@ export interface WorkshopRecord {
    * default text (built from the retention) applies. A patch with `null` brings the default back.
    */
   notice?: string | null;
+  /** Who reads participants' names (issue 16); absent reads as `named`. */
+  anonymity?: Anonymity;
+  /** `inbox`: the projection shows only the cards the facilitator approved; absent reads as `open`. */
+  moderation?: ModerationMode;
 }
 
 export type WorkshopPatch = Partial<
@@ -41,6 +47,8 @@ export type WorkshopPatch = Partial<
     | 'joiningLocked'
     | 'screenKeyHash'
     | 'notice'
+    | 'anonymity'
+    | 'moderation'
   >
 >;
 
@@ -60,6 +68,14 @@ export interface ParticipantRecord {
   /** sha256 of the participant token. */
   tokenHash: string;
   createdAt: number;
+  /**
+   * Join order in the workshop, 0-based, for a stable pseudonym: assigned by the store at
+   * insertion from a counter on the workshop (never reused, even after a removal); always present
+   * on a record read back.
+   */
+  ordinal?: number;
+  /** The facilitator blocked this participant: they read, but write and vote nothing (issue 16). */
+  blocked?: boolean;
 }
 
 export interface StoredDoc {
@@ -135,6 +151,12 @@ export interface Store {
   participantByTokenHash(tokenHash: string): Promise<ParticipantRecord | null>;
   participants(workshopId: string): Promise<ParticipantRecord[]>;
   moveParticipant(participantId: string, groupId: string): Promise<void>;
+  /** Blocks or unblocks a participant of this workshop; false when there is no such participant. */
+  setParticipantBlocked(
+    workshopId: string,
+    participantId: string,
+    blocked: boolean,
+  ): Promise<boolean>;
   /**
    * Removes a participant of this workshop and every dot they hold, atomically; their token
    * finds nobody from then on. False when the workshop has no such participant.
