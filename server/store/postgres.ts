@@ -81,8 +81,9 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     createdAt: row.created_at,
     // Absent rather than null, as in the SQLite store.
     ...(row.notice !== null ? { notice: row.notice } : {}),
-    anonymity: row.anonymity as Anonymity,
-    moderation: row.moderation as ModerationMode,
+    // Absent when at their defaults (named, open), as in the SQLite store.
+    ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
+    ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
   };
 }
 
@@ -94,7 +95,7 @@ const toParticipant = (row: Record<string, unknown>) => ({
   tokenHash: row.token_hash as string,
   createdAt: row.created_at as number,
   ordinal: row.ordinal as number,
-  blocked: row.blocked as boolean,
+  ...(row.blocked === true ? { blocked: true } : {}),
 });
 
 const toVote = (row: Record<string, unknown>): VoteRecord => ({

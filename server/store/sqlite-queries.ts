@@ -56,8 +56,9 @@ export function toWorkshop(row: WorkshopRow): WorkshopRecord {
     createdAt: row.created_at,
     // Absent rather than null: records without a notice keep the shape they had before it.
     ...(row.notice !== null ? { notice: row.notice } : {}),
-    anonymity: row.anonymity as Anonymity,
-    moderation: row.moderation as ModerationMode,
+    // Absent when at their defaults (named, open), as the notice: older records keep their shape.
+    ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
+    ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
   };
 }
 
@@ -70,7 +71,7 @@ export function toParticipant(row: ParticipantRow): ParticipantRecord {
     tokenHash: row.token_hash,
     createdAt: row.created_at,
     ordinal: row.ordinal,
-    blocked: row.blocked === 1,
+    ...(row.blocked === 1 ? { blocked: true } : {}),
   };
 }
 

@@ -58,6 +58,8 @@ export function participantRecord(
     name: 'Camille',
     tokenHash: unique('token-hash-'),
     createdAt: 1_700_000_000_000,
+    // The store gives each its join order in its workshop (issue 16); the first is 0.
+    ordinal: 0,
     ...overrides,
   };
 }
@@ -98,11 +100,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       await store.close();
     });
 
+    /** Participants this test added to `workshop` through join(): the next one's ordinal. */
+    let joined = 0;
+    beforeEach(() => {
+      joined = 0;
+    });
+
     async function join(
       groupIndex = 0,
       overrides: Partial<ParticipantRecord> = {},
     ): Promise<ParticipantRecord> {
-      const participant = participantRecord(workshop.id, groups[groupIndex]!.id, overrides);
+      const participant = participantRecord(workshop.id, groups[groupIndex]!.id, {
+        ordinal: joined++,
+        ...overrides,
+      });
       await store.addParticipant(participant);
       return participant;
     }
@@ -341,6 +352,54 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.participantByTokenHash(stranger.tokenHash)).toEqual(stranger);
         expect(await store.removeParticipant(workshop.id, p.id)).toBe(true);
         expect(await store.removeParticipant(workshop.id, p.id)).toBe(false);
+      });
+
+      it('ordinals follow join order per workshop and are never reused after a removal (issue 16)', async () => {
+        const a = await join(0);
+        const b = await join(1);
+        expect(await store.removeParticipant(workshop.id, b.id)).toBe(true);
+        const c = participantRecord(workshop.id, groups[0]!.id, { ordinal: 99 });
+        await store.addParticipant(c);
+        const ordinals = (await store.participants(workshop.id)).map((p) => [p.id, p.ordinal]);
+        // The ordinal given is ignored: the store counts the joins.
+        expect(ordinals).toEqual([
+          [a.id, 0],
+          [c.id, 2],
+        ]);
+        const other = workshopRecord();
+        const otherGroups = groupRecords(other.id, ['A']);
+        await store.createWorkshop(other, otherGroups);
+        const first = participantRecord(other.id, otherGroups[0]!.id);
+        await store.addParticipant(first);
+        expect((await store.participantByTokenHash(first.tokenHash))?.ordinal).toBe(0);
+      });
+
+      it('a participant is blocked and unblocked in their own workshop only (issue 16)', async () => {
+        const p = await join(0);
+        expect(await store.setParticipantBlocked(workshop.id, p.id, true)).toBe(true);
+        expect(await store.participantByTokenHash(p.tokenHash)).toEqual({ ...p, blocked: true });
+        expect(await store.setParticipantBlocked(workshop.id, p.id, false)).toBe(true);
+        expect(await store.participantByTokenHash(p.tokenHash)).toEqual(p);
+        expect(await store.setParticipantBlocked('another', p.id, true)).toBe(false);
+        expect(await store.setParticipantBlocked(workshop.id, 'nobody', true)).toBe(false);
+      });
+    });
+
+    describe('anonymity and moderation modes (issue 16)', () => {
+      it('are kept from creation, absent at their defaults, and patched', async () => {
+        const hidden = workshopRecord({ anonymity: 'everyone', moderation: 'inbox' });
+        await store.createWorkshop(hidden, groupRecords(hidden.id, ['A']));
+        expect(await store.workshopById(hidden.id)).toEqual(hidden);
+        const plain = await store.workshopById(workshop.id);
+        expect(plain?.anonymity).toBeUndefined();
+        expect(plain?.moderation).toBeUndefined();
+        expect(await store.updateWorkshop(workshop.id, { anonymity: 'peers' })).toEqual({
+          ...workshop,
+          anonymity: 'peers',
+        });
+        expect(
+          await store.updateWorkshop(workshop.id, { anonymity: 'named', moderation: 'inbox' }),
+        ).toEqual({ ...workshop, moderation: 'inbox' });
       });
     });
 
