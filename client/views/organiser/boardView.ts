@@ -49,3 +49,26 @@ export function describeRef(
   }
   return { group, title: null };
 }
+
+/**
+ * The groups a vote target belongs to: a recommendation's group, or the groups a merged item came
+ * from (the item read from the first board that still holds it).
+ */
+export function targetTags(
+  targetId: string,
+  boards: (BoardExport | null | undefined)[],
+  tags: Map<string, GroupTag>,
+): GroupTag[] {
+  const target = parseTargetId(targetId);
+  if (target?.kind === 'recommendation') {
+    const tag = tags.get(target.groupId);
+    return tag ? [tag] : [];
+  }
+  if (target?.kind === 'plenary') {
+    for (const board of boards) {
+      const item = board?.items.find((i) => i.id === target.itemId);
+      if (item) return itemGroups(item, tags);
+    }
+  }
+  return [];
+}
