@@ -723,7 +723,7 @@ export const en: Messages = {
     testedAxe:
       'An automated audit with axe-core (WCAG 2.1 rules, levels A and AA) of every page, in French and English, light and dark themes: home page, join form, a group’s board while writing, voting, merging, prioritising and closed, another group’s board, the facilitator console and the projection screen in every phase, the organiser pages, the report, this page and the not-found page. Result: no serious or critical error.',
     testedKeyboard:
-      'Keyboard paths, replayed by automated tests in Chromium: skip link to the board, focus on the page’s heading after joining a workshop and on every page change, the undo notification reached directly and dismissed with Escape.',
+      'Keyboard paths, replayed by automated tests in Chromium: skip link to the board, focus on the page’s heading after joining a workshop and on every page change, the undo notification reached directly and dismissed with Escape, recommendations merged in the facilitator’s console with the keyboard alone (arrows, Space, Ctrl + Enter) in no more keystrokes than clicks plus the moves.',
     nonAccessibleTitle: 'Non-accessible content',
     nonAccessible1:
       'No test has been made yet with a screen reader (NVDA, JAWS, VoiceOver) or with voice control: the announcements of live changes remain to be tried with them.',

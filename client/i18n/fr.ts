@@ -739,7 +739,7 @@ export const fr = {
     testedAxe:
       'Un audit automatique avec axe-core (règles WCAG 2.1, niveaux A et AA) de chaque page, en français et en anglais, en thème clair et sombre : accueil, formulaire pour rejoindre, tableau d’un groupe en rédaction, en vote, en synthèse, en priorisation et à la clôture, tableau d’un autre groupe, console d’animation et écran de projection à chaque phase, pages de l’organisateur·rice, compte rendu, cette page et la page introuvable. Résultat : aucune erreur grave ou critique.',
     testedKeyboard:
-      'Des parcours au clavier, rejoués par des tests automatisés dans Chromium : lien d’évitement vers le tableau, focus placé sur le titre de la page après avoir rejoint un atelier et à chaque changement de page, notification d’annulation atteinte directement et fermée avec Échap.',
+      'Des parcours au clavier, rejoués par des tests automatisés dans Chromium : lien d’évitement vers le tableau, focus placé sur le titre de la page après avoir rejoint un atelier et à chaque changement de page, notification d’annulation atteinte directement et fermée avec Échap, fusion de recommandations dans la console d’animation au clavier seul (flèches, Espace, Ctrl + Entrée) en autant de touches que de clics, plus les déplacements.',
     nonAccessibleTitle: 'Contenus non accessibles',
     nonAccessible1:
       'Aucun test n’a encore été fait avec un lecteur d’écran (NVDA, JAWS, VoiceOver) ni avec la commande vocale : les annonces des changements en direct restent à éprouver avec eux.',
