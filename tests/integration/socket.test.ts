@@ -298,18 +298,23 @@ describe('facilitator commands', () => {
   it('the facilitator locks and unlocks joining and group choice, each setting on its own', async () => {
     const { w } = await setup();
     const facilitator = await session(w.facilitatorKey);
+    // The answer carries the anonymity and moderation modes too (issue 16), unchanged here.
+    const MODES = { anonymity: 'named', moderation: 'open' };
     expect(await ok(facilitator.socket, 'workshop:settings', { joiningLocked: true })).toEqual({
       groupChoiceLocked: false,
       joiningLocked: true,
+      ...MODES,
     });
     expect(await ok(facilitator.socket, 'workshop:settings', { groupChoiceLocked: true })).toEqual({
       groupChoiceLocked: true,
       joiningLocked: true,
+      ...MODES,
     });
     await stateWhere(facilitator, (st) => st.groupChoiceLocked && st.joiningLocked);
     expect(await ok(facilitator.socket, 'workshop:settings', {})).toEqual({
       groupChoiceLocked: true,
       joiningLocked: true,
+      ...MODES,
     });
     expect(
       await ok(facilitator.socket, 'workshop:settings', {
@@ -319,6 +324,7 @@ describe('facilitator commands', () => {
     ).toEqual({
       groupChoiceLocked: false,
       joiningLocked: false,
+      ...MODES,
     });
     closeAll();
   });
