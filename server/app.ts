@@ -31,6 +31,7 @@ import { createProfanityCheck } from './services/profanity.js';
 import { createCluster } from './scale/cluster.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
+import { createFacilitationService } from './services/facilitation.js';
 import { createWorkshopDeletion, type WorkshopDeletion } from './services/deletion.js';
 import { createSnapshotService } from './services/snapshots.js';
 import { createVoteService } from './services/votes.js';
@@ -138,11 +139,21 @@ export function createServer(
     profanity: createProfanityCheck(),
     log,
   });
-  const realtime = createRealtime({ httpServer, workshops, votes, log, door, moderation });
+  const facilitation = createFacilitationService({ workshops, docs: rooms });
+  const realtime = createRealtime({
+    httpServer,
+    workshops,
+    votes,
+    facilitation,
+    log,
+    door,
+    moderation,
+  });
   wireEvents({
     moderation,
     workshops,
     votes,
+    facilitation,
     snapshots,
     rooms,
     door,

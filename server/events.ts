@@ -7,6 +7,7 @@ import type { Rooms } from './collab/rooms.js';
 import type { Door } from './http/door.js';
 import type { Broadcasts } from './realtime/broadcasts.js';
 import type { ModerationService } from './services/moderation.js';
+import type { FacilitationService } from './services/facilitation.js';
 import type { SnapshotService } from './services/snapshots.js';
 import type { VoteService } from './services/votes.js';
 import type { WorkshopService } from './services/workshops.js';
@@ -17,6 +18,7 @@ const RECONNECT = 1012;
 export function wireEvents(deps: {
   workshops: WorkshopService;
   votes: VoteService;
+  facilitation: FacilitationService;
   snapshots: SnapshotService;
   rooms: Rooms;
   door: Door;
@@ -24,12 +26,14 @@ export function wireEvents(deps: {
   moderation: ModerationService;
   logError: (error: unknown) => void;
 }): void {
-  const { workshops, votes, snapshots, rooms, door, broadcasts, logError } = deps;
+  const { workshops, votes, facilitation, snapshots, rooms, door, broadcasts, logError } = deps;
   const events = workshops.events;
 
   events.on('changed', (workshopId) => broadcasts.recordChanged(workshopId));
   events.on('people', (workshopId, ids) => broadcasts.peopleChanged(workshopId, ids));
   events.on('phase', (workshopId, phase, previous) => {
+    // Before the state that says so goes out: nobody is done in the new phase, nothing is in focus.
+    facilitation.phaseChanged(workshopId);
     snapshots.phaseChanged(workshopId, phase, previous);
     broadcasts.phaseChanged(workshopId).catch(logError);
   });
@@ -46,6 +50,7 @@ export function wireEvents(deps: {
     broadcasts.participantRemoved(workshopId, participantId);
   });
   events.on('deleted', (workshopId) => {
+    facilitation.forget(workshopId);
     votes.forgetBook(workshopId);
     door.crowd.forget(workshopId);
     broadcasts.workshopDeleted(workshopId);

@@ -1,6 +1,19 @@
 // The Socket.IO protocol, shared by server and client: event maps, payloads and acks.
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
+import type {
+  FacilitationState,
+  FocusTarget,
+  HelpCall,
+  focusSetPayload,
+  helpResolvePayload,
+  messageClearPayload,
+  messageSendPayload,
+  privateSetPayload,
+  readySetPayload,
+  RevealResult,
+  RoomMessage,
+} from './facilitation.js';
 import type { Anonymity } from './anonymity.js';
 import type {
   cardApprovePayload,
@@ -57,6 +70,11 @@ export interface WorkshopState {
   anonymity?: Anonymity;
   /** Extension (issue 16): `inbox` when the projection shows only approved cards (`screen:cards`). */
   moderation?: ModerationMode;
+  /** Extension (issue 16): "j'ai fini" counts, help calls, focus, private writing (shared/facilitation.ts). */
+  ready?: FacilitationState['ready'];
+  help?: FacilitationState['help'];
+  focus?: FacilitationState['focus'];
+  private?: FacilitationState['private'];
 }
 
 /** Extension: the projection's view in the board phases, and the item in the spotlight (an item id or null). */
@@ -135,6 +153,10 @@ export interface ServerToClientEvents {
   'moderation:flags': (flags: ModerationFlags) => void;
   /** Extension (issue 16), to the projection and facilitators in inbox mode: the approved cards. */
   'screen:cards': (cards: ScreenCards) => void;
+  /** Extension (issue 16): a message of the facilitator, to the room or to the reader's group. */
+  'room:message': (message: RoomMessage) => void;
+  /** Extension (issue 16): the facilitator took back the last message of this audience. */
+  'room:messageCleared': (cleared: { groupId: string | null }) => void;
 }
 
 /**
@@ -180,6 +202,21 @@ export interface Commands {
   };
   'screen:view': { payload: z.input<typeof screenViewPayload>; data: ScreenState };
   'screen:spotlight': { payload: z.input<typeof screenSpotlightPayload>; data: ScreenState };
+  // The facilitator's room controls (issue 16; shared/facilitation.ts).
+  'ready:set': { payload: z.input<typeof readySetPayload>; data: { done: boolean } };
+  'message:send': { payload: z.input<typeof messageSendPayload>; data: RoomMessage };
+  'message:clear': {
+    payload: z.input<typeof messageClearPayload>;
+    data: { groupId: string | null; cleared: boolean };
+  };
+  'help:call': { payload: Record<string, never>; data: HelpCall };
+  'help:resolve': {
+    payload: z.input<typeof helpResolvePayload>;
+    data: { groupId: string; resolved: boolean };
+  };
+  'focus:set': { payload: z.input<typeof focusSetPayload>; data: { focus: FocusTarget | null } };
+  'private:set': { payload: z.input<typeof privateSetPayload>; data: { private: boolean } };
+  'private:reveal': { payload: Record<string, never>; data: RevealResult };
 }
 
 export type CommandName = keyof Commands;

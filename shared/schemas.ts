@@ -126,6 +126,11 @@ export interface WorkshopInfo {
   notice: string | null;
   /** Extension (issue 16): whether names are hidden, so the join page can say so before joining. */
   anonymity: Anonymity;
+  /**
+   * Extension (issue 16): each phase's default countdown in minutes (null: no timer), from the
+   * template the workshop was created from, or the usual day; the console offers "Lancer 20 min".
+   */
+  steps: { phase: z.infer<typeof phaseSchema>; minutes: number | null }[];
   /** Extension: days a closed workshop is kept (RETENTION_DAYS; 0: kept until deleted). */
   retentionDays: number;
   /** Extension: the address the room joins at (`<base>/w/<code>`), reachable from participants' laptops. */

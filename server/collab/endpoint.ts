@@ -8,11 +8,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/closeCodes.js';
 import { ErrorCode } from '../../shared/errors.js';
 import { awarenessName } from '../../shared/anonymity.js';
+import { parseDraftDocName } from '../../shared/facilitation.js';
 import { parseDocName } from '../../shared/ids.js';
 import { MODERATION_DOC } from '../../shared/moderation.js';
 import { LIMITS } from '../../shared/limits.js';
 import { AppError } from '../errors.js';
 import type { Door } from '../http/door.js';
+import { canWriteDraft, mayOpenDraft } from '../services/facilitation.js';
 import { canWrite, type LiveWorkshop, type WorkshopService } from '../services/workshops.js';
 import type { Logger, Rooms } from './rooms.js';
 
@@ -79,8 +81,17 @@ export function createYjsEndpoint(deps: {
         return;
       }
       const doc = parseDocName(docName);
+      // Private writing (issue 16): a participant's draft, read by them and the facilitator only.
+      const draftAuthor = parseDraftDocName(docName);
       const live = await workshops.live(workshopId);
-      if (!doc || (doc.kind === 'group' && !live.groups.some((g) => g.id === doc.groupId))) {
+      if (draftAuthor !== null) {
+        if (!mayOpenDraft(principal, draftAuthor)) {
+          throw new AppError(ErrorCode.forbidden, 'This draft is not yours.');
+        }
+        if (!live.participants.has(draftAuthor)) {
+          throw new AppError(ErrorCode.notFound, 'No such document in this workshop.');
+        }
+      } else if (!doc || (doc.kind === 'group' && !live.groups.some((g) => g.id === doc.groupId))) {
         throw new AppError(ErrorCode.notFound, 'No such document in this workshop.');
       }
       // Inbox moderation (issue 16): the projection gets approved cards (screen:cards), no group document.
@@ -99,8 +110,9 @@ export function createYjsEndpoint(deps: {
           (principal.role === 'participant' &&
             // Blocked (issue 16): their awareness reaches nobody either; a block reconnects them.
             live.participants.get(principal.participantId)?.blocked !== true &&
-            doc.kind === 'group' &&
-            live.participants.get(principal.participantId)?.groupId === doc.groupId),
+            (draftAuthor !== null ||
+              (doc?.kind === 'group' &&
+                live.participants.get(principal.participantId)?.groupId === doc.groupId))),
         // Awareness carries the name this person is shown under (anonymity, issue 16), whatever
         // the client put there: read at every message, so a change of mode applies from then on.
         ...(principal.role === 'participant'
@@ -109,7 +121,9 @@ export function createYjsEndpoint(deps: {
         // Read from the in-memory workshop at every message: phase and group changes apply at once.
         canWrite: () => {
           const current = workshops.peek(workshopId);
-          return current !== undefined && canWrite(current, principal, doc);
+          if (current === undefined) return false;
+          if (draftAuthor !== null) return canWriteDraft(current, principal, draftAuthor);
+          return doc !== null && canWrite(current, principal, doc);
         },
       });
       // A removal or a deletion that happened while this connection was opening missed it:

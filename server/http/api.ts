@@ -34,11 +34,15 @@ export function createApiRouter(deps: {
     // Extension (issue 17): `{template, title}` takes the groups and questions from a template.
     const fromTemplate =
       typeof req.body === 'object' && req.body !== null && 'template' in req.body;
-    const body = fromTemplate
-      ? templates.expand(parseBody(createFromTemplateBody, req))
-      : parseBody(createWorkshopBody, req);
+    const parsed = fromTemplate ? parseBody(createFromTemplateBody, req) : null;
+    const body = parsed ? templates.expand(parsed) : parseBody(createWorkshopBody, req);
+    // Issue 16: the template's phases and durations stay with the workshop (the console's timer).
+    const steps = parsed
+      ? (typeof parsed.template === 'string' ? templates.get(parsed.template) : parsed.template)
+          .steps
+      : undefined;
     await door.limits.create(door.address(req));
-    res.status(201).json(await workshops.create(body));
+    res.status(201).json(await workshops.create(body, steps ? { steps } : {}));
   });
 
   /** A workshop by its code; an unknown code counts against this address (codes are guessable). */

@@ -3,6 +3,8 @@
 // notices of returned dots and removals. Each reaction to a service's event is one method here.
 import type { VotesMine, WorkshopState } from '../../shared/protocol.js';
 import type { ParticipantPresence } from '../../shared/protocol.js';
+import type { RoomMessage } from '../../shared/facilitation.js';
+import type { FacilitationService } from '../services/facilitation.js';
 import type { VoteReturn, VoteService } from '../services/votes.js';
 import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
 import type { ApprovedCard, ModerationFlag } from '../../shared/moderation.js';
@@ -47,6 +49,13 @@ export interface Broadcasts {
   moderationFlags(workshopId: string, flags: ModerationFlag[]): void;
   /** The cards approved for the projection changed (issue 16): to the screens and facilitators. */
   screenCards(workshopId: string, cards: ApprovedCard[]): void;
+  /**
+   * A message of the facilitator (issue 16): to every socket of the workshop, or to the group's
+   * participants and the facilitators only (never the projection).
+   */
+  roomMessage(workshopId: string, message: RoomMessage): void;
+  /** The facilitator took back the last message of an audience (null: the whole room). */
+  roomMessageCleared(workshopId: string, groupId: string | null): void;
   /** What a socket gets as soon as it connects: the state, its dots, the tallies it may see. */
   welcome(socket: AtelierSocket, principal: Principal): Promise<void>;
   close(): void;
@@ -57,10 +66,11 @@ export function createBroadcasts(deps: {
   workshops: WorkshopService;
   votes: VoteService;
   presence: Presence;
+  facilitation: FacilitationService;
   now: () => number;
   logError: (error: unknown) => void;
 }): Broadcasts {
-  const { io, workshops, votes, presence, now, logError } = deps;
+  const { io, workshops, votes, presence, facilitation, now, logError } = deps;
 
   /** The state as one reader class reads it: names per the workshop's anonymity (names.ts). */
   async function stateOf(workshopId: string, reader: ReaderClass): Promise<WorkshopState> {
@@ -80,7 +90,16 @@ export function createBroadcasts(deps: {
       anonymity: r.anonymity ?? 'named',
       moderation: r.moderation ?? 'open',
       screen: live.screen ?? { view: 'board', spotlight: null },
+      ...facilitation.stateOf(live, presence.isOnline),
     };
+  }
+
+  /** A group's participants (their sockets, at this moment) and the facilitators. */
+  function audienceOf(workshopId: string, groupId: string): string[] {
+    const members = [...(workshops.peek(workshopId)?.participants.values() ?? [])]
+      .filter((p) => p.groupId === groupId)
+      .map((p) => channel.participant(p.id));
+    return [channel.facilitators(workshopId), ...members];
   }
 
   function roomSize(name: string): number {
@@ -193,8 +212,10 @@ export function createBroadcasts(deps: {
       stateBroadcasts.schedule(workshopId);
     },
     peopleChanged(workshopId, participantIds) {
-      const { people } = dirtyOf(workshopId);
-      for (const id of participantIds) people.add(id);
+      const changes = dirtyOf(workshopId);
+      for (const id of participantIds) changes.people.add(id);
+      // "J'ai fini" counts only who is online in their group: the counts travel in the full state.
+      if (facilitation.anyReady(workshopId)) changes.record = true;
       stateBroadcasts.schedule(workshopId);
     },
     talliesChanged,
@@ -242,6 +263,17 @@ export function createBroadcasts(deps: {
         cards,
       });
     },
+    roomMessage(workshopId, message) {
+      if (message.groupId === null) {
+        io.to(channel.workshop(workshopId)).emit('room:message', message);
+        return;
+      }
+      io.to(audienceOf(workshopId, message.groupId)).emit('room:message', message);
+    },
+    roomMessageCleared(workshopId, groupId) {
+      const to = groupId === null ? channel.workshop(workshopId) : audienceOf(workshopId, groupId);
+      io.to(to).emit('room:messageCleared', { groupId });
+    },
     async welcome(socket, principal) {
       const { workshopId } = principal;
       // The newcomer gets the state at once; the others get it with the next folded broadcast.
@@ -258,6 +290,15 @@ export function createBroadcasts(deps: {
       }
       if (principal.role !== 'participant') {
         socket.emit('votes:progress', await votes.progress(workshopId));
+      }
+      // The messages still in their lifetime: a laptop that reconnects sees what it missed.
+      const groupId =
+        principal.role === 'participant'
+          ? (live.participants.get(principal.participantId)?.groupId ?? null)
+          : null;
+      const audience = principal.role === 'facilitator' ? 'all' : { groupId };
+      for (const message of facilitation.messagesFor(workshopId, audience)) {
+        socket.emit('room:message', message);
       }
     },
     close() {

@@ -22,6 +22,17 @@ import {
   participantBlockPayload,
 } from '../../shared/moderation.js';
 import type { ModerationService } from '../services/moderation.js';
+import {
+  focusSetPayload,
+  helpCallPayload,
+  helpResolvePayload,
+  messageClearPayload,
+  messageSendPayload,
+  privateRevealPayload,
+  privateSetPayload,
+  readySetPayload,
+} from '../../shared/facilitation.js';
+import type { FacilitationService } from '../services/facilitation.js';
 import { extendTimer, startTimer, stopTimer } from '../services/timer.js';
 import type { VoteService } from '../services/votes.js';
 import type { Principal, WorkshopService } from '../services/workshops.js';
@@ -64,9 +75,10 @@ export function createCommands(deps: {
   votes: VoteService;
   broadcasts: Broadcasts;
   moderation: ModerationService;
+  facilitation: FacilitationService;
   now: () => number;
 }) {
-  const { workshops, votes, broadcasts, now } = deps;
+  const { workshops, votes, broadcasts, facilitation, now } = deps;
   return {
     // socket → service (rules, store) → broadcast, once.
     'vote:cast': command(voteCastPayload, anyone, async ({ targetId, delta }, p) => {
@@ -140,5 +152,42 @@ export function createCommands(deps: {
     'screen:spotlight': command(screenSpotlightPayload, facilitator, ({ itemId }, p) =>
       workshops.setScreen(p.workshopId, { spotlight: itemId }),
     ),
+    // The facilitator's room controls (issue 16): see server/services/facilitation.ts.
+    'ready:set': command(readySetPayload, anyone, async ({ done }, p) => {
+      await facilitation.setReady(p, done);
+      broadcasts.recordChanged(p.workshopId);
+      return { done };
+    }),
+    'message:send': command(messageSendPayload, facilitator, async ({ text, groupId }, p) => {
+      const message = await facilitation.sendMessage(p.workshopId, text, groupId);
+      broadcasts.roomMessage(p.workshopId, message);
+      return message;
+    }),
+    'message:clear': command(messageClearPayload, facilitator, async ({ groupId }, p) => {
+      const cleared = facilitation.clearMessage(p.workshopId, groupId ?? null);
+      broadcasts.roomMessageCleared(p.workshopId, groupId ?? null);
+      return { groupId: groupId ?? null, cleared };
+    }),
+    'help:call': command(helpCallPayload, anyone, async (_payload, p) => {
+      const call = await facilitation.callHelp(p);
+      broadcasts.recordChanged(p.workshopId);
+      return call;
+    }),
+    'help:resolve': command(helpResolvePayload, facilitator, async ({ groupId }, p) => {
+      const resolved = await facilitation.resolveHelp(p.workshopId, groupId);
+      broadcasts.recordChanged(p.workshopId);
+      return { groupId, resolved };
+    }),
+    'focus:set': command(focusSetPayload, facilitator, async ({ target }, p) => {
+      const focus = await facilitation.setFocus(p.workshopId, target);
+      broadcasts.recordChanged(p.workshopId);
+      return { focus };
+    }),
+    'private:set': command(privateSetPayload, facilitator, async ({ on }, p) => ({
+      private: await facilitation.setPrivate(p.workshopId, on),
+    })),
+    'private:reveal': command(privateRevealPayload, facilitator, async (_payload, p) => ({
+      revealed: await facilitation.reveal(p.workshopId),
+    })),
   } satisfies CommandTable;
 }

@@ -7,6 +7,7 @@ import { LIMITS } from '../../shared/limits.js';
 import type { Logger } from '../collab/rooms.js';
 import type { Door } from '../http/door.js';
 import type { ModerationService } from '../services/moderation.js';
+import type { FacilitationService } from '../services/facilitation.js';
 import type { VoteService } from '../services/votes.js';
 import type { WorkshopService } from '../services/workshops.js';
 import { createBroadcasts, type Broadcasts } from './broadcasts.js';
@@ -32,9 +33,10 @@ export function createRealtime(deps: {
   log: Logger;
   door: Door;
   moderation: ModerationService;
+  facilitation: FacilitationService;
   now?: () => number;
 }): Realtime {
-  const { workshops, votes, log, door } = deps;
+  const { workshops, votes, facilitation, log, door } = deps;
   const now = deps.now ?? Date.now;
   const moderation = deps.moderation;
   const io: AtelierServer = new Server(deps.httpServer, {
@@ -60,8 +62,16 @@ export function createRealtime(deps: {
   }
 
   const presence = createPresence();
-  const broadcasts = createBroadcasts({ io, workshops, votes, presence, now, logError });
-  const commands = createCommands({ workshops, votes, broadcasts, now, moderation });
+  const broadcasts = createBroadcasts({
+    io,
+    workshops,
+    votes,
+    presence,
+    facilitation,
+    now,
+    logError,
+  });
+  const commands = createCommands({ workshops, votes, broadcasts, now, moderation, facilitation });
 
   authenticateHandshakes(io, door);
 

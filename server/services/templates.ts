@@ -68,7 +68,8 @@ export function createTemplateService(): TemplateService {
         language: record.language,
         voteBudget: record.voteBudget,
         groups: groups.map((group) => ({ name: group.name, prompt: group.prompt })),
-        steps: DEFAULT_STEPS,
+        // The template it was created from lives on in it (issue 16), else the usual day.
+        steps: record.steps ?? DEFAULT_STEPS,
       });
     },
   };

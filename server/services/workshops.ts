@@ -22,6 +22,7 @@ import type {
 } from '../../shared/schemas.js';
 import type { createWorkshopBody, joinBody } from '../../shared/schemas.js';
 import type { z } from 'zod';
+import { DEFAULT_STEPS, type TemplateStep } from '../../shared/templates.js';
 import { AppError } from '../errors.js';
 import type {
   GroupRecord,
@@ -87,7 +88,11 @@ export interface WorkshopService {
    */
   create(
     input: z.output<typeof createWorkshopBody>,
-    options?: { alsoWrite?: (tx: UnitOfWork, created: CreateWorkshopResult) => void },
+    options?: {
+      alsoWrite?: (tx: UnitOfWork, created: CreateWorkshopResult) => void;
+      /** The phases and their default durations, from the template it is created from (issue 16). */
+      steps?: TemplateStep[];
+    },
   ): Promise<CreateWorkshopResult>;
   infoByCode(code: string): Promise<WorkshopFacts>;
   join(code: string, input: z.output<typeof joinBody>): Promise<JoinResult>;
@@ -147,6 +152,7 @@ export function info(live: LiveWorkshop): WorkshopFacts {
     groups: live.groups.map(groupInfo),
     notice: r.notice ?? null,
     anonymity: r.anonymity ?? 'named',
+    steps: (r.steps ?? DEFAULT_STEPS).map(({ phase, minutes }) => ({ phase, minutes })),
   };
 }
 
@@ -174,6 +180,8 @@ export function canWrite(
   if (live.record.phase === 'vote') return false;
   // Blocked by the facilitator (issue 16): reads like a viewer, writes nothing.
   if (live.participants.get(principal.participantId)?.blocked === true) return false;
+  // Private writing (issue 16): participants write in their drafts until the reveal.
+  if (live.record.privateWriting === true) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
 }
 
@@ -275,6 +283,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
         ...(input.notice ? { notice: input.notice } : {}),
         anonymity: input.anonymity ?? 'named',
         moderation: input.moderation ?? 'open',
+        ...(options.steps ? { steps: options.steps } : {}),
       };
       const groups = input.groups.map((group, position) => ({
         id: generateId(),
@@ -390,7 +399,8 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       if (
         patch.phase !== undefined ||
         patch.timerEndsAt !== undefined ||
-        patch.timerFreeze !== undefined
+        patch.timerFreeze !== undefined ||
+        patch.privateWriting !== undefined
       ) {
         events.emit('rights', workshopId);
       }

@@ -9,6 +9,7 @@ import type {
   WorkshopPatch,
   WorkshopRecord,
 } from './store.js';
+import { stepsToColumn } from './steps.js';
 import type { Write } from './unit-of-work.js';
 
 /** A pool (one statement) or a transaction's client. */
@@ -25,6 +26,7 @@ const columns: Record<keyof WorkshopPatch, string> = {
   notice: 'notice',
   anonymity: 'anonymity',
   moderation: 'moderation',
+  privateWriting: 'private_writing',
 };
 
 /** Another workshop holds this code (unique_violation on the code's constraint). */
@@ -44,8 +46,9 @@ export async function insertWorkshop(
   await c.query(
     `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
        timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
-       screen_key_hash, created_at, updated_at, notice, anonymity, moderation)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)`,
+       screen_key_hash, created_at, updated_at, notice, anonymity, moderation, private_writing, steps)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18,
+       $19)`,
     [
       w.id,
       w.code,
@@ -64,6 +67,8 @@ export async function insertWorkshop(
       w.notice ?? null,
       w.anonymity ?? 'named',
       w.moderation ?? 'open',
+      w.privateWriting === true,
+      stepsToColumn(w.steps),
     ],
   );
   for (const g of groups) {

@@ -30,6 +30,7 @@ import type {
   WorkshopRecord,
   WriteOutcome,
 } from './store.js';
+import { stepsFromColumn } from './steps.js';
 import { recordWrites, type Write } from './unit-of-work.js';
 
 export type { PostgresStoreOptions };
@@ -61,6 +62,8 @@ interface WorkshopRow {
   notice: string | null;
   anonymity: string;
   moderation: string;
+  private_writing: boolean;
+  steps: string | null;
 }
 
 function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -84,6 +87,9 @@ function toWorkshop(row: WorkshopRow): WorkshopRecord {
     // Absent when at their defaults (named, open), as in the SQLite store.
     ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
     ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
+    // Issue 16's controls, absent when off or none, as in the SQLite store.
+    ...(row.private_writing ? { privateWriting: true } : {}),
+    ...stepsFromColumn(row.steps),
   };
 }
 

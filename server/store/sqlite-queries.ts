@@ -5,6 +5,7 @@ import type { Phase } from '../../shared/phases.js';
 import type { Anonymity } from '../../shared/anonymity.js';
 import type { ModerationMode } from '../../shared/moderation.js';
 import type { Language } from '../../shared/schemas.js';
+import { stepsFromColumn } from './steps.js';
 import type { ParticipantRecord, WorkshopRecord } from './store.js';
 
 export interface WorkshopRow {
@@ -25,6 +26,8 @@ export interface WorkshopRow {
   notice: string | null;
   anonymity: string;
   moderation: string;
+  private_writing: number;
+  steps: string | null;
 }
 
 export interface ParticipantRow {
@@ -59,6 +62,9 @@ export function toWorkshop(row: WorkshopRow): WorkshopRecord {
     // Absent when at their defaults (named, open), as the notice: older records keep their shape.
     ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
     ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
+    // Issue 16's controls, absent when off or none (records keep the shape they had before them).
+    ...(row.private_writing === 1 ? { privateWriting: true } : {}),
+    ...stepsFromColumn(row.steps),
   };
 }
 
@@ -82,10 +88,10 @@ export function prepareQueries(db: Database.Database) {
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
        votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at,
-       notice, anonymity, moderation)
+       notice, anonymity, moderation, private_writing, steps)
      VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
        @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt,
-       @notice, @anonymity, @moderation)`,
+       @notice, @anonymity, @moderation, @privateWriting, @steps)`,
     ),
     insertGroup: db.prepare(
       'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',

@@ -10,6 +10,7 @@ import type { VotingPhase } from '../../shared/phases.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareQueries, toParticipant, toWorkshop } from './sqlite-queries.js';
+import { stepsToColumn } from './steps.js';
 import type {
   AppendResult,
   GroupRecord,
@@ -84,6 +85,8 @@ export function createSqliteStore(file: string): Store {
       notice: workshop.notice ?? null,
       anonymity: workshop.anonymity ?? 'named',
       moderation: workshop.moderation ?? 'open',
+      privateWriting: workshop.privateWriting ? 1 : 0,
+      steps: stepsToColumn(workshop.steps),
     });
     for (const group of groups) q.insertGroup.run(group);
   };
@@ -178,6 +181,7 @@ export function createSqliteStore(file: string): Store {
     notice: 'notice',
     anonymity: 'anonymity',
     moderation: 'moderation',
+    privateWriting: 'private_writing',
   };
 
   const updateWorkshop = (id: string, patch: WorkshopPatch) => {

@@ -4,6 +4,7 @@ import type { Anonymity } from '../../shared/anonymity.js';
 import type { ModerationMode } from '../../shared/moderation.js';
 import type { Language } from '../../shared/schemas.js';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
+import type { TemplateStep } from '../../shared/templates.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface WorkshopRecord {
@@ -34,6 +35,16 @@ export interface WorkshopRecord {
   anonymity?: Anonymity;
   /** `inbox`: the projection shows only the cards the facilitator approved; absent reads as `open`. */
   moderation?: ModerationMode;
+  /**
+   * Private writing (issue 16): participants write in their own drafts and the group documents
+   * hold still for them until the reveal. Absent reads as off.
+   */
+  privateWriting?: boolean;
+  /**
+   * The phases with their default durations, from the template the workshop was created from;
+   * absent or null: the usual day (shared/templates.ts DEFAULT_STEPS).
+   */
+  steps?: TemplateStep[] | null;
 }
 
 export type WorkshopPatch = Partial<
@@ -49,6 +60,7 @@ export type WorkshopPatch = Partial<
     | 'notice'
     | 'anonymity'
     | 'moderation'
+    | 'privateWriting'
   >
 >;
 

@@ -265,6 +265,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.updateWorkshop(workshop.id, { notice: null })).toEqual(workshop);
       });
 
+      it('private writing and the template’s steps are kept from creation; private writing is patched on and off', async () => {
+        const steps = [
+          { phase: 'write' as const, minutes: 25 },
+          { phase: 'vote' as const, minutes: null, formation: 'solo' as const },
+        ];
+        const withSteps = workshopRecord({ steps, privateWriting: true });
+        await store.createWorkshop(withSteps, groupRecords(withSteps.id, ['A']));
+        expect(await store.workshopById(withSteps.id)).toEqual(withSteps);
+        const plain = await store.workshopById(workshop.id);
+        expect(plain?.steps).toBeUndefined();
+        expect(plain?.privateWriting).toBeUndefined();
+        const on = await store.updateWorkshop(workshop.id, { privateWriting: true });
+        expect(on).toEqual({ ...workshop, privateWriting: true });
+        expect(await store.updateWorkshop(workshop.id, { privateWriting: false })).toEqual(
+          workshop,
+        );
+      });
+
       it('a patch touches only its own workshop', async () => {
         const other = workshopRecord();
         await store.createWorkshop(other, groupRecords(other.id, ['A']));
