@@ -318,7 +318,8 @@ export function mayOpenDraft(principal: Principal, authorId: string): boolean {
 
 /**
  * May this principal change the draft right now? The facilitator, as in every document; its
- * author while private writing is on (and no frozen timer or closed workshop stops writing).
+ * author while private writing is on (unless blocked, or a frozen timer or a closed workshop stops
+ * writing).
  */
 export function canWriteDraft(
   live: LiveWorkshop,
@@ -328,6 +329,9 @@ export function canWriteDraft(
 ): boolean {
   if (live.record.phase === 'closed') return false;
   if (principal.role === 'facilitator') return true;
-  if (!mayOpenDraft(principal, authorId) || !live.participants.has(authorId)) return false;
+  const author = live.participants.get(authorId);
+  if (!mayOpenDraft(principal, authorId) || !author) return false;
+  // Blocked by the facilitator (moderation): writes nothing, their draft included.
+  if (author.blocked === true) return false;
   return live.record.privateWriting === true && !writingFrozen(live.record, now);
 }

@@ -380,6 +380,26 @@ describe('private writing, then reveal', () => {
     expect(recommendationsMap(facDraft.doc).has('late')).toBe(false);
   });
 
+  it('a blocked participant’s draft takes nothing in', async () => {
+    const { w, ana } = await room();
+    const fac = await session(w.facilitatorKey);
+    await ok(fac.socket, 'private:set', { on: true });
+    await ok(fac.socket, 'participant:block', { participantId: ana.participantId, blocked: true });
+    const draft = doc(w.workshopId, draftDocName(ana.participantId), ana.token);
+    const facDraft = doc(w.workshopId, draftDocName(ana.participantId), w.facilitatorKey);
+    await Promise.all([synced(draft), synced(facDraft)]);
+    addRecommendation(draft.doc, {
+      id: 'blocked',
+      title: 'Rien',
+      body: '',
+      authorId: ana.participantId,
+      createdAt: 1,
+    });
+    await handledBy(draft);
+    await handledBy(facDraft);
+    expect(recommendationsMap(facDraft.doc).has('blocked')).toBe(false);
+  });
+
   it('a draft of nobody is not found; a participant cannot switch private writing', async () => {
     const { w, ana } = await room();
     const none = doc(w.workshopId, draftDocName('nobody'), w.facilitatorKey);
