@@ -48,6 +48,7 @@ const BOOLEAN_COLUMNS = new Set([
   'votes_revealed',
   'group_choice_locked',
   'joining_locked',
+  'blocked',
 ]);
 
 export async function migrateSqliteToPostgres(options: {
@@ -106,6 +107,10 @@ export async function migrateSqliteToPostgres(options: {
             'created_at',
             'updated_at',
             'notice',
+            // Issue 16: a workshop that hides names must stay so on PostgreSQL.
+            'anonymity',
+            'moderation',
+            'participants_joined',
           ],
           [workshop],
           (column, value) => (BOOLEAN_COLUMNS.has(column) ? value === 1 : value),
@@ -119,8 +124,18 @@ export async function migrateSqliteToPostgres(options: {
         await insertAll(
           client,
           'participants',
-          ['id', 'workshop_id', 'group_id', 'name', 'token_hash', 'created_at'],
+          [
+            'id',
+            'workshop_id',
+            'group_id',
+            'name',
+            'token_hash',
+            'created_at',
+            'ordinal',
+            'blocked',
+          ],
           rowsOf(db, 'participants', id, 'created_at, id'),
+          (column, value) => (BOOLEAN_COLUMNS.has(column) ? value === 1 : value),
         );
         await insertAll(
           client,

@@ -67,7 +67,13 @@ async function everything(store: Store, workshopId: string, docs: string[]) {
 describe('migrate:pg', () => {
   it('copies every workshop whole, is idempotent, and --replace brings later changes', async () => {
     const sqlite = createSqliteStore(sqliteFile);
-    const first = workshopRecord({ notice: 'Vos données restent ici.', screenKeyHash: 'screen-1' });
+    const first = workshopRecord({
+      notice: 'Vos données restent ici.',
+      screenKeyHash: 'screen-1',
+      // Issue 16: a workshop that hides names must hide them on PostgreSQL too.
+      anonymity: 'everyone',
+      moderation: 'inbox',
+    });
     const second = workshopRecord({ phase: 'closed', votesRevealed: true, timerEndsAt: 1234 });
     const groups = groupRecords(first.id, ['Eau', 'Énergie']);
     await sqlite.createWorkshop(first, groups);
@@ -79,6 +85,7 @@ describe('migrate:pg', () => {
     });
     await sqlite.addParticipant(ana);
     await sqlite.addParticipant(bob);
+    await sqlite.setParticipantBlocked(first.id, bob.id, true);
     let last = 0;
     for (let i = 1; i <= 4; i++)
       last = (await sqlite.appendUpdate(first.id, 'plenary', new Uint8Array([i, i]))).seq;
@@ -138,6 +145,12 @@ describe('migrate:pg', () => {
         budget: 4,
       }),
     ).toEqual({ ok: true, remaining: 0 });
+    // Join ordinals go on from where SQLite left them (pseudonyms are never reused).
+    const chloe = participantRecord(first.id, groups[0]!.id, { name: 'Chloé' });
+    await postgres.addParticipant(chloe);
+    expect((await postgres.participantByTokenHash(chloe.tokenHash))?.ordinal).toBe(2);
+    expect((await postgres.participantByTokenHash(bob.tokenHash))?.blocked).toBe(true);
+    expect((await postgres.workshopById(first.id))?.anonymity).toBe('everyone');
 
     // A second run finds both and leaves them alone: nothing doubled, the new dot kept.
     expect(await runScript()).toMatch(/0 copied, 0 replaced, 2 already there/);
