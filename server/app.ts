@@ -148,6 +148,7 @@ export function createServer(
     log,
     door,
     moderation,
+    ...(cluster ? { peers: cluster.peers } : {}),
   });
   wireEvents({
     moderation,

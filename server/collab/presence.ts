@@ -174,8 +174,11 @@ export class Presence {
     if (conn.awarenessIds.size > 0) {
       const ids = [...conn.awarenessIds];
       awarenessProtocol.removeAwarenessStates(this.awareness, ids, null);
-      // The removal (null states, clocks moved on) tells the other processes too.
-      this.relay?.(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+      // The removal (null states, clocks moved on) tells the other processes too; only ids the
+      // awareness knows can be encoded (one a client announced and never gave a state has none).
+      const known = ids.filter((id) => this.awareness.meta.has(id));
+      if (this.relay && known.length > 0)
+        this.relay(awarenessProtocol.encodeAwarenessUpdate(this.awareness, known));
     }
   }
 

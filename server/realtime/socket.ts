@@ -16,7 +16,7 @@ import { createCommands } from './commands.js';
 import { listenToCommands } from './dispatch.js';
 import { authenticateHandshakes } from './handshake.js';
 import { welcomeModeration } from './moderation.js';
-import { createPresence } from './presence.js';
+import { createPresence, type PeerPresence } from './presence.js';
 import type { AtelierServer } from './types.js';
 
 export interface Realtime {
@@ -34,6 +34,8 @@ export function createRealtime(deps: {
   door: Door;
   moderation: ModerationService;
   facilitation: FacilitationService;
+  /** Several processes: who is online through the others (server/scale/online.ts). */
+  peers?: PeerPresence;
   now?: () => number;
 }): Realtime {
   const { workshops, votes, facilitation, log, door } = deps;
@@ -61,7 +63,7 @@ export function createRealtime(deps: {
     log.error('realtime error', { error: String(error) });
   }
 
-  const presence = createPresence();
+  const presence = createPresence(deps.peers);
   const broadcasts = createBroadcasts({
     io,
     workshops,
@@ -105,7 +107,8 @@ export function createRealtime(deps: {
       }
       void socket.join(channel.participant(participantId));
       // Only a participant coming online changes what others see (a second tab does not).
-      if (presence.opened(participantId)) broadcasts.peopleChanged(workshopId, [participantId]);
+      if (presence.opened(participantId, workshopId))
+        broadcasts.peopleChanged(workshopId, [participantId]);
       socket.emit('workshop:whoami', {
         role: 'participant',
         workshopId,
@@ -114,7 +117,8 @@ export function createRealtime(deps: {
         groupId: me.groupId,
       });
       socket.on('disconnect', () => {
-        if (presence.closed(participantId)) broadcasts.peopleChanged(workshopId, [participantId]);
+        if (presence.closed(participantId, workshopId))
+          broadcasts.peopleChanged(workshopId, [participantId]);
       });
     }
 

@@ -11,11 +11,14 @@ import { postgresPool } from '../store/postgres-migrations.js';
 import type { Store } from '../store/store.js';
 import { createAnnouncements, type Announcements } from './announcements.js';
 import { createBus } from './bus.js';
+import { createOnlinePeers, type OnlinePeers } from './online.js';
 import { createReplication, type DocLogReader, type Replication } from './replication.js';
 import { createAnnouncementStream } from './stream.js';
 
 export interface Cluster {
   readonly replication: Replication;
+  /** Who is online through the other processes (for the Socket.IO presence). */
+  readonly peers: OnlinePeers;
   /** Ties the services and this process's sockets to the announcements (once they exist). */
   attach(deps: {
     workshops: WorkshopService;
@@ -48,20 +51,28 @@ export function createCluster(deps: {
   const bus = createBus(redisUrl, log);
   const replication = createReplication({ bus, reader, log });
   const stream = createAnnouncementStream(bus, log);
+  const peers = createOnlinePeers(bus, log);
   let announcements: Announcements | null = null;
   return {
     replication,
+    peers,
     attach(services) {
+      peers.onChange((workshopId, participantIds) => {
+        if (services.workshops.peek(workshopId))
+          services.broadcasts.peopleChanged(workshopId, participantIds);
+      });
       announcements = createAnnouncements({ stream, store, log, ...services });
       return announcements;
     },
     async start() {
       await bus.ready;
       replication.start();
+      peers.start();
       announcements?.start();
     },
     async close() {
       replication.stop();
+      peers.stop();
       await stream.close();
       await bus.close();
       await pool.end();

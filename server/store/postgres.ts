@@ -56,12 +56,18 @@ interface AppendQueue {
   drained: Promise<void>;
 }
 
+// The document's advisory lock is taken before its rows get their seq and held to the commit:
+// one document's rows commit in seq order, whichever process appends them, so a process reading
+// the log after seq N (server/store/postgres-log.ts) can never miss a row below N committed later.
 const APPEND_SQL = `
-  WITH before AS (
-    SELECT count(*) AS n FROM doc_updates WHERE workshop_id = $1::text AND doc_name = $2::text
+  WITH lock AS (
+    SELECT pg_advisory_xact_lock(hashtextextended($1::text || '/' || $2::text, 0))
+  ), before AS (
+    SELECT count(*) AS n FROM lock, doc_updates
+     WHERE workshop_id = $1::text AND doc_name = $2::text
   ), ins AS (
     INSERT INTO doc_updates (workshop_id, doc_name, data)
-    SELECT $1::text, $2::text, u.data FROM unnest($3::bytea[]) WITH ORDINALITY AS u(data, i)
+    SELECT $1::text, $2::text, u.data FROM lock, unnest($3::bytea[]) WITH ORDINALITY AS u(data, i)
     ORDER BY u.i
     RETURNING seq
   )

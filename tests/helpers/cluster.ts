@@ -37,9 +37,15 @@ export async function startCluster(processes = 2): Promise<TestCluster> {
     CLIENT_DIR: '',
   };
   const servers: ChildServer[] = [];
+  let stopping = false;
   const spawn = async () => {
     const server = await spawnServer(env);
     servers.push(server);
+    // A process that dies on its own (not killed by a test) says why in the test output.
+    void server.exited.then(({ code, signal }) => {
+      if (!stopping && signal !== 'SIGKILL')
+        console.error(`server exited (${code}, ${signal}):\n${server.lines.slice(-30).join('\n')}`);
+    });
     return server;
   };
   try {
@@ -59,6 +65,7 @@ export async function startCluster(processes = 2): Promise<TestCluster> {
     servers,
     spawn,
     async stop() {
+      stopping = true;
       await Promise.all(
         servers.map(async (s) => {
           if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGTERM');
