@@ -5,9 +5,8 @@
 // The workshop is the fixture's, taken through a whole session: written, snapshotted, voted,
 // merged, snapshotted again, then edited, re-merged, scored and prioritised, so the comparison
 // of the last snapshot with now has something of every kind to show.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { loadResilienceFixture } from '../server/demo/fixture.js';
 import {
   addItem,
   addRecommendation,
@@ -36,20 +35,6 @@ import {
 import type { TestServer } from '../tests/helpers/server.js';
 import { waitFor } from '../tests/helpers/wait.js';
 import type { Shot } from './screenshots.js';
-
-interface Fixture {
-  title: string;
-  groups: { key: string; name: string; prompt: string }[];
-  participants: { name: string; group: string }[];
-  recommendations: { group: string; title: string; body: string; cluster: string | null }[];
-}
-
-function loadFixture(): Fixture {
-  const candidates = [path.resolve('server', 'demo'), path.resolve('..', 'shared', 'fixtures')];
-  const dir = candidates.find((d) => existsSync(path.join(d, 'workshop-resilience.fr.json')));
-  if (!dir) throw new Error('shared/fixtures/workshop-resilience.fr.json not found');
-  return JSON.parse(readFileSync(path.join(dir, 'workshop-resilience.fr.json'), 'utf8')) as Fixture;
-}
 
 interface Session {
   workshop: CreateWorkshopResult;
@@ -85,7 +70,7 @@ async function api<T>(
 }
 
 async function runSession(srv: TestServer): Promise<Session> {
-  const fixture = loadFixture();
+  const fixture = loadResilienceFixture();
   const workshop = await createWorkshop(srv.url, {
     title: fixture.title,
     groups: fixture.groups.map((g) => ({ name: g.name, prompt: g.prompt })),

@@ -1,9 +1,10 @@
 // Takes screenshots of every screen in headless Chromium, light and dark, at a laptop, a
 // projector and a phone width, into .screenshots/ (for looking at, and for the README).
 // Run: node --import tsx scripts/screenshots.ts [filter]
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { loadResilienceFixture } from '../server/demo/fixture.js';
 import { addItem, addRecommendation, readItems, readRecommendations } from '../shared/doc.js';
 import {
   groupDocName,
@@ -52,23 +53,9 @@ export interface Shot {
   ) => Promise<void>;
 }
 
-interface Fixture {
-  title: string;
-  groups: { key: string; name: string; prompt: string }[];
-  recommendations: { group: string; title: string; body: string; cluster: string | null }[];
-}
-
-/** The realistic workshop of shared/fixtures (beside the repository), for the board shots. */
-function loadFixture(): Fixture {
-  const candidates = [path.resolve('server', 'demo'), path.resolve('..', 'shared', 'fixtures')];
-  const dir = candidates.find((d) => existsSync(path.join(d, 'workshop-resilience.fr.json')));
-  if (!dir) throw new Error('shared/fixtures/workshop-resilience.fr.json not found');
-  return JSON.parse(readFileSync(path.join(dir, 'workshop-resilience.fr.json'), 'utf8')) as Fixture;
-}
-
 /** A workshop in full swing: a group of four with eight cards, one of them being written. */
 async function seedBoard(srv: TestServer) {
-  const fixture = loadFixture();
+  const fixture = loadResilienceFixture();
   const workshop = await createWorkshop(srv.url, {
     title: fixture.title,
     groups: fixture.groups.map((g) => ({ name: g.name, prompt: g.prompt })),

@@ -1,19 +1,12 @@
 // The realistic workshop of the fixture (6 groups, 60 participants, 46 recommendations in French),
 // stretched to any number of groups and participants by cycling through it.
-import { readFileSync } from 'node:fs';
+import { loadResilienceFixture, type ResilienceFixture } from '../../server/demo/fixture.js';
 
-export interface Fixture {
-  title: string;
-  voteBudget: number;
-  groups: { key: string; name: string }[];
-  participants: { name: string; group: string }[];
-  recommendations: { group: string; cluster: string | null; title: string; body: string }[];
-}
+export type Fixture = ResilienceFixture;
 
+/** The repository's one copy (server/demo/fixture.ts). */
 export function loadFixture(): Fixture {
-  return JSON.parse(
-    readFileSync(new URL('../fixtures/workshop-resilience.fr.json', import.meta.url), 'utf8'),
-  ) as Fixture;
+  return loadResilienceFixture();
 }
 
 /** Group names for `count` groups: the fixture's, numbered once they repeat. */

@@ -1,29 +1,12 @@
 // "Try a demo workshop": a workshop built from the resilience fixture (6 groups, 60 people,
 // 46 recommendations) with the group vote done, ready to merge, so a newcomer sees a full board.
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { addRecommendation } from '../../shared/doc.js';
 import { generateId, groupDocName, recommendationTargetId } from '../../shared/ids.js';
-import { languageSchema, type CreateWorkshopResult } from '../../shared/schemas.js';
+import type { CreateWorkshopResult } from '../../shared/schemas.js';
+import { loadResilienceFixture, type ResilienceFixture } from '../demo/fixture.js';
 import type { Store } from '../store/store.js';
 import type { DocAccess } from './board.js';
 import type { WorkshopService } from './workshops.js';
-
-const fixtureSchema = z.object({
-  language: languageSchema,
-  title: z.string(),
-  voteBudget: z.number().int(),
-  groups: z.array(z.object({ key: z.string(), name: z.string(), prompt: z.string() })),
-  participants: z.array(z.object({ name: z.string(), group: z.string() })),
-  recommendations: z.array(z.object({ group: z.string(), title: z.string(), body: z.string() })),
-});
-export type DemoFixture = z.infer<typeof fixtureSchema>;
-
-export function loadDemoFixture(
-  file = new URL('../demo/workshop-resilience.fr.json', import.meta.url),
-): DemoFixture {
-  return fixtureSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-}
 
 /** A small deterministic generator (mulberry32), so every demo has the same votes. */
 function random(seed: number): () => number {
@@ -39,7 +22,7 @@ function random(seed: number): () => number {
 
 export async function createDemoWorkshop(
   deps: { store: Store; workshops: WorkshopService; docs: DocAccess; now?: () => number },
-  fixture: DemoFixture = loadDemoFixture(),
+  fixture: ResilienceFixture = loadResilienceFixture(),
 ): Promise<CreateWorkshopResult> {
   const { store, workshops, docs } = deps;
   const now = deps.now ?? Date.now;

@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDemoFixture } from '../../server/services/demo.js';
+import { loadResilienceFixture, RESILIENCE_FIXTURE_FILE } from '../../server/demo/fixture.js';
 
 describe('the resilience fixture', () => {
   it('the repository’s copy parses and holds 6 groups, 60 people, 46 recommendations', () => {
-    const fixture = loadDemoFixture();
+    const fixture = loadResilienceFixture();
     expect([
       fixture.groups.length,
       fixture.participants.length,
@@ -17,7 +17,7 @@ describe('the resilience fixture', () => {
   });
 
   it('is identical to ../shared/fixtures when that folder is beside the checkout', () => {
-    const copy = readFileSync(path.resolve('server/demo/workshop-resilience.fr.json'), 'utf8');
+    const copy = readFileSync(RESILIENCE_FIXTURE_FILE, 'utf8');
     const shared = path.resolve('..', 'shared', 'fixtures', 'workshop-resilience.fr.json');
     const reference = existsSync(shared) ? readFileSync(shared, 'utf8') : copy;
     expect(JSON.parse(copy)).toEqual(JSON.parse(reference));

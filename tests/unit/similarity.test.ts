@@ -1,8 +1,8 @@
 // The merge-suggestion engine of shared/similarity.ts: normalisation, stop words, stemming, and the
 // suggestions themselves, measured on the French workshop fixture and an English mini-fixture.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RESILIENCE_FIXTURE_FILE } from '../../server/demo/fixture.js';
 import {
   detectLanguage,
   isStopWord,
@@ -21,7 +21,7 @@ type Labelled = SuggestionInput & { cluster: string | null };
 
 function loadFixture(): Labelled[] {
   // The repository's copy of ../shared/fixtures (CI clones the repository alone).
-  const file = path.resolve('server', 'demo', 'workshop-resilience.fr.json');
+  const file = RESILIENCE_FIXTURE_FILE;
   const fixture = JSON.parse(readFileSync(file, 'utf8')) as {
     recommendations: { group: string; cluster: string | null; title: string; body: string }[];
   };
