@@ -49,6 +49,7 @@ const BOOLEAN_COLUMNS = new Set([
   'group_choice_locked',
   'joining_locked',
   'blocked',
+  'private_writing',
 ]);
 
 export async function migrateSqliteToPostgres(options: {
@@ -111,6 +112,9 @@ export async function migrateSqliteToPostgres(options: {
             'anonymity',
             'moderation',
             'participants_joined',
+            // Issue 16: private writing under way, and the template's default durations.
+            'private_writing',
+            'steps',
           ],
           [workshop],
           (column, value) => (BOOLEAN_COLUMNS.has(column) ? value === 1 : value),

@@ -73,6 +73,9 @@ describe('migrate:pg', () => {
       // Issue 16: a workshop that hides names must hide them on PostgreSQL too.
       anonymity: 'everyone',
       moderation: 'inbox',
+      // Issue 16: private writing under way, and the template's default durations.
+      privateWriting: true,
+      steps: [{ phase: 'write', minutes: 25 }],
     });
     const second = workshopRecord({ phase: 'closed', votesRevealed: true, timerEndsAt: 1234 });
     const groups = groupRecords(first.id, ['Eau', 'Énergie']);
@@ -151,6 +154,10 @@ describe('migrate:pg', () => {
     expect((await postgres.participantByTokenHash(chloe.tokenHash))?.ordinal).toBe(2);
     expect((await postgres.participantByTokenHash(bob.tokenHash))?.blocked).toBe(true);
     expect((await postgres.workshopById(first.id))?.anonymity).toBe('everyone');
+    expect(await postgres.workshopById(first.id)).toMatchObject({
+      privateWriting: true,
+      steps: [{ phase: 'write', minutes: 25 }],
+    });
 
     // A second run finds both and leaves them alone: nothing doubled, the new dot kept.
     expect(await runScript()).toMatch(/0 copied, 0 replaced, 2 already there/);
