@@ -155,7 +155,7 @@ export function columnOrder(
   phase: Phase,
   tallies: Record<string, number>,
 ): Recommendation[] {
-  const votes = (rec: Recommendation) => tallies[`${groupId}/${rec.id}`] ?? 0;
+  const votes = (rec: Recommendation) => tallies[recommendationTargetId(groupId, rec.id)] ?? 0;
   return phase === 'merge' || phase === 'prioritise' || phase === 'closed'
     ? [...recs].sort((a, b) => votes(b) - votes(a))
     : recs;
