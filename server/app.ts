@@ -31,6 +31,7 @@ import { createProfanityCheck } from './services/profanity.js';
 import { createCluster } from './scale/cluster.js';
 import { createBoardService } from './services/board.js';
 import { createDemoWorkshop } from './services/demo.js';
+import { createRoundService } from './services/rounds.js';
 import { createFacilitationService } from './services/facilitation.js';
 import { createWorkshopDeletion, type WorkshopDeletion } from './services/deletion.js';
 import { createSnapshotService } from './services/snapshots.js';
@@ -148,6 +149,7 @@ export function createServer(
     log,
     door,
     moderation,
+    rounds: createRoundService({ store, workshops, docs: rooms }),
     ...(cluster ? { peers: cluster.peers } : {}),
   });
   wireEvents({

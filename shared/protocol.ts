@@ -23,9 +23,11 @@ import type {
   participantBlockPayload,
   ScreenCards,
 } from './moderation.js';
+import type { RoundPlan, roundRequestSchema } from './rounds.js';
 import type { Phase } from './phases.js';
 import type {
   GroupInfo,
+  RoundsInfo,
   participantMovePayload,
   phaseSetPayload,
   ScreenView,
@@ -59,8 +61,12 @@ export interface WorkshopState {
   votesRevealed: boolean;
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
+  /** The groups people sit in now (the current round's). */
   groups: GroupInfo[];
   participants: ParticipantPresence[];
+  /** Extension (rounds, issue 17): the current round and the earlier rounds' groups. */
+  round?: RoundsInfo['round'];
+  pastGroups?: RoundsInfo['pastGroups'];
   /** Extension: what the facilitator shows on the projection (absent from older servers: the board, no spotlight). */
   screen?: ScreenState;
   /**
@@ -217,6 +223,10 @@ export interface Commands {
   'focus:set': { payload: z.input<typeof focusSetPayload>; data: { focus: FocusTarget | null } };
   'private:set': { payload: z.input<typeof privateSetPayload>; data: { private: boolean } };
   'private:reveal': { payload: Record<string, never>; data: RevealResult };
+  /** Extension (rounds, issue 17), facilitator only: the groups the next round would have. */
+  'round:preview': { payload: z.input<typeof roundRequestSchema>; data: RoundPlan };
+  /** Extension (rounds), facilitator only: re-forms the groups and starts the next round. */
+  'round:start': { payload: z.input<typeof roundRequestSchema>; data: RoundPlan };
 }
 
 export type CommandName = keyof Commands;

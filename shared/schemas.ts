@@ -103,6 +103,20 @@ export interface GroupInfo {
   name: string;
   /** The question the group works on; '' when none was given. */
   prompt: string;
+  /** Extension (rounds, issue 17): the round it was formed for, when not the first. */
+  round?: number;
+  /** Extension (rounds): the groups of the previous round whose cards it started from. */
+  parents?: string[];
+  /** Extension (World Café): the participant who stays at this table. */
+  hostId?: string;
+}
+
+/** Extension (rounds, issue 17): the rounds so far, and the groups of the rounds that ended. */
+export interface RoundsInfo {
+  /** The current round, 1 for the first. */
+  round: number;
+  /** Groups of earlier rounds: their boards stay, read-only, with their round. */
+  pastGroups: (GroupInfo & { round: number })[];
 }
 
 export interface CreateWorkshopResult {
@@ -121,7 +135,11 @@ export interface WorkshopInfo {
   language: Language;
   groupChoiceLocked: boolean;
   joiningLocked: boolean;
+  /** The groups people sit in now (the current round's). */
   groups: GroupInfo[];
+  /** Extension (issue 17): the round and the earlier rounds' groups. */
+  round: number;
+  pastGroups: RoundsInfo['pastGroups'];
   /** Extension: the organiser's information notice on personal data; null: the default text applies. */
   notice: string | null;
   /** Extension (issue 16): whether names are hidden, so the join page can say so before joining. */

@@ -6,7 +6,13 @@ import type { ParticipantPresence } from '../../shared/protocol.js';
 import type { RoomMessage } from '../../shared/facilitation.js';
 import type { FacilitationService } from '../services/facilitation.js';
 import type { VoteReturn, VoteService } from '../services/votes.js';
-import { groupInfo, type Principal, type WorkshopService } from '../services/workshops.js';
+import {
+  activeGroups,
+  groupInfo,
+  roundsInfo,
+  type Principal,
+  type WorkshopService,
+} from '../services/workshops.js';
 import type { ApprovedCard, ModerationFlag } from '../../shared/moderation.js';
 import { channel } from './channels.js';
 import { entryFor, type ReaderClass } from './names.js';
@@ -83,7 +89,8 @@ export function createBroadcasts(deps: {
       votesRevealed: r.votesRevealed,
       groupChoiceLocked: r.groupChoiceLocked,
       joiningLocked: r.joiningLocked,
-      groups: live.groups.map(groupInfo),
+      groups: activeGroups(live).map(groupInfo),
+      ...roundsInfo(live),
       participants: [...live.participants.values()].map((p) =>
         entryFor(live, p, presence.entryOf(p), reader),
       ),
@@ -255,14 +262,6 @@ export function createBroadcasts(deps: {
       io.in(channel.participant(participantId)).disconnectSockets();
       talliesChanged(workshopId);
     },
-    moderationFlags(workshopId, flags) {
-      io.to(channel.facilitators(workshopId)).emit('moderation:flags', { flags });
-    },
-    screenCards(workshopId, cards) {
-      io.to([channel.screens(workshopId), channel.facilitators(workshopId)]).emit('screen:cards', {
-        cards,
-      });
-    },
     roomMessage(workshopId, message) {
       if (message.groupId === null) {
         io.to(channel.workshop(workshopId)).emit('room:message', message);
@@ -273,6 +272,14 @@ export function createBroadcasts(deps: {
     roomMessageCleared(workshopId, groupId) {
       const to = groupId === null ? channel.workshop(workshopId) : audienceOf(workshopId, groupId);
       io.to(to).emit('room:messageCleared', { groupId });
+    },
+    moderationFlags(workshopId, flags) {
+      io.to(channel.facilitators(workshopId)).emit('moderation:flags', { flags });
+    },
+    screenCards(workshopId, cards) {
+      io.to([channel.screens(workshopId), channel.facilitators(workshopId)]).emit('screen:cards', {
+        cards,
+      });
     },
     async welcome(socket, principal) {
       const { workshopId } = principal;

@@ -17,12 +17,6 @@ import {
   workshopSettingsPayload,
 } from '../../shared/schemas.js';
 import {
-  cardApprovePayload,
-  cardHidePayload,
-  participantBlockPayload,
-} from '../../shared/moderation.js';
-import type { ModerationService } from '../services/moderation.js';
-import {
   focusSetPayload,
   helpCallPayload,
   helpResolvePayload,
@@ -33,7 +27,15 @@ import {
   readySetPayload,
 } from '../../shared/facilitation.js';
 import type { FacilitationService } from '../services/facilitation.js';
+import {
+  cardApprovePayload,
+  cardHidePayload,
+  participantBlockPayload,
+} from '../../shared/moderation.js';
+import type { ModerationService } from '../services/moderation.js';
 import { extendTimer, startTimer, stopTimer } from '../services/timer.js';
+import type { RoundService } from '../services/rounds.js';
+import { roundRequestSchema } from '../../shared/rounds.js';
 import type { VoteService } from '../services/votes.js';
 import type { Principal, WorkshopService } from '../services/workshops.js';
 import type { Broadcasts } from './broadcasts.js';
@@ -76,6 +78,7 @@ export function createCommands(deps: {
   broadcasts: Broadcasts;
   moderation: ModerationService;
   facilitation: FacilitationService;
+  rounds: RoundService;
   now: () => number;
 }) {
   const { workshops, votes, broadcasts, facilitation, now } = deps;
@@ -189,5 +192,12 @@ export function createCommands(deps: {
     'private:reveal': command(privateRevealPayload, facilitator, async (_payload, p) => ({
       revealed: await facilitation.reveal(p.workshopId),
     })),
+    // Rounds (issue 17): the plan first, then the same plan applied.
+    'round:preview': command(roundRequestSchema, facilitator, (request, p) =>
+      deps.rounds.preview(p.workshopId, request),
+    ),
+    'round:start': command(roundRequestSchema, facilitator, (request, p) =>
+      deps.rounds.start(p.workshopId, request),
+    ),
   } satisfies CommandTable;
 }

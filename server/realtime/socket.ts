@@ -6,8 +6,9 @@ import { Server } from 'socket.io';
 import { LIMITS } from '../../shared/limits.js';
 import type { Logger } from '../collab/rooms.js';
 import type { Door } from '../http/door.js';
-import type { ModerationService } from '../services/moderation.js';
 import type { FacilitationService } from '../services/facilitation.js';
+import type { ModerationService } from '../services/moderation.js';
+import type { RoundService } from '../services/rounds.js';
 import type { VoteService } from '../services/votes.js';
 import type { WorkshopService } from '../services/workshops.js';
 import { createBroadcasts, type Broadcasts } from './broadcasts.js';
@@ -30,10 +31,11 @@ export function createRealtime(deps: {
   httpServer: HttpServer;
   workshops: WorkshopService;
   votes: VoteService;
+  facilitation: FacilitationService;
   log: Logger;
   door: Door;
   moderation: ModerationService;
-  facilitation: FacilitationService;
+  rounds: RoundService;
   /** Several processes: who is online through the others (server/scale/online.ts). */
   peers?: PeerPresence;
   now?: () => number;
@@ -73,7 +75,15 @@ export function createRealtime(deps: {
     now,
     logError,
   });
-  const commands = createCommands({ workshops, votes, broadcasts, now, moderation, facilitation });
+  const commands = createCommands({
+    workshops,
+    votes,
+    broadcasts,
+    facilitation,
+    now,
+    moderation,
+    rounds: deps.rounds,
+  });
 
   authenticateHandshakes(io, door);
 

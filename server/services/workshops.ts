@@ -17,6 +17,7 @@ import type { ScreenState } from '../../shared/protocol.js';
 import type {
   CreateWorkshopResult,
   GroupInfo,
+  RoundsInfo,
   JoinResult,
   WorkshopInfo,
 } from '../../shared/schemas.js';
@@ -117,6 +118,11 @@ export interface WorkshopService {
     patch: WorkshopPatch,
     options?: { alsoWrite?: (tx: UnitOfWork) => void },
   ): Promise<LiveWorkshop>;
+  /**
+   * Groups were re-formed (a new round, issue 17): the state, everyone's entry and write rights
+   * are new. Call after `reload`.
+   */
+  regrouped(workshopId: string): void;
   /** Drops the cached copy so the next use reads the store (after writes made around the service). */
   reload(workshopId: string): Promise<LiveWorkshop>;
   moveParticipant(workshopId: string, participantId: string, groupId: string): Promise<void>;
@@ -149,7 +155,8 @@ export function info(live: LiveWorkshop): WorkshopFacts {
     language: r.language,
     groupChoiceLocked: r.groupChoiceLocked,
     joiningLocked: r.joiningLocked,
-    groups: live.groups.map(groupInfo),
+    groups: activeGroups(live).map(groupInfo),
+    ...roundsInfo(live),
     notice: r.notice ?? null,
     anonymity: r.anonymity ?? 'named',
     steps: (r.steps ?? DEFAULT_STEPS).map(({ phase, minutes }) => ({ phase, minutes })),
@@ -157,7 +164,29 @@ export function info(live: LiveWorkshop): WorkshopFacts {
 }
 
 export function groupInfo(group: GroupRecord): GroupInfo {
-  return { id: group.id, name: group.name, prompt: group.prompt };
+  return {
+    id: group.id,
+    name: group.name,
+    prompt: group.prompt,
+    ...(group.round !== undefined && group.round > 1 ? { round: group.round } : {}),
+    ...(group.parents && group.parents.length > 0 ? { parents: group.parents } : {}),
+    ...(group.hostId ? { hostId: group.hostId } : {}),
+  };
+}
+
+/** The groups people sit in now: those not retired by a later round (issue 17). */
+export function activeGroups(live: LiveWorkshop): GroupRecord[] {
+  return live.groups.filter((group) => (group.retiredRound ?? null) === null);
+}
+
+/** The current round and the groups of earlier rounds, as states and look-ups carry them. */
+export function roundsInfo(live: LiveWorkshop): RoundsInfo {
+  return {
+    round: live.record.round ?? 1,
+    pastGroups: live.groups
+      .filter((group) => (group.retiredRound ?? null) !== null)
+      .map((group) => ({ ...groupInfo(group), round: group.round ?? 1 })),
+  };
 }
 
 /**
@@ -182,6 +211,8 @@ export function canWrite(
   if (live.participants.get(principal.participantId)?.blocked === true) return false;
   // Private writing (issue 16): participants write in their drafts until the reveal.
   if (live.record.privateWriting === true) return false;
+  // Rounds (issue 17): a group of an earlier round keeps its board, read-only.
+  if (live.groups.find((g) => g.id === doc.groupId)?.retiredRound != null) return false;
   return live.participants.get(principal.participantId)?.groupId === doc.groupId;
 }
 
@@ -243,11 +274,12 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
 
   /** Round-robin: the group with the fewest members, earliest group first on ties. */
   function leastFilledGroup(w: LiveWorkshop): GroupRecord {
-    const counts = new Map(w.groups.map((g) => [g.id, 0]));
+    const groups = activeGroups(w);
+    const counts = new Map(groups.map((g) => [g.id, 0]));
     for (const p of w.participants.values())
-      counts.set(p.groupId, (counts.get(p.groupId) ?? 0) + 1);
-    let best = w.groups[0]!;
-    for (const g of w.groups) if (counts.get(g.id)! < counts.get(best.id)!) best = g;
+      if (counts.has(p.groupId)) counts.set(p.groupId, counts.get(p.groupId)! + 1);
+    let best = groups[0]!;
+    for (const g of groups) if (counts.get(g.id)! < counts.get(best.id)!) best = g;
     return best;
   }
 
@@ -325,7 +357,7 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       }
       let group: GroupRecord | undefined;
       if (input.groupId !== undefined && !w.record.groupChoiceLocked) {
-        group = w.groups.find((g) => g.id === input.groupId);
+        group = activeGroups(w).find((g) => g.id === input.groupId);
         if (!group)
           throw new AppError(
             ErrorCode.invalidPayload,
@@ -425,6 +457,13 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       return w;
     },
 
+    regrouped(workshopId) {
+      const w = cache.get(workshopId);
+      events.emit('changed', workshopId);
+      if (w) events.emit('people', workshopId, [...w.participants.keys()]);
+      events.emit('rights', workshopId);
+    },
+
     votesReplaced(workshopId) {
       events.emit('votes', workshopId);
     },
@@ -441,8 +480,8 @@ export function createWorkshopService(deps: { store: Store; now?: () => number }
       const participant = w.participants.get(participantId);
       if (!participant)
         throw new AppError(ErrorCode.notFound, 'No such participant in this workshop.');
-      if (!w.groups.some((g) => g.id === groupId))
-        throw new AppError(ErrorCode.notFound, 'No such group.');
+      if (!activeGroups(w).some((g) => g.id === groupId))
+        throw new AppError(ErrorCode.notFound, 'No such group in this round.');
       await store.moveParticipant(participantId, groupId);
       w.participants.set(participantId, { ...participant, groupId });
       events.emit('people', workshopId, [participantId]);

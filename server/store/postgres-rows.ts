@@ -5,6 +5,8 @@ import type { ModerationMode } from '../../shared/moderation.js';
 import type { Phase, VotingPhase } from '../../shared/phases.js';
 import type { Language } from '../../shared/schemas.js';
 import type { VoteRecord, WorkshopRecord } from './store.js';
+import { workshopRoundFields } from './rounds-columns.js';
+import { stepsFromColumn } from './steps.js';
 
 export interface WorkshopRow {
   id: string;
@@ -24,6 +26,10 @@ export interface WorkshopRow {
   notice: string | null;
   anonymity: string;
   moderation: string;
+  private_writing: boolean;
+  steps: string | null;
+  round: number;
+  profiles: string;
 }
 
 export function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -47,6 +53,10 @@ export function toWorkshop(row: WorkshopRow): WorkshopRecord {
     // Absent when at their defaults (named, open), as in the SQLite store.
     ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
     ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
+    // Issue 16's controls, absent when off or none, as in the SQLite store.
+    ...(row.private_writing ? { privateWriting: true } : {}),
+    ...stepsFromColumn(row.steps),
+    ...workshopRoundFields(row),
   };
 }
 
@@ -59,6 +69,7 @@ export const toParticipant = (row: Record<string, unknown>) => ({
   createdAt: row.created_at as number,
   ordinal: row.ordinal as number,
   ...(row.blocked === true ? { blocked: true } : {}),
+  ...(typeof row.profile === 'string' ? { profile: row.profile } : {}),
 });
 
 export const toVote = (row: Record<string, unknown>): VoteRecord => ({

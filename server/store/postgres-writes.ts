@@ -3,12 +3,14 @@
 // runs in, and the one conflict a caller acts on: a workshop code already in use.
 import pg from 'pg';
 import type {
+  GroupPatch,
   GroupRecord,
   ParticipantRecord,
   VoteRecord,
   WorkshopPatch,
   WorkshopRecord,
 } from './store.js';
+import { groupColumns, listToColumn } from './rounds-columns.js';
 import { stepsToColumn } from './steps.js';
 import type { Write } from './unit-of-work.js';
 
@@ -27,6 +29,8 @@ const columns: Record<keyof WorkshopPatch, string> = {
   anonymity: 'anonymity',
   moderation: 'moderation',
   privateWriting: 'private_writing',
+  round: 'round',
+  profiles: 'profiles',
 };
 
 /** Another workshop holds this code (unique_violation on the code's constraint). */
@@ -46,9 +50,10 @@ export async function insertWorkshop(
   await c.query(
     `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at,
        timer_freeze, votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash,
-       screen_key_hash, created_at, updated_at, notice, anonymity, moderation, private_writing, steps)
+       screen_key_hash, created_at, updated_at, notice, anonymity, moderation, private_writing, steps,
+       round, profiles)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18,
-       $19)`,
+       $19, $20, $21)`,
     [
       w.id,
       w.code,
@@ -69,14 +74,37 @@ export async function insertWorkshop(
       w.moderation ?? 'open',
       w.privateWriting === true,
       stepsToColumn(w.steps),
+      w.round ?? 1,
+      listToColumn(w.profiles),
     ],
   );
-  for (const g of groups) {
-    await c.query(
-      'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES ($1, $2, $3, $4, $5)',
-      [g.id, g.workshopId, g.name, g.prompt, g.position],
-    );
-  }
+  for (const g of groups) await insertGroup(c, g);
+}
+
+export async function insertGroup(c: Queryable, group: GroupRecord): Promise<void> {
+  const g = groupColumns(group);
+  await c.query(
+    `INSERT INTO groups (id, workshop_id, name, prompt, position, round, retired_round, parents, host_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      g.id,
+      g.workshopId,
+      g.name,
+      g.prompt,
+      g.position,
+      g.round,
+      g.retiredRound,
+      g.parents,
+      g.hostId,
+    ],
+  );
+}
+
+async function updateGroup(c: Queryable, id: string, patch: GroupPatch): Promise<void> {
+  if (patch.retiredRound !== undefined)
+    await c.query('UPDATE groups SET retired_round = $2 WHERE id = $1', [id, patch.retiredRound]);
+  if (patch.hostId !== undefined)
+    await c.query('UPDATE groups SET host_id = $2 WHERE id = $1', [id, patch.hostId]);
 }
 
 export async function insertParticipant(c: Queryable, p: ParticipantRecord): Promise<void> {
@@ -86,9 +114,10 @@ export async function insertParticipant(c: Queryable, p: ParticipantRecord): Pro
     `WITH joined AS (
        UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = $2
        RETURNING participants_joined - 1 AS ordinal)
-     INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal)
-     SELECT $1, $2, $3, $4, $5, $6, ordinal FROM joined`,
-    [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt],
+     INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal,
+       profile)
+     SELECT $1, $2, $3, $4, $5, $6, ordinal, $7 FROM joined`,
+    [p.id, p.workshopId, p.groupId, p.name, p.tokenHash, p.createdAt, p.profile ?? null],
   );
 }
 
@@ -109,7 +138,7 @@ export async function updateWorkshopRow<R extends pg.QueryResultRow>(
   const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
   const { rows } = await c.query<R>(
     `UPDATE workshops SET ${sets}, updated_at = $2 WHERE id = $1 RETURNING *`,
-    [id, Date.now(), ...entries.map(([, v]) => v)],
+    [id, Date.now(), ...entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v))],
   );
   return rows[0] ?? null;
 }
@@ -148,5 +177,15 @@ export async function applyWrite(c: Queryable, write: Write): Promise<void> {
       return;
     case 'replaceVotes':
       return replaceVoteRows(c, write.workshopId, write.votes);
+    case 'addGroup':
+      return insertGroup(c, write.group);
+    case 'updateGroup':
+      return updateGroup(c, write.id, write.patch);
+    case 'moveParticipant':
+      await c.query('UPDATE participants SET group_id = $2 WHERE id = $1', [
+        write.participantId,
+        write.groupId,
+      ]);
+      return;
   }
 }

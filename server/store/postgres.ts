@@ -25,6 +25,7 @@ import type {
   VoteOutcome,
   WriteOutcome,
 } from './store.js';
+import { groupFromRow } from './rounds-columns.js';
 import { recordWrites, type Write } from './unit-of-work.js';
 
 export type { PostgresStoreOptions };
@@ -205,16 +206,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     },
     async groups(workshopId) {
       const { rows } = await query(
-        'SELECT id, workshop_id, name, prompt, position FROM groups WHERE workshop_id = $1 ORDER BY position',
+        'SELECT * FROM groups WHERE workshop_id = $1 ORDER BY position',
         [workshopId],
       );
-      return rows.map((row) => ({
-        id: row.id as string,
-        workshopId: row.workshop_id as string,
-        name: row.name as string,
-        prompt: row.prompt as string,
-        position: row.position as number,
-      }));
+      return rows.map(groupFromRow);
     },
     async addParticipant(p) {
       await ensureReady();

@@ -5,6 +5,7 @@ import type { Phase } from '../../shared/phases.js';
 import type { Anonymity } from '../../shared/anonymity.js';
 import type { ModerationMode } from '../../shared/moderation.js';
 import type { Language } from '../../shared/schemas.js';
+import { workshopRoundFields } from './rounds-columns.js';
 import { stepsFromColumn } from './steps.js';
 import type { ParticipantRecord, WorkshopRecord } from './store.js';
 
@@ -28,6 +29,8 @@ export interface WorkshopRow {
   moderation: string;
   private_writing: number;
   steps: string | null;
+  round: number;
+  profiles: string;
 }
 
 export interface ParticipantRow {
@@ -39,6 +42,7 @@ export interface ParticipantRow {
   created_at: number;
   ordinal: number;
   blocked: number;
+  profile: string | null;
 }
 
 export function toWorkshop(row: WorkshopRow): WorkshopRecord {
@@ -65,6 +69,7 @@ export function toWorkshop(row: WorkshopRow): WorkshopRecord {
     // Issue 16's controls, absent when off or none (records keep the shape they had before them).
     ...(row.private_writing === 1 ? { privateWriting: true } : {}),
     ...stepsFromColumn(row.steps),
+    ...workshopRoundFields(row),
   };
 }
 
@@ -78,6 +83,7 @@ export function toParticipant(row: ParticipantRow): ParticipantRecord {
     createdAt: row.created_at,
     ordinal: row.ordinal,
     ...(row.blocked === 1 ? { blocked: true } : {}),
+    ...(row.profile !== null ? { profile: row.profile } : {}),
   };
 }
 
@@ -88,14 +94,17 @@ export function prepareQueries(db: Database.Database) {
     insertWorkshop: db.prepare(
       `INSERT INTO workshops (id, code, title, language, vote_budget, phase, timer_ends_at, timer_freeze,
        votes_revealed, group_choice_locked, joining_locked, facilitator_key_hash, created_at, updated_at,
-       notice, anonymity, moderation, private_writing, steps)
+       notice, anonymity, moderation, private_writing, steps, round, profiles)
      VALUES (@id, @code, @title, @language, @voteBudget, @phase, @timerEndsAt, @timerFreeze,
        @votesRevealed, @groupChoiceLocked, @joiningLocked, @facilitatorKeyHash, @createdAt, @createdAt,
-       @notice, @anonymity, @moderation, @privateWriting, @steps)`,
+       @notice, @anonymity, @moderation, @privateWriting, @steps, @round, @profiles)`,
     ),
     insertGroup: db.prepare(
-      'INSERT INTO groups (id, workshop_id, name, prompt, position) VALUES (@id, @workshopId, @name, @prompt, @position)',
+      `INSERT INTO groups (id, workshop_id, name, prompt, position, round, retired_round, parents, host_id)
+       VALUES (@id, @workshopId, @name, @prompt, @position, @round, @retiredRound, @parents, @hostId)`,
     ),
+    retireGroup: db.prepare('UPDATE groups SET retired_round = ? WHERE id = ?'),
+    setGroupHost: db.prepare('UPDATE groups SET host_id = ? WHERE id = ?'),
     workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
     deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
     expiredWorkshops: db.prepare<[number, number], { id: string }>(
@@ -108,15 +117,14 @@ export function prepareQueries(db: Database.Database) {
     workshopByKey: db.prepare<[string], WorkshopRow>(
       'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
     ),
-    groups: db.prepare<
-      [string],
-      { id: string; workshop_id: string; name: string; prompt: string; position: number }
-    >('SELECT * FROM groups WHERE workshop_id = ? ORDER BY position'),
+    groups: db.prepare<[string], Record<string, unknown>>(
+      'SELECT * FROM groups WHERE workshop_id = ? ORDER BY position',
+    ),
     insertParticipant: db.prepare(
       // The ordinal is the workshop's join counter (see countJoin, in the same transaction).
-      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal)
+      `INSERT INTO participants (id, workshop_id, group_id, name, token_hash, created_at, ordinal, profile)
      VALUES (@id, @workshopId, @groupId, @name, @tokenHash, @createdAt,
-       (SELECT participants_joined FROM workshops WHERE id = @workshopId))`,
+       (SELECT participants_joined FROM workshops WHERE id = @workshopId), @profile)`,
     ),
     countJoin: db.prepare(
       'UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = ?',

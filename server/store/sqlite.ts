@@ -10,6 +10,7 @@ import type { VotingPhase } from '../../shared/phases.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
 import { prepareQueries, toParticipant, toWorkshop } from './sqlite-queries.js';
+import { groupColumns, groupFromRow, listToColumn } from './rounds-columns.js';
 import { stepsToColumn } from './steps.js';
 import type {
   AppendResult,
@@ -87,13 +88,16 @@ export function createSqliteStore(file: string): Store {
       moderation: workshop.moderation ?? 'open',
       privateWriting: workshop.privateWriting ? 1 : 0,
       steps: stepsToColumn(workshop.steps),
+      round: workshop.round ?? 1,
+      profiles: listToColumn(workshop.profiles),
     });
-    for (const group of groups) q.insertGroup.run(group);
+    for (const group of groups) q.insertGroup.run(groupColumns(group));
   };
   // The ordinal comes from the workshop's counter, moved on in the same transaction.
   const insertParticipant = db.transaction((participant: ParticipantRecord) => {
     const { id, workshopId, groupId, name, tokenHash, createdAt } = participant;
-    q.insertParticipant.run({ id, workshopId, groupId, name, tokenHash, createdAt });
+    const profile = participant.profile ?? null;
+    q.insertParticipant.run({ id, workshopId, groupId, name, tokenHash, createdAt, profile });
     q.countJoin.run(workshopId);
   });
 
@@ -182,6 +186,8 @@ export function createSqliteStore(file: string): Store {
     anonymity: 'anonymity',
     moderation: 'moderation',
     privateWriting: 'private_writing',
+    round: 'round',
+    profiles: 'profiles',
   };
 
   const updateWorkshop = (id: string, patch: WorkshopPatch) => {
@@ -191,7 +197,9 @@ export function createSqliteStore(file: string): Store {
     ][];
     if (entries.length === 0) return;
     const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
-    const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    const values = entries.map(([, v]) =>
+      typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v,
+    );
     db.prepare(`UPDATE workshops SET ${sets}, updated_at = ? WHERE id = ?`).run(
       ...values,
       Date.now(),
@@ -209,6 +217,15 @@ export function createSqliteStore(file: string): Store {
         return updateWorkshop(write.id, write.patch);
       case 'replaceVotes':
         return replaceVotes(write.workshopId, write.votes);
+      case 'addGroup':
+        return q.insertGroup.run(groupColumns(write.group));
+      case 'updateGroup':
+        if (write.patch.retiredRound !== undefined)
+          q.retireGroup.run(write.patch.retiredRound, write.id);
+        if (write.patch.hostId !== undefined) q.setGroupHost.run(write.patch.hostId, write.id);
+        return;
+      case 'moveParticipant':
+        return q.moveParticipant.run(write.groupId, write.participantId);
     }
   };
   /** Writes in one IMMEDIATE transaction (SQLite rolls every one back if any fails). */
@@ -254,13 +271,7 @@ export function createSqliteStore(file: string): Store {
       return row ? toWorkshop(row) : null;
     },
     async groups(workshopId) {
-      return q.groups.all(workshopId).map((row) => ({
-        id: row.id,
-        workshopId: row.workshop_id,
-        name: row.name,
-        prompt: row.prompt,
-        position: row.position,
-      }));
+      return q.groups.all(workshopId).map(groupFromRow);
     },
     async addParticipant(participant) {
       insertParticipant(participant);

@@ -45,6 +45,10 @@ export interface WorkshopRecord {
    * absent or null: the usual day (shared/templates.ts DEFAULT_STEPS).
    */
   steps?: TemplateStep[] | null;
+  /** The current round (issue 17); absent: the first. */
+  round?: number;
+  /** The profiles people choose from at join ("élu·e", "agent·e"…); absent: none asked. */
+  profiles?: string[];
 }
 
 export type WorkshopPatch = Partial<
@@ -61,6 +65,8 @@ export type WorkshopPatch = Partial<
     | 'anonymity'
     | 'moderation'
     | 'privateWriting'
+    | 'round'
+    | 'profiles'
   >
 >;
 
@@ -70,7 +76,18 @@ export interface GroupRecord {
   name: string;
   prompt: string;
   position: number;
+  /** The round the group was formed for (issue 17); absent: the first. */
+  round?: number;
+  /** The round after which it stopped (its board stays, read-only); absent: it is active. */
+  retiredRound?: number | null;
+  /** The groups of the previous round whose cards it started from (tiers); absent: none. */
+  parents?: string[];
+  /** World Café: the host who stays at this table; absent: none. */
+  hostId?: string | null;
 }
+
+/** What a round may change of a group. */
+export type GroupPatch = Partial<Pick<GroupRecord, 'retiredRound' | 'hostId'>>;
 
 export interface ParticipantRecord {
   id: string;
@@ -88,6 +105,8 @@ export interface ParticipantRecord {
   ordinal?: number;
   /** The facilitator blocked this participant: they read, but write and vote nothing (issue 16). */
   blocked?: boolean;
+  /** The profile they chose at join, among the workshop's (issue 17); absent: none. */
+  profile?: string;
 }
 
 export interface StoredDoc {

@@ -2,6 +2,7 @@
 // recorded in order by a synchronous callback, then applied by a store in one database
 // transaction: all of them, or none (tldraw's TLSyncStorage.transaction, in the Store's words).
 import type {
+  GroupPatch,
   GroupRecord,
   ParticipantRecord,
   VoteRecord,
@@ -15,6 +16,10 @@ export interface UnitOfWork {
   addParticipant(participant: ParticipantRecord): void;
   updateWorkshop(id: string, patch: WorkshopPatch): void;
   replaceVotes(workshopId: string, votes: VoteRecord[]): void;
+  /** Rounds (issue 17): a group formed between rounds, a group retired or given a host, a move. */
+  addGroup(group: GroupRecord): void;
+  updateGroup(id: string, patch: GroupPatch): void;
+  moveParticipant(participantId: string, groupId: string): void;
 }
 
 /** One recorded write. */
@@ -22,7 +27,10 @@ export type Write =
   | { kind: 'createWorkshop'; workshop: WorkshopRecord; groups: GroupRecord[] }
   | { kind: 'addParticipant'; participant: ParticipantRecord }
   | { kind: 'updateWorkshop'; id: string; patch: WorkshopPatch }
-  | { kind: 'replaceVotes'; workshopId: string; votes: VoteRecord[] };
+  | { kind: 'replaceVotes'; workshopId: string; votes: VoteRecord[] }
+  | { kind: 'addGroup'; group: GroupRecord }
+  | { kind: 'updateGroup'; id: string; patch: GroupPatch }
+  | { kind: 'moveParticipant'; participantId: string; groupId: string };
 
 /**
  * The writes `fn` asks for, in order. Nothing reaches the database here: a callback that throws
@@ -35,6 +43,10 @@ export function recordWrites(fn: (tx: UnitOfWork) => void): Write[] {
     addParticipant: (participant) => writes.push({ kind: 'addParticipant', participant }),
     updateWorkshop: (id, patch) => writes.push({ kind: 'updateWorkshop', id, patch }),
     replaceVotes: (workshopId, votes) => writes.push({ kind: 'replaceVotes', workshopId, votes }),
+    addGroup: (group) => writes.push({ kind: 'addGroup', group }),
+    updateGroup: (id, patch) => writes.push({ kind: 'updateGroup', id, patch }),
+    moveParticipant: (participantId, groupId) =>
+      writes.push({ kind: 'moveParticipant', participantId, groupId }),
   });
   return writes;
 }

@@ -88,7 +88,17 @@ describe('SQLite migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     // The rows of version 1 are still there, with what later migrations added.
     expect(db.prepare('SELECT * FROM groups').all()).toEqual([
-      { id: 'g', workshop_id: 'w', name: 'A', position: 0, prompt: '' },
+      {
+        id: 'g',
+        workshop_id: 'w',
+        name: 'A',
+        position: 0,
+        prompt: '',
+        round: 1,
+        retired_round: null,
+        parents: '[]',
+        host_id: null,
+      },
     ]);
     db.close();
   });

@@ -973,6 +973,63 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('rounds (issue 17)', () => {
+      it('a new round in one unit: groups added with round, parents and host, old ones retired, people moved, the round and profiles kept', async () => {
+        const ana = await join(0, { profile: 'élu·e' });
+        const bob = await join(1);
+        const next = groupRecords(workshop.id, ['Binôme 1']).map((g) => ({
+          ...g,
+          position: 3,
+          round: 2,
+          parents: [groups[0]!.id, groups[1]!.id],
+          hostId: ana.id,
+        }));
+        const outcome = await store.transaction((tx) => {
+          tx.addGroup(next[0]!);
+          for (const old of groups) tx.updateGroup(old.id, { retiredRound: 1 });
+          tx.updateGroup(groups[2]!.id, { hostId: bob.id });
+          tx.moveParticipant(ana.id, next[0]!.id);
+          tx.moveParticipant(bob.id, next[0]!.id);
+          tx.updateWorkshop(workshop.id, { round: 2, profiles: ['élu·e', 'agent·e'] });
+        });
+        expect(outcome).toEqual({ ok: true });
+        const stored = await store.groups(workshop.id);
+        expect(stored.at(-1)).toEqual(next[0]);
+        expect(stored.slice(0, 3).map((g) => g.retiredRound)).toEqual([1, 1, 1]);
+        expect(stored[2]!.hostId).toBe(bob.id);
+        expect((await store.participants(workshop.id)).map((p) => [p.groupId, p.profile])).toEqual([
+          [next[0]!.id, 'élu·e'],
+          [next[0]!.id, undefined],
+        ]);
+        expect(await store.workshopById(workshop.id)).toMatchObject({
+          round: 2,
+          profiles: ['élu·e', 'agent·e'],
+        });
+      });
+
+      it('records at their defaults keep the shape they had before rounds', async () => {
+        expect(await store.groups(workshop.id)).toEqual(groups);
+        expect(await store.workshopById(workshop.id)).toEqual(workshop);
+        const ana = await join(0);
+        expect(await store.participantByTokenHash(ana.tokenHash)).toEqual(ana);
+      });
+
+      it('a round failing halfway moves nobody and retires nothing', async () => {
+        const ana = await join(0);
+        const halfway = store.transaction((tx) => {
+          for (const old of groups) tx.updateGroup(old.id, { retiredRound: 1 });
+          tx.moveParticipant(ana.id, groups[1]!.id);
+          tx.updateWorkshop(workshop.id, { round: 2 });
+          // A group of another workshop's id space that collides with an existing id: refused.
+          tx.addGroup({ ...groups[0]!, name: 'Copie' });
+        });
+        await expect(halfway).rejects.toThrow();
+        expect(await store.groups(workshop.id)).toEqual(groups);
+        expect((await store.participants(workshop.id))[0]!.groupId).toBe(groups[0]!.id);
+        expect((await store.workshopById(workshop.id))?.round).toBeUndefined();
+      });
+    });
+
     describe('snapshots', () => {
       const snapshot = (overrides: Partial<SnapshotRecord> = {}): SnapshotRecord => ({
         id: unique('s'),
