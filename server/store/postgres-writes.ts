@@ -13,25 +13,10 @@ import type {
 import { groupColumns, listToColumn } from './rounds-columns.js';
 import { stepsToColumn } from './steps.js';
 import type { Write } from './unit-of-work.js';
+import { WORKSHOP_COLUMNS } from './rows.js';
 
 /** A pool (one statement) or a transaction's client. */
 type Queryable = pg.Pool | pg.ClientBase;
-
-const columns: Record<keyof WorkshopPatch, string> = {
-  phase: 'phase',
-  timerEndsAt: 'timer_ends_at',
-  timerFreeze: 'timer_freeze',
-  votesRevealed: 'votes_revealed',
-  groupChoiceLocked: 'group_choice_locked',
-  joiningLocked: 'joining_locked',
-  screenKeyHash: 'screen_key_hash',
-  notice: 'notice',
-  anonymity: 'anonymity',
-  moderation: 'moderation',
-  privateWriting: 'private_writing',
-  round: 'round',
-  profiles: 'profiles',
-};
 
 /** Another workshop holds this code (unique_violation on the code's constraint). */
 export function codeTaken(error: unknown): boolean {
@@ -135,7 +120,7 @@ export async function updateWorkshopRow<R extends pg.QueryResultRow>(
     const { rows } = await c.query<R>('SELECT * FROM workshops WHERE id = $1', [id]);
     return rows[0] ?? null;
   }
-  const sets = entries.map(([key], i) => `${columns[key]} = $${i + 3}`).join(', ');
+  const sets = entries.map(([key], i) => `${WORKSHOP_COLUMNS[key]} = $${i + 3}`).join(', ');
   const { rows } = await c.query<R>(
     `UPDATE workshops SET ${sets}, updated_at = $2 WHERE id = $1 RETURNING *`,
     [id, Date.now(), ...entries.map(([, v]) => (Array.isArray(v) ? JSON.stringify(v) : v))],

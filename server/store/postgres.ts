@@ -9,7 +9,7 @@ import {
   translate,
   type PostgresStoreOptions,
 } from './postgres-migrations.js';
-import { toParticipant, toVote, toWorkshop, type WorkshopRow } from './postgres-rows.js';
+import { toParticipant, toVote, toWorkshop, type Row } from './rows.js';
 import {
   applyWrite,
   codeTaken,
@@ -175,9 +175,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   }
 
   const oneWorkshop = async (where: string, value: string) => {
-    const { rows } = await query<WorkshopRow>(`SELECT * FROM workshops WHERE ${where} = $1`, [
-      value,
-    ]);
+    const { rows } = await query<Row>(`SELECT * FROM workshops WHERE ${where} = $1`, [value]);
     return rows[0] ? toWorkshop(rows[0]) : null;
   };
 
@@ -198,7 +196,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     async updateWorkshop(id, patch) {
       await ensureReady();
       try {
-        const row = await updateWorkshopRow<WorkshopRow>(pool, id, patch);
+        const row = await updateWorkshopRow<Row>(pool, id, patch);
         return row ? toWorkshop(row) : null;
       } catch (error) {
         throw translate(error);

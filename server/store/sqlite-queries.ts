@@ -1,91 +1,7 @@
 // The SQLite store's prepared statements and row shapes: the SQL of sqlite.ts, kept apart so that
 // the store itself reads as what each method does.
 import type Database from 'better-sqlite3';
-import type { Phase } from '../../shared/phases.js';
-import type { Anonymity } from '../../shared/anonymity.js';
-import type { ModerationMode } from '../../shared/moderation.js';
-import type { Language } from '../../shared/schemas.js';
-import { workshopRoundFields } from './rounds-columns.js';
-import { stepsFromColumn } from './steps.js';
-import type { ParticipantRecord, WorkshopRecord } from './store.js';
-
-export interface WorkshopRow {
-  id: string;
-  code: string;
-  title: string;
-  language: string;
-  vote_budget: number;
-  phase: string;
-  timer_ends_at: number | null;
-  timer_freeze: number;
-  votes_revealed: number;
-  group_choice_locked: number;
-  joining_locked: number;
-  facilitator_key_hash: string;
-  screen_key_hash: string | null;
-  created_at: number;
-  notice: string | null;
-  anonymity: string;
-  moderation: string;
-  private_writing: number;
-  steps: string | null;
-  round: number;
-  profiles: string;
-}
-
-export interface ParticipantRow {
-  id: string;
-  workshop_id: string;
-  group_id: string;
-  name: string;
-  token_hash: string;
-  created_at: number;
-  ordinal: number;
-  blocked: number;
-  profile: string | null;
-}
-
-export function toWorkshop(row: WorkshopRow): WorkshopRecord {
-  return {
-    id: row.id,
-    code: row.code,
-    title: row.title,
-    language: row.language as Language,
-    voteBudget: row.vote_budget,
-    phase: row.phase as Phase,
-    timerEndsAt: row.timer_ends_at,
-    timerFreeze: row.timer_freeze === 1,
-    votesRevealed: row.votes_revealed === 1,
-    groupChoiceLocked: row.group_choice_locked === 1,
-    joiningLocked: row.joining_locked === 1,
-    facilitatorKeyHash: row.facilitator_key_hash,
-    screenKeyHash: row.screen_key_hash,
-    createdAt: row.created_at,
-    // Absent rather than null: records without a notice keep the shape they had before it.
-    ...(row.notice !== null ? { notice: row.notice } : {}),
-    // Absent when at their defaults (named, open), as the notice: older records keep their shape.
-    ...(row.anonymity !== 'named' ? { anonymity: row.anonymity as Anonymity } : {}),
-    ...(row.moderation !== 'open' ? { moderation: row.moderation as ModerationMode } : {}),
-    // Issue 16's controls, absent when off or none (records keep the shape they had before them).
-    ...(row.private_writing === 1 ? { privateWriting: true } : {}),
-    ...stepsFromColumn(row.steps),
-    ...workshopRoundFields(row),
-  };
-}
-
-export function toParticipant(row: ParticipantRow): ParticipantRecord {
-  return {
-    id: row.id,
-    workshopId: row.workshop_id,
-    groupId: row.group_id,
-    name: row.name,
-    tokenHash: row.token_hash,
-    createdAt: row.created_at,
-    ordinal: row.ordinal,
-    ...(row.blocked === 1 ? { blocked: true } : {}),
-    ...(row.profile !== null ? { profile: row.profile } : {}),
-  };
-}
+import type { Row } from './rows.js';
 
 export type Queries = ReturnType<typeof prepareQueries>;
 
@@ -105,16 +21,16 @@ export function prepareQueries(db: Database.Database) {
     ),
     retireGroup: db.prepare('UPDATE groups SET retired_round = ? WHERE id = ?'),
     setGroupHost: db.prepare('UPDATE groups SET host_id = ? WHERE id = ?'),
-    workshopById: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE id = ?'),
+    workshopById: db.prepare<[string], Row>('SELECT * FROM workshops WHERE id = ?'),
     deleteWorkshop: db.prepare('DELETE FROM workshops WHERE id = ?'),
     expiredWorkshops: db.prepare<[number, number], { id: string }>(
       `SELECT id FROM workshops WHERE (phase = 'closed' AND updated_at < ?) OR updated_at < ?`,
     ),
-    workshopByCode: db.prepare<[string], WorkshopRow>('SELECT * FROM workshops WHERE code = ?'),
-    workshopByScreenKey: db.prepare<[string], WorkshopRow>(
+    workshopByCode: db.prepare<[string], Row>('SELECT * FROM workshops WHERE code = ?'),
+    workshopByScreenKey: db.prepare<[string], Row>(
       'SELECT * FROM workshops WHERE screen_key_hash = ?',
     ),
-    workshopByKey: db.prepare<[string], WorkshopRow>(
+    workshopByKey: db.prepare<[string], Row>(
       'SELECT * FROM workshops WHERE facilitator_key_hash = ?',
     ),
     groups: db.prepare<[string], Record<string, unknown>>(
@@ -130,10 +46,10 @@ export function prepareQueries(db: Database.Database) {
       'UPDATE workshops SET participants_joined = participants_joined + 1 WHERE id = ?',
     ),
     setBlocked: db.prepare('UPDATE participants SET blocked = ? WHERE workshop_id = ? AND id = ?'),
-    participantByToken: db.prepare<[string], ParticipantRow>(
+    participantByToken: db.prepare<[string], Row>(
       'SELECT * FROM participants WHERE token_hash = ?',
     ),
-    participants: db.prepare<[string], ParticipantRow>(
+    participants: db.prepare<[string], Row>(
       'SELECT * FROM participants WHERE workshop_id = ? ORDER BY created_at, id',
     ),
     moveParticipant: db.prepare('UPDATE participants SET group_id = ? WHERE id = ?'),

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import type { VotingPhase } from '../../shared/phases.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './migrations.js';
-import { prepareQueries, toParticipant, toWorkshop } from './sqlite-queries.js';
+import { toParticipant, toWorkshop, WORKSHOP_COLUMNS } from './rows.js';
+import { prepareQueries } from './sqlite-queries.js';
 import { groupColumns, groupFromRow, listToColumn } from './rounds-columns.js';
 import { stepsToColumn } from './steps.js';
 import type {
@@ -174,29 +175,13 @@ export function createSqliteStore(file: string): Store {
     },
   );
 
-  const columns: Record<keyof WorkshopPatch, string> = {
-    phase: 'phase',
-    timerEndsAt: 'timer_ends_at',
-    timerFreeze: 'timer_freeze',
-    votesRevealed: 'votes_revealed',
-    groupChoiceLocked: 'group_choice_locked',
-    joiningLocked: 'joining_locked',
-    screenKeyHash: 'screen_key_hash',
-    notice: 'notice',
-    anonymity: 'anonymity',
-    moderation: 'moderation',
-    privateWriting: 'private_writing',
-    round: 'round',
-    profiles: 'profiles',
-  };
-
   const updateWorkshop = (id: string, patch: WorkshopPatch) => {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [
       keyof WorkshopPatch,
       unknown,
     ][];
     if (entries.length === 0) return;
-    const sets = entries.map(([key]) => `${columns[key]} = ?`).join(', ');
+    const sets = entries.map(([key]) => `${WORKSHOP_COLUMNS[key]} = ?`).join(', ');
     const values = entries.map(([, v]) =>
       typeof v === 'boolean' ? (v ? 1 : 0) : Array.isArray(v) ? JSON.stringify(v) : v,
     );
