@@ -730,7 +730,7 @@ export const en: Messages = {
     nonAccessible2:
       'The downloaded documents (ODT, DOCX, ODS, XLSX, CSV, Markdown) and the report printed to PDF have not been audited.',
     nonAccessible3:
-      'Text zoomed to 200 % and display 320 pixels wide have been checked on the home page, the join form, a group’s board, the facilitator console, the organiser’s home, this statement and the not-found page, but not yet on an organiser’s workshop pages nor on the report.',
+      'The projection screen has not been checked 320 pixels wide nor with text at 200 %: it is made for a projector and is not operated. Every other page has been.',
     establishedTitle: 'Preparation of this statement',
     established: 'This statement was prepared on {date}.',
     technologies: 'Technologies used: HTML, CSS, JavaScript (Svelte), WAI-ARIA.',

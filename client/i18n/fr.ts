@@ -746,7 +746,7 @@ export const fr = {
     nonAccessible2:
       'Les documents téléchargés (ODT, DOCX, ODS, XLSX, CSV, Markdown) et l’impression du compte rendu en PDF n’ont pas été audités.',
     nonAccessible3:
-      'Le zoom du texte à 200 % et l’affichage sur 320 pixels de large ont été vérifiés sur l’accueil, le formulaire pour rejoindre, le tableau d’un groupe, la console d’animation, l’accueil de l’organisateur·rice, cette déclaration et la page introuvable, mais pas encore sur les pages d’un atelier de l’organisateur·rice ni sur le compte rendu.',
+      'L’écran de projection n’a été vérifié ni sur 320 pixels de large ni avec le texte à 200 % : il est fait pour un vidéoprojecteur et ne se manipule pas. Toutes les autres pages l’ont été.',
     establishedTitle: 'Établissement de cette déclaration',
     established: 'Cette déclaration a été établie le {date}.',
     technologies: 'Technologies utilisées : HTML, CSS, JavaScript (Svelte), WAI-ARIA.',

@@ -65,6 +65,11 @@ describe('reflow at 320 px and text at 200 %', () => {
       () => `/w/${w.code}/facilitate#key=${encodeURIComponent(w.facilitatorKey)}`,
     ],
     ['organiser home', () => '/organiser'],
+    [
+      'organiser’s workshop page',
+      () => `/organiser/${w.code}#key=${encodeURIComponent(w.facilitatorKey)}`,
+    ],
+    ['report', () => `/w/${w.code}/report#key=${encodeURIComponent(w.facilitatorKey)}`],
     ['accessibility statement', () => '/accessibilite'],
     ['page not found', () => '/nulle-part'],
   ];
