@@ -306,6 +306,9 @@ describe('POST /api/workshops/:code/participants', () => {
       ).toEqual({
         groupChoiceLocked: true,
         joiningLocked: false,
+        // Issue 16: the settings' answer also says the anonymity and moderation modes.
+        anonymity: 'named',
+        moderation: 'open',
       });
       const picks = [];
       for (let i = 0; i < 3; i++) {
