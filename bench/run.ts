@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureBundle } from './bundle.js';
+import { measureCluster, renderCluster, type ClusterResult } from './cluster.js';
 import { renderChart } from './chart.js';
 import type { LoadTimes, PrepareResult } from './coldload.js';
 import { summarizeProfile } from './lib/cpuprofile.js';
@@ -56,7 +57,7 @@ const { values: args } = parseArgs({
 
 const quick = args.quick;
 const sections = new Set(
-  (args.only ?? 'suggestions,bundle,wifi,coldload,main,presence,ramp').split(','),
+  (args.only ?? 'suggestions,bundle,wifi,coldload,cluster,main,presence,ramp').split(','),
 );
 const workers = Number(args.workers);
 const outDir = path.resolve(args.out);
@@ -135,7 +136,7 @@ function checkoutOf(ref: string): { dir: string; label: string } {
   return { dir, label: `@${sha}` };
 }
 
-const results: BenchResults & { wifi?: WifiResult } = {
+const results: BenchResults & { wifi?: WifiResult; cluster?: ClusterResult } = {
   mode: args.profile ? 'profile' : args.compare ? 'compare' : quick ? 'quick' : 'full',
   startedAt: new Date().toISOString(),
   tookMs: 0,
@@ -367,6 +368,27 @@ async function main(): Promise<void> {
       );
     }
 
+    if (sections.has('cluster')) {
+      // Issue 14: two processes on PostgreSQL and Redis beside one SQLite process (bench/cluster.ts).
+      log('two processes: edit → peer across processes and the vote ack, beside one process');
+      try {
+        results.cluster = await measureCluster({
+          warmup: quick ? 20 : 50,
+          samples: quick ? 100 : 400,
+          log,
+        });
+        const c = results.cluster;
+        if (c.skipped) log(`  skipped: ${c.skipped}`);
+        else
+          log(
+            `  edit → peer p50 other ${c.editOther?.p50.toFixed(1)} ms, same ${c.editSame?.p50.toFixed(1)} ms, single ${c.editSingle?.p50.toFixed(1)} ms; vote ack p50 ${c.voteCluster?.p50.toFixed(1)} vs ${c.voteSingle?.p50.toFixed(1)} ms`,
+          );
+      } catch (error) {
+        results.notes.push(`cluster: ${(error as Error).message.split('\n')[0]}`);
+        log(`  two-process measurement failed: ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+
     if (sections.has('main')) {
       log(
         `main scenario: ${PLAN.main.participants} participants in ${PLAN.main.groups} groups, ${PLAN.main.rate} edits/s each, ${PLAN.mainRounds} round(s)`,
@@ -477,7 +499,10 @@ async function main(): Promise<void> {
       path.join(outDir, `${results.mode === 'full' ? 'latency' : `latency-${results.mode}`}.svg`),
       svg,
     );
-  const markdown = renderReport(results) + (results.wifi ? `\n${renderWifi(results.wifi)}` : '');
+  const markdown =
+    renderReport(results) +
+    (results.wifi ? `\n${renderWifi(results.wifi)}` : '') +
+    (results.cluster ? `\n${renderCluster(results.cluster)}` : '');
   writeFileSync(
     path.join(outDir, `${results.mode === 'full' ? 'latest' : results.mode}.md`),
     markdown,
