@@ -288,6 +288,12 @@ export async function measureCluster(o: {
     result.voteSingle = alone.votes;
     result.loadAverage!.after = os.loadavg();
     return result;
+  } catch (error) {
+    // What the servers last said is the first thing to read when a measurement fails.
+    const tails = servers.map((s, i) => `process ${i + 1}: ${s.lines.slice(-5).join(' | ')}`);
+    throw new Error(`${(error as Error).message} (${tails.join('; ') || 'no server up'})`, {
+      cause: error,
+    });
   } finally {
     await Promise.all(servers.splice(0).map(stopServer));
     await redis?.stop();
