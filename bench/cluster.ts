@@ -104,14 +104,22 @@ async function openSocket(url: string, token: string, opened: Opened): Promise<T
   const socket = connectSocket(url, token);
   opened.sockets.push(socket);
   let failure: Error | null = null;
+  let closed = '';
   socket.on('connect_error', (error) => (failure = error));
-  await waitFor(
-    () => {
-      if (failure) throw failure;
-      return socket.connected;
-    },
-    { timeout: 20_000, message: 'socket connected' },
-  );
+  socket.on('disconnect', (reason) => (closed = reason));
+  try {
+    await waitFor(
+      () => {
+        if (failure) throw failure;
+        return socket.connected;
+      },
+      { timeout: 20_000, message: `socket ${opened.sockets.length} to ${url} connected` },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}${closed ? ` (closed: ${closed})` : ''}`, {
+      cause: error,
+    });
+  }
   return socket;
 }
 
