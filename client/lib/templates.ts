@@ -1,7 +1,7 @@
 // Templates on the client (issue 17): the methods the server offers, and reading an organiser's
 // own template file before it is sent (the server checks it against the schema).
-import type { Language } from '../../shared/schemas.js';
-import type { TemplateSummary } from '../../shared/templates.js';
+import type { CreateWorkshopResult, Language } from '../../shared/schemas.js';
+import type { CreateFromTemplateBody, TemplateSummary } from '../../shared/templates.js';
 import { request } from './api.js';
 
 /** `custom`: the groups typed in the form; another string: a template id; an object: an imported file. */
@@ -34,3 +34,9 @@ export function importedName(template: Record<string, unknown>, language: Langua
   }
   return '';
 }
+
+/** `POST /api/workshops {template, title}`: groups, questions and budget from the template. */
+export const createFromTemplate = (
+  // An imported file is sent as read: the server checks it against the template schema.
+  body: Omit<CreateFromTemplateBody, 'template'> & { template: MethodChoice },
+) => request<CreateWorkshopResult>('POST', '/api/workshops', { body });

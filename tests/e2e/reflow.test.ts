@@ -47,7 +47,7 @@ afterAll(async () => {
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
-async function open(path: string, width: number, prepare?: (page: Page) => Promise<void>) {
+async function open(path: string, width: number, prepare?: (page: Page) => Promise<unknown>) {
   const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 700 } });
   contexts.push(context);
   const page = await context.newPage();
@@ -58,7 +58,7 @@ async function open(path: string, width: number, prepare?: (page: Page) => Promi
 }
 
 describe('reflow at 320 px and text at 200 %', () => {
-  const pages: [string, () => string, ((page: Page) => Promise<void>)?][] = [
+  const pages: [string, () => string, ((page: Page) => Promise<unknown>)?][] = [
     ['home', () => '/'],
     [
       'facilitator console',

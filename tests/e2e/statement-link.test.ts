@@ -28,7 +28,7 @@ afterAll(async () => {
   await srv?.stop();
 });
 
-async function open(path: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
+async function open(path: string, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
   const context = await browser.newContext({ locale: 'fr-FR' });
   contexts.push(context);
   const page = await context.newPage();
@@ -42,7 +42,7 @@ const statementLink = (page: Page) =>
   page.getByRole('link', { name: 'Accessibilité : partiellement conforme' });
 
 describe('the accessibility status on every page', () => {
-  const pages: [string, () => string, ((page: Page) => Promise<void>)?][] = [
+  const pages: [string, () => string, ((page: Page) => Promise<unknown>)?][] = [
     ['home', () => '/'],
     ['join form', () => `/w/${w.code}`],
     [
